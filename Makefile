@@ -1,0 +1,55 @@
+# Primaweb: `make run` to try it, `make test` to check it. Both install what is missing first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint format messages install system-run system-test clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+system-run:
+	@scripts/system-packages.sh run
+
+system-test:
+	@scripts/system-packages.sh test
+
+messages: $(INSTALLED) system-run
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+run: $(INSTALLED) system-run messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Primaweb runs at http://$(HOST):$(PORT)/  (administration: http://$(HOST):$(PORT)/admin/)"
+	@echo "Stop with Ctrl+C."
+	@echo
+	PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+test: $(INSTALLED) system-test messages
+	@url="$$(scripts/postgres-url.sh)"; \
+	if [ -n "$$url" ]; then echo "Tests on PostgreSQL ($$url)"; else echo "No PostgreSQL server: tests on SQLite"; fi; \
+	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(INSTALLED) messages
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var

@@ -1,0 +1,37 @@
+# Document converter: a headless LibreOffice Writer behind unoserver's XML-RPC interface (port 2003).
+# The UNO listener (port 2002) stays on the loopback interface inside the container.
+FROM debian:bookworm-slim
+
+ARG UNOSERVER_VERSION=3.7
+
+ENV DEBIAN_FRONTEND=noninteractive \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/unoserver/bin:$PATH
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libreoffice-writer-nogui \
+        python3-uno \
+        python3-venv \
+        fonts-dejavu \
+        fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
+# --system-site-packages: unoserver needs the "uno" module, which only Debian's python3-uno provides.
+RUN python3 -m venv --system-site-packages /opt/unoserver \
+    && /opt/unoserver/bin/pip install --no-cache-dir "unoserver==${UNOSERVER_VERSION}"
+
+# LibreOffice keeps its user profile under $HOME.
+RUN groupadd --system --gid 10002 unoserver \
+    && useradd --system --uid 10002 --gid unoserver --home-dir /home/unoserver --create-home \
+        --shell /usr/sbin/nologin unoserver
+
+USER unoserver
+ENV HOME=/home/unoserver
+WORKDIR /home/unoserver
+
+EXPOSE 2003
+
+CMD ["unoserver", "--interface", "0.0.0.0", "--port", "2003", "--uno-port", "2002"]

@@ -1,0 +1,68 @@
+"""The home page menu, as the manual lays it out.
+
+Sections are fixed; each app registers the entries it has built (in its AppConfig.ready), so an entry
+whose module does not exist yet is simply not shown, and a section with no entry is not shown either.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Promise
+
+
+@dataclass(frozen=True)
+class Entry:
+    section: str
+    label: Promise
+    url_name: str
+    administrators_only: bool = False
+    order: int = 100
+
+    def visible_to(self, membership) -> bool:
+        return membership is not None and (not self.administrators_only or membership.is_administrator)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+SECTIONS = (
+    Section("centre", _("Informations sur le C.P.A.S.")),
+    Section("access", _("Accès")),
+    Section("dossiers", _("Gestion des dossiers")),
+    Section("documents", _("Gestion des documents (+ envoi vers eBox)")),
+    Section("online", _("Mutations & Demandes CPAS Online")),
+)
+_entries: list[Entry] = []
+
+
+def register(entry: Entry) -> None:
+    if entry.section not in {section.key for section in SECTIONS}:
+        raise ValueError(f"Unknown menu section {entry.section!r}")
+    if entry not in _entries:
+        _entries.append(entry)
+
+
+def menu_for(membership) -> list[tuple[Section, list[Entry]]]:
+    menu = []
+    for section in SECTIONS:
+        entries = sorted(
+            (e for e in _entries if e.section == section.key and e.visible_to(membership)),
+            key=lambda e: e.order,
+        )
+        if entries:
+            menu.append((section, entries))
+    return menu
+
+
+register(Entry("centre", _("Fiche signalétique du C.P.A.S."), "primaweb:centre_sheet", order=10))
+register(Entry("centre", _("Assistants sociaux du C.P.A.S."), "primaweb:social_workers", order=20))
+register(Entry("access", _("Mes accès"), "primaweb:my_access", order=10))
+register(Entry("access", _("Admin-Logs"), "primaweb:audit_log", administrators_only=True, order=20))

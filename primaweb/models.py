@@ -1,0 +1,202 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from stdnum.be import vat
+
+from .communes import get_commune
+from .tenancy import CentreOwned, CentreOwnedQuerySet
+from .validators import validate_bce_number, validate_nis_code
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("Français")
+    DUTCH = "nl", _("Nederlands")
+    GERMAN = "de", _("Deutsch")
+
+
+class User(AbstractUser):
+    # The BCSS asks for the NISS of the social worker who consults it (AuthorizedUser/UserID).
+    niss = models.CharField(_("NISS"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Centre(models.Model):
+    """A CPAS (centre public d'action sociale), identified by its BCE number."""
+
+    name_fr = models.CharField(_("nom en français"), max_length=200)
+    name_nl = models.CharField(_("nom en néerlandais"), max_length=200)
+    bce_number = models.CharField(
+        _("N° BCE"),
+        max_length=10,
+        unique=True,
+        validators=[validate_bce_number],
+        help_text=_("Dix chiffres."),
+    )
+    nis_code = models.CharField(_("code INS de la commune"), max_length=5, validators=[validate_nis_code])
+    language = models.CharField(
+        _("langue de travail"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_(
+            "Laissé vide, la langue de la commune. "
+            "Un C.P.A.S. bruxellois travaille en français et en néerlandais."
+        ),
+    )
+    street = models.CharField(_("rue et numéro"), max_length=200, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=4, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("C.P.A.S.")
+        verbose_name_plural = _("C.P.A.S.")
+        ordering = ["name_fr"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=["fr", "nl", "de"]), name="centre_known_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        commune = get_commune(self.nis_code) if self.nis_code else None
+        if commune is not None:
+            if not self.language:
+                self.language = commune.languages[0]
+            elif self.language not in commune.languages:
+                raise ValidationError(
+                    {"language": _("La langue de travail ne correspond pas à la commune du C.P.A.S.")}
+                )
+
+    @property
+    def name(self) -> str:
+        return self.name_nl if get_language() == "nl" else self.name_fr
+
+    @property
+    def commune(self):
+        return get_commune(self.nis_code)
+
+    @property
+    def commune_name(self) -> str:
+        commune = self.commune
+        return commune.name(get_language()) if commune is not None else ""
+
+    @property
+    def is_bilingual(self) -> bool:
+        commune = self.commune
+        return commune is not None and commune.is_brussels
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages in which the centre writes to citizens, main language first."""
+        return ("fr", "nl") if self.is_bilingual else (self.language,)
+
+    @property
+    def bce_display(self) -> str:
+        # The official presentation of an enterprise number: 0212.345.668.
+        number = vat.compact(self.bce_number)
+        return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
+class Membership(CentreOwned):
+    class Role(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", _("Agent social")
+        ADMINISTRATOR = "administrator", _("Administrateur du C.P.A.S.")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("utilisateur")
+    )
+    role = models.CharField(_("profil"), max_length=20, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accès")
+        verbose_name_plural = _("accès")
+        ordering = ["centre__name_fr", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "centre"], name="membership_one_per_user_and_centre"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["social_worker", "administrator"]), name="membership_known_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.centre} ({self.get_role_display()})"
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
+
+
+class AuditEventQuerySet(CentreOwnedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The audit trail cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One significant action: who, in which centre, what, on which object, when and from where.
+
+    Written only by `primaweb.services.audit_record`; never changed or deleted afterwards.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Connexion")
+        LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        LOGOUT = "logout", _("Déconnexion")
+        CENTRE_SELECTED = "centre_selected", _("Choix du C.P.A.S.")
+        VIEW = "view", _("Consultation")
+        CREATE = "create", _("Création")
+        CHANGE = "change", _("Modification")
+        DELETE = "delete", _("Suppression")
+        BCSS_CONSULTATION = "bcss_consultation", _("Consultation de la BCSS")
+        SEND = "send", _("Envoi")
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("C.P.A.S.")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("utilisateur")
+    )
+    username = models.CharField(_("nom d'utilisateur"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    object_type = models.CharField(_("type d'objet"), max_length=100, blank=True)
+    object_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
+    object_repr = models.CharField(_("objet"), max_length=300, blank=True)
+    details = models.JSONField(_("détails"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    at = models.DateTimeField(_("date et heure"), default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement du journal")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["centre", "-at"], name="audit_centre_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail cannot be deleted.")

@@ -1,0 +1,73 @@
+"""Reads shared by several views. Every selector takes the centre or the user."""
+
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import AuditEvent, Centre, Membership, User
+
+
+def membership_for_user(*, user: User, centre_id: int) -> Membership | None:
+    return (
+        Membership.objects.select_related("centre")
+        .filter(user=user, centre_id=centre_id, is_active=True)
+        .first()
+    )
+
+
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.select_related("centre")
+        .filter(user=user, is_active=True)
+        .order_by("centre__name_fr")
+    )
+
+
+def centre_members(*, centre: Centre, role: str | None = None) -> QuerySet[Membership]:
+    members = Membership.objects.for_centre(centre).filter(is_active=True, user__is_active=True)
+    if role:
+        members = members.filter(role=role)
+    return members.select_related("user").order_by("user__last_name", "user__first_name")
+
+
+def administered_centres(*, user: User) -> QuerySet[Centre]:
+    if user.is_superuser:
+        return Centre.objects.all()
+    return Centre.objects.filter(
+        pk__in=Membership.objects.filter(
+            user=user, role=Membership.Role.ADMINISTRATOR, is_active=True
+        ).values("centre_id")
+    )
+
+
+def audit_events(
+    *,
+    centre: Centre,
+    action: str = "",
+    user_query: str = "",
+    object_query: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    # Sign-in events belong to no centre: a centre sees those of its own members.
+    members = Membership.objects.for_centre(centre).values("user_id")
+    events = AuditEvent.objects.filter(
+        Q(centre=centre) | Q(centre__isnull=True, user_id__in=members)
+    ).select_related("user")
+    if action:
+        events = events.filter(action=action)
+    if user_query:
+        events = events.filter(
+            Q(username__icontains=user_query)
+            | Q(user__first_name__icontains=user_query)
+            | Q(user__last_name__icontains=user_query)
+        )
+    if object_query:
+        events = events.filter(Q(object_repr__icontains=object_query) | Q(object_id=object_query))
+    zone = timezone.get_current_timezone()
+    if date_from:
+        events = events.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to:
+        events = events.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=zone))
+    return events

@@ -1,0 +1,16 @@
+"""The test suite: PostgreSQL when DATABASE_URL points at one (as `make test` does), SQLite otherwise."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "primaweb-test-only-secret-key")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+os.environ.setdefault("PRIMAWEB_VAR_DIR", "/tmp/primaweb-test-var")  # noqa: S108
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+# WhiteNoise looks for the collected files at start-up; runserver serves them from the apps.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+core_patterns = [
+    path("", views.home, name="home"),
+    path("centre/choisir/", views.choose_centre, name="choose_centre"),
+    path("centre/<int:centre_id>/choisir/", views.select_centre, name="select_centre"),
+    path("centre/fiche/", views.centre_sheet, name="centre_sheet"),
+    path("centre/assistants-sociaux/", views.social_workers, name="social_workers"),
+    path("acces/", views.my_access, name="my_access"),
+    path("admin-logs/", views.audit_log, name="audit_log"),
+    path("admin-logs/<int:pk>/", views.audit_event_detail, name="audit_event"),
+]
+
+admin.site.site_header = _("Primaweb — administration du C.P.A.S.")
+admin.site.site_title = _("Primaweb")
+
+urlpatterns = [
+    path("", include((core_patterns, "primaweb"))),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "primaweb.errors.permission_denied"
+handler404 = "primaweb.errors.page_not_found"

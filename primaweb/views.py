@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import administrator_required, centre_required, ensure_administrator
+from .forms import AuditFilterForm
+from .menu import menu_for
+from .models import AuditEvent, Membership
+from .selectors import audit_events, centre_members, memberships_of_user
+from .services import audit_record
+from .tenancy import CurrentCentreMiddleware
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def choose_centre(request):
+    """The manual's role-selection screen: one line per centre and profile of the user."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    memberships = list(memberships_of_user(user=request.user))
+    if not memberships:
+        return render(request, "primaweb/no_membership.html", status=403)
+    if len(memberships) == 1 and request.centre is None:
+        return _select(request, memberships[0])
+    return render(request, "primaweb/choose_centre.html", {"memberships": memberships})
+
+
+@require_POST
+def select_centre(request, centre_id: int):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    membership = get_object_or_404(memberships_of_user(user=request.user), centre_id=centre_id)
+    return _select(request, membership)
+
+
+def _select(request, membership: Membership):
+    request.session.cycle_key()
+    request.session[CurrentCentreMiddleware.SESSION_KEY] = membership.centre_id
+    audit_record(
+        action=AuditEvent.Action.CENTRE_SELECTED,
+        by=request.user,
+        centre=membership.centre,
+        target=membership.centre,
+        request=request,
+        details={"role": membership.role},
+    )
+    return redirect("primaweb:home")
+
+
+@centre_required
+def home(request):
+    return render(request, "primaweb/home.html", {"menu": menu_for(request.membership)})
+
+
+@centre_required
+def centre_sheet(request):
+    return render(request, "primaweb/centre_sheet.html", {"centre": request.centre})
+
+
+@centre_required
+def social_workers(request):
+    members = centre_members(centre=request.centre)
+    return render(request, "primaweb/social_workers.html", {"members": members})
+
+
+@centre_required
+def my_access(request):
+    return render(request, "primaweb/my_access.html", {"memberships": memberships_of_user(user=request.user)})
+
+
+@administrator_required
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.none()
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Les critères de recherche ne sont pas valides."))
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        events = audit_events(
+            centre=request.centre,
+            action=data.get("action", ""),
+            user_query=data.get("user", ""),
+            object_query=data.get("target", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "primaweb/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@centre_required
+def audit_event_detail(request, pk: int):
+    event = get_object_or_404(audit_events(centre=request.centre), pk=pk)
+    ensure_administrator(request)
+    return render(request, "primaweb/audit_event.html", {"event": event})

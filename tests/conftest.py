@@ -1,0 +1,52 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from primaweb.tenancy import CurrentCentreMiddleware
+from tests.factories import CentreFactory, MembershipFactory
+
+
+@pytest.fixture
+def centre(db):
+    return CentreFactory()
+
+
+@pytest.fixture
+def other_centre(db):
+    return CentreFactory(brussels=True)
+
+
+@pytest.fixture
+def worker(centre):
+    return MembershipFactory(centre=centre).user
+
+
+@pytest.fixture
+def administrator(centre):
+    from primaweb.models import Membership
+
+    return MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
+
+
+def sign_in(client, user, centre):
+    """Logs `user` in and chooses `centre`, as the role-selection screen would."""
+    client.force_login(user)
+    session = client.session
+    session[CurrentCentreMiddleware.SESSION_KEY] = centre.pk
+    session.save()
+    return client
+
+
+@pytest.fixture
+def worker_client(worker, centre):
+    return sign_in(Client(), worker, centre)
+
+
+@pytest.fixture
+def centre_admin_client(administrator, centre):
+    return sign_in(Client(), administrator, centre)
+
+
+@pytest.fixture
+def home_url():
+    return reverse("primaweb:home")

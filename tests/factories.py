@@ -1,0 +1,59 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from primaweb.models import Centre, Membership, User
+from primaweb.services import audit_record
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def bce_from(base: int) -> str:
+    """A valid BCE number: eight digits then 97 - (those mod 97)."""
+    eight = f"0{base % 10_000_000:07d}"
+    return f"{eight}{97 - int(eight) % 97:02d}"
+
+
+class CentreFactory(DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    name_fr = factory.Sequence(lambda n: f"CPAS test {n}")
+    name_nl = factory.Sequence(lambda n: f"OCMW test {n}")
+    bce_number = factory.Sequence(lambda n: bce_from(3_000_000 + n))
+    nis_code = "92094"  # Namur
+    language = "fr"
+
+    class Params:
+        brussels = factory.Trait(nis_code="21009", language="fr")  # Ixelles
+        flemish = factory.Trait(nis_code="44021", language="nl")  # Gent
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_BE")
+    last_name = factory.Faker("last_name", locale="fr_BE")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    centre = factory.SubFactory(CentreFactory)
+    role = Membership.Role.SOCIAL_WORKER
+
+
+def audit_event_in(centre, **kwargs):
+    member = MembershipFactory(centre=centre)
+    return audit_record(action="view", by=member.user, centre=centre, target=centre, **kwargs)
