@@ -40,7 +40,8 @@ test: $(INSTALLED) system-test messages
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED) messages
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@url="$$(scripts/postgres-url.sh)"; \
+	for script in bench/bench_*.py; do echo "== $$script"; DATABASE_URL="$$url" $(PY) $$script || exit 1; done
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
