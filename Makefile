@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+REGISTER_SIZE ?= 20000
 
 .PHONY: run test bench lint format messages install system-run system-test clean
 
@@ -28,11 +29,13 @@ messages: $(INSTALLED) system-run
 run: $(INSTALLED) system-run messages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py simulate_register --replace --count $(REGISTER_SIZE) --seed 2026 | tail -n 1
 	@echo
 	@echo "Primaweb runs at http://$(HOST):$(PORT)/  (administration: http://$(HOST):$(PORT)/admin/)"
 	@echo "Stop with Ctrl+C."
 	@echo
-	PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) PRIMAWEB_SITE_URL=http://$(HOST):$(PORT) \
+		$(VENV)/bin/honcho start -f Procfile
 
 test: $(INSTALLED) system-test messages
 	@url="$$(scripts/postgres-url.sh)"; \

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,7 +26,11 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dossiers/", include("dossiers.urls")),
 ]
+
+if settings.SIMULATORS_ENABLED:
+    urlpatterns += [path("simulators/bcss/", include("simulators.bcss.urls"))]
 
 handler403 = "primaweb.errors.permission_denied"
 handler404 = "primaweb.errors.page_not_found"

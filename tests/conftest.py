@@ -50,3 +50,50 @@ def centre_admin_client(administrator, centre):
 @pytest.fixture
 def home_url():
     return reverse("primaweb:home")
+
+
+@pytest.fixture
+def bcss_http(monkeypatch, settings):
+    """Routes the BCSS client's HTTP to the simulator in this process; returns the adapter (its `.calls`)."""
+    import requests
+
+    from dossiers import bcss
+    from tests.http import DjangoAppAdapter
+
+    settings.BCSS_URL = (
+        "http://bcss.test/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
+    )
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "bcss.test"]
+    adapter = DjangoAppAdapter()
+
+    def session():
+        http = requests.Session()
+        http.mount("http://bcss.test/", adapter)
+        return http
+
+    monkeypatch.setattr(bcss, "build_session", session)
+    bcss.reset_client()
+    yield adapter
+    bcss.reset_client()
+
+
+@pytest.fixture
+def bcss_failing(monkeypatch, settings):
+    """Makes the BCSS fail at the HTTP level; call it with the adapter to use."""
+    import requests
+
+    from dossiers import bcss
+
+    settings.BCSS_URL = "http://bcss.test/connector"
+
+    def install(adapter):
+        def session():
+            http = requests.Session()
+            http.mount("http://bcss.test/", adapter)
+            return http
+
+        monkeypatch.setattr(bcss, "build_session", session)
+        bcss.reset_client()
+
+    yield install
+    bcss.reset_client()

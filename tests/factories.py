@@ -57,3 +57,35 @@ class MembershipFactory(DjangoModelFactory):
 def audit_event_in(centre, **kwargs):
     member = MembershipFactory(centre=centre)
     return audit_record(action="view", by=member.user, centre=centre, target=centre, **kwargs)
+
+
+def niss_for(birth: str, serial: int) -> str:
+    """A valid NISS for a birth date YYMMDD (born before 2000) and a serial."""
+    base = f"{birth}{serial:03d}"
+    return f"{base}{97 - int(base) % 97:02d}"
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = "dossiers.Person"
+
+    centre = factory.SubFactory(CentreFactory)
+    niss = factory.Sequence(lambda n: niss_for("850730", 2 + (n % 990)))
+    last_name = factory.Faker("last_name", locale="fr_BE")
+    first_names = factory.Faker("first_name", locale="fr_BE")
+    birth_date = "1985-07-30"
+    gender = "2"
+    effective_street = "Rue de Fer"
+    effective_house_number = "12"
+    effective_postal_code = "5000"
+    effective_locality = "Namur"
+
+
+class DossierFactory(DjangoModelFactory):
+    class Meta:
+        model = "dossiers.Dossier"
+
+    centre = factory.SubFactory(CentreFactory)
+    beneficiary = factory.SubFactory(PersonFactory, centre=factory.SelfAttribute("..centre"))
+    number = factory.Sequence(lambda n: f"2026{n:06d}")
+    created_by = factory.SubFactory(UserFactory)

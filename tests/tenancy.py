@@ -5,11 +5,12 @@ the given (foreign) centre and returns the URL's keyword arguments. The sweep fa
 that is missing here, so no screen can slip through unchecked.
 """
 
-from tests.factories import audit_event_in
+from tests.factories import DossierFactory, audit_event_in
 
 TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
     "primaweb:audit_event": lambda centre: {"pk": audit_event_in(centre).pk},
+    "dossiers:detail": lambda centre: {"pk": DossierFactory(centre=centre).pk},
 }
 
 # Namespaces with a scoping of their own, tested on their own (tests/test_admin.py).

@@ -36,7 +36,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "primaweb",
+    "dossiers",
 ]
+
+# The stand-ins for the federal services: on in development and tests, off in production. They share
+# nothing with the apps but HTTP: pointing the URLs below at the real services needs no code change.
+SIMULATORS_ENABLED = env_bool("PRIMAWEB_SIMULATORS", True)
+if SIMULATORS_ENABLED:
+    INSTALLED_APPS += ["simulators.bcss"]
+
+# BCSS (Banque Carrefour de la Sécurité Sociale), IdentifyPerson over SOAP.
+SITE_URL = os.environ.get("PRIMAWEB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+BCSS_URL = os.environ.get(
+    "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
+)
+BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

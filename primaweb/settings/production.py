@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("PRIMAWEB_SIMULATORS", "false")
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 

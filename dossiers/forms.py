@@ -1,0 +1,175 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from stdnum.be import bis, nn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+from . import bcss
+
+
+def clean_niss(value: str) -> str:
+    """An NISS (national or BIS number) in its 11 digits, or a ValidationError saying what is wrong."""
+    compact = nn.compact(value or "")
+    if not compact:
+        raise forms.ValidationError(_("Indiquez le NISS."), code="required")
+    if not compact.isdigit():
+        raise forms.ValidationError(_("Le NISS ne contient que des chiffres."), code="digits")
+    if len(compact) != 11:
+        raise forms.ValidationError(
+            _("Le NISS compte 11 chiffres (%(count)s donnés)."), code="length", params={"count": len(compact)}
+        )
+    module = bis if 20 <= int(compact[2:4]) <= 52 else nn
+    try:
+        module.validate(compact)
+    except InvalidChecksum as exc:
+        raise forms.ValidationError(
+            _("Le chiffre de contrôle du NISS est incorrect."), code="checksum"
+        ) from exc
+    except (InvalidComponent, InvalidFormat, InvalidLength) as exc:
+        raise forms.ValidationError(
+            _("Ce NISS ne correspond à aucune date de naissance possible."), code="date"
+        ) from exc
+    return compact
+
+
+class NissForm(forms.Form):
+    niss = forms.CharField(
+        label=_("Numéro"), max_length=20, help_text=_("11 chiffres, avec ou sans points ni tirets")
+    )
+
+    def clean_niss(self):
+        return clean_niss(self.cleaned_data["niss"])
+
+
+GENDER_CHOICES = [("", "—"), ("1", _("Masculin")), ("2", _("Féminin"))]
+
+
+class PhoneticForm(forms.Form):
+    last_name = forms.CharField(label=_("Nom"), max_length=48)
+    first_name = forms.CharField(label=_("Prénom(s)"), max_length=48, required=False)
+    birth_day = forms.CharField(
+        label=_("Jour"),
+        max_length=2,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 2, "inputmode": "numeric"}),
+    )
+    birth_month = forms.CharField(
+        label=_("Mois"),
+        max_length=2,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 2, "inputmode": "numeric"}),
+    )
+    birth_year = forms.CharField(
+        label=_("Année"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 4, "inputmode": "numeric"}),
+    )
+    tolerance = forms.IntegerField(
+        label=_("Tolérance"),
+        required=False,
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "min_value": _("La tolérance va de 0 à 10."),
+            "max_value": _("La tolérance va de 0 à 10."),
+        },
+    )
+    gender = forms.ChoiceField(label=_("Sexe"), choices=GENDER_CHOICES, required=False)
+
+    def clean_last_name(self):
+        value = self.cleaned_data["last_name"].strip()
+        if not any(ch.isalpha() for ch in value):
+            raise forms.ValidationError(_("Le nom doit contenir au moins une lettre."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        day, month, year = (cleaned.get(k, "").strip() for k in ("birth_day", "birth_month", "birth_year"))
+        if not (day and month and year):
+            if "birth_year" not in self.errors:
+                self.add_error(
+                    "birth_year",
+                    _("La date de naissance est obligatoire (00 pour un jour ou un mois inconnu)."),
+                )
+            return cleaned
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            self.add_error("birth_year", _("La date de naissance s'écrit en chiffres : JJ/MM/AAAA."))
+            return cleaned
+        d, m, y = int(day), int(month), int(year)
+        today = date.today()
+        if m > 12 or d > 31 or (m == 0 and d != 0) or y < 1880:
+            self.add_error("birth_year", _("Cette date de naissance n'existe pas."))
+            return cleaned
+        if d and m:
+            try:
+                birth = date(y, m, d)
+            except ValueError:
+                self.add_error("birth_year", _("Cette date de naissance n'existe pas."))
+                return cleaned
+        else:
+            birth = date(y, m or 1, 1)
+        if birth > today:
+            self.add_error("birth_year", _("La date de naissance est dans le futur."))
+            return cleaned
+        if (d == 0 or m == 0) and cleaned.get("tolerance") is None and "tolerance" not in self.errors:
+            self.add_error("tolerance", _("Une date de naissance incomplète demande une tolérance (0 à 10)."))
+        cleaned["birth_date"] = f"{y:04d}-{m:02d}-{d:02d}"
+        return cleaned
+
+    def criteria(self) -> bcss.PhoneticCriteria:
+        data = self.cleaned_data
+        return bcss.PhoneticCriteria(
+            last_name=data["last_name"],
+            first_name=data.get("first_name", ""),
+            birth_date=data["birth_date"],
+            gender=data.get("gender", ""),
+            tolerance=data.get("tolerance"),
+        )
+
+
+class EffectiveAddressForm(forms.Form):
+    effective_street = forms.CharField(label=_("Rue"), max_length=200)
+    effective_house_number = forms.CharField(label=_("Numéro"), max_length=20)
+    effective_box = forms.CharField(label=_("Boîte"), max_length=20, required=False)
+    effective_postal_code = forms.RegexField(
+        label=_("Code postal"),
+        regex=r"^[0-9A-Za-z -]{4,10}$",
+        max_length=10,
+        error_messages={"invalid": _("Ce code postal n'est pas valide.")},
+    )
+    effective_locality = forms.CharField(label=_("Localité"), max_length=200)
+    effective_country = forms.CharField(
+        label=_("Pays"), max_length=100, required=False, initial=_("Belgique")
+    )
+
+    @classmethod
+    def initial_from_legal(cls, person: bcss.IdentifiedPerson) -> dict[str, str]:
+        address = person.address
+        return {
+            "effective_street": address.street or address.plain_text,
+            "effective_house_number": address.house_number,
+            "effective_box": address.box,
+            "effective_postal_code": address.postal_code,
+            "effective_locality": address.municipality,
+            "effective_country": str(_("Belgique"))
+            if address.country_code in ("150", "")
+            else address.country_code,
+        }
+
+
+class DossierSearchForm(forms.Form):
+    niss = forms.CharField(label=_("NISS"), max_length=20, required=False)
+    name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    number = forms.CharField(label=_("Numéro de dossier"), max_length=11, required=False)
+
+    def clean_niss(self):
+        value = self.cleaned_data["niss"]
+        return clean_niss(value) if value.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(k) for k in ("niss", "name", "number")):
+            raise forms.ValidationError(_("Indiquez un NISS, un nom ou un numéro de dossier."))
+        return cleaned

@@ -1,0 +1,51 @@
+from django.db.models import Q, QuerySet
+from stdnum.be import nn
+
+from primaweb.models import Centre
+
+from .models import Dossier, Person
+
+SORTS = {
+    "number": "number",
+    "-number": "-number",
+    "name": "beneficiary__last_name",
+    "-name": "-beneficiary__last_name",
+    "created": "created_at",
+    "-created": "-created_at",
+}
+
+
+def dossiers_of_centre(*, centre: Centre, sort: str = "-created") -> QuerySet[Dossier]:
+    order = SORTS.get(sort, "-created_at")
+    return (
+        Dossier.objects.for_centre(centre).select_related("beneficiary", "created_by").order_by(order, "-pk")
+    )
+
+
+def dossier_search(*, centre: Centre, niss: str = "", name: str = "", number: str = "") -> QuerySet[Dossier]:
+    dossiers = dossiers_of_centre(centre=centre, sort="name")
+    if niss:
+        dossiers = dossiers.filter(beneficiary__niss=nn.compact(niss))
+    if number:
+        dossiers = dossiers.filter(number__iexact=number.strip())
+    for word in name.split():
+        dossiers = dossiers.filter(
+            Q(beneficiary__last_name__icontains=word) | Q(beneficiary__first_names__icontains=word)
+        )
+    return dossiers
+
+
+def dossier_for_niss(*, centre: Centre, niss: str) -> Dossier | None:
+    return Dossier.objects.for_centre(centre).filter(beneficiary__niss=niss).first()
+
+
+def dossier_numbers_by_niss(*, centre: Centre, nisses: list[str]) -> dict[str, Dossier]:
+    """The existing dossiers among the given persons, so a result list leads to them, never to duplicates."""
+    dossiers = (
+        Dossier.objects.for_centre(centre).filter(beneficiary__niss__in=nisses).select_related("beneficiary")
+    )
+    return {d.beneficiary.niss: d for d in dossiers}
+
+
+def person_of_centre(*, centre: Centre, niss: str) -> Person | None:
+    return Person.objects.for_centre(centre).filter(niss=niss).first()

@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from primaweb.access import centre_required
+from primaweb.models import AuditEvent
+from primaweb.services import audit_record
+from primaweb.tenancy import get_for_centre_or_404
+
+from . import bcss, codes, identification, selectors, services
+from .forms import DossierSearchForm, EffectiveAddressForm, NissForm, PhoneticForm
+from .models import Dossier
+
+REFUSALS = {
+    "32007004": gettext_lazy("Aucune personne ne correspond à ces critères."),
+    "31009001": gettext_lazy("Une date de naissance incomplète demande une tolérance (0 à 10)."),
+    "31000007": gettext_lazy(
+        "Un critère obligatoire manque : le nom et la date de naissance sont obligatoires."
+    ),
+}
+
+
+def _explain(reply: bcss.IdentifyReply) -> str | None:
+    """A sentence for the worker when the BCSS found nobody or refused, else None."""
+    for code in reply.reason_codes:
+        if code in REFUSALS:
+            return str(REFUSALS[code])
+    if reply.ok == "NO":
+        return _("La BCSS a refusé la demande (code %(code)s).") % {
+            "code": ", ".join(reply.reason_codes) or "?"
+        }
+    if not reply.persons:
+        return str(REFUSALS["32007004"])
+    return None
+
+
+UNAVAILABLE = gettext_lazy(
+    "La BCSS ne répond pas pour le moment. Vos critères sont conservés : réessayez dans un instant."
+)
+
+
+@centre_required
+@require_http_methods(["GET", "POST"])
+def identify(request):
+    """« Identification de la personne »: by NISS or by phonetic search, then the list of persons found."""
+    state = identification.load(request.session) if request.GET.get("retour") else None
+    mode = request.POST.get("mode") or (state or {}).get("mode") or "niss"
+    data = request.POST if request.method == "POST" else (state or {}).get("data")
+    niss_form = NissForm(data if mode == "niss" and data else None, prefix="niss")
+    phonetic_form = PhoneticForm(data if mode == "phonetic" and data else None, prefix="ph")
+    persons = None
+    if state is not None and request.method == "GET":
+        persons = [identification.person_from_dict(p) for p in state["results"]]
+    elif request.method == "POST":
+        form = niss_form if mode == "niss" else phonetic_form
+        if form.is_valid():
+            try:
+                if mode == "niss":
+                    reply = services.identification_by_niss(
+                        centre=request.centre,
+                        niss=form.cleaned_data["niss"],
+                        by=request.user,
+                        request=request,
+                    )
+                else:
+                    reply = services.identification_phonetic(
+                        centre=request.centre, criteria=form.criteria(), by=request.user, request=request
+                    )
+            except bcss.BcssUnavailable:
+                messages.error(request, UNAVAILABLE)
+            else:
+                persons = list(reply.persons)
+                identification.save(
+                    request.session, mode=mode, data=request.POST.dict(), persons=reply.persons
+                )
+                explanation = _explain(reply)
+                if explanation:
+                    messages.warning(request, explanation)
+    existing = {}
+    if persons:
+        existing = selectors.dossier_numbers_by_niss(centre=request.centre, nisses=[p.niss for p in persons])
+    rows = [
+        {
+            "index": i,
+            "person": p,
+            "niss": _format_niss(p.niss),
+            "gender": codes.label(codes.GENDERS, p.gender),
+            "dossier": existing.get(p.niss),
+        }
+        for i, p in enumerate(persons or [])
+    ]
+    return render(
+        request,
+        "dossiers/identify.html",
+        {
+            "mode": mode,
+            "niss_form": niss_form,
+            "phonetic_form": phonetic_form,
+            "rows": rows,
+            "searched": persons is not None,
+        },
+    )
+
+
+def _format_niss(niss: str) -> str:
+    from stdnum.be import nn
+
+    return nn.format(niss) if len(niss) == 11 else niss
+
+
+@centre_required
+@require_http_methods(["GET", "POST"])
+def person_details(request):
+    """The legal data of a person found, the effective address, and « Créer le dossier »."""
+    if request.method == "GET":
+        try:
+            found = identification.result(request.session, int(request.GET.get("n", "")))
+        except ValueError:
+            found = None
+        if found is None:
+            messages.info(request, _("Recherchez d'abord la personne."))
+            return redirect("dossiers:identify")
+        existing = selectors.dossier_for_niss(centre=request.centre, niss=found.niss)
+        if existing is not None:
+            messages.info(request, _("Cette personne a déjà un dossier dans votre C.P.A.S."))
+            return redirect("dossiers:detail", pk=existing.pk)
+        try:
+            reply = services.identification_by_niss(
+                centre=request.centre, niss=found.niss, by=request.user, request=request
+            )
+        except bcss.BcssUnavailable:
+            messages.error(request, UNAVAILABLE)
+            return redirect(f"{_identify_url()}?retour=1")
+        person = reply.persons[0] if reply.persons else found
+        identification.select(request.session, person)
+        form = EffectiveAddressForm()
+    else:
+        person = identification.selected(request.session)
+        if person is None:
+            messages.info(request, _("Recherchez d'abord la personne."))
+            return redirect("dossiers:identify")
+        if "copy" in request.POST:
+            form = EffectiveAddressForm(initial=EffectiveAddressForm.initial_from_legal(person))
+        else:
+            form = EffectiveAddressForm(request.POST)
+            if form.is_valid():
+                dossier, created = services.dossier_create(
+                    centre=request.centre,
+                    identified=person,
+                    effective_address=form.cleaned_data,
+                    by=request.user,
+                    request=request,
+                )
+                identification.clear(request.session)
+                if created:
+                    messages.success(
+                        request, _("Le dossier %(number)s a été créé.") % {"number": dossier.number}
+                    )
+                else:
+                    messages.info(request, _("Cette personne a déjà un dossier dans votre C.P.A.S."))
+                return redirect("dossiers:detail", pk=dossier.pk)
+    return render(
+        request, "dossiers/person_details.html", {"person": person, "form": form, **_labels(person)}
+    )
+
+
+def _identify_url() -> str:
+    from django.urls import reverse
+
+    return reverse("dossiers:identify")
+
+
+def _labels(person: bcss.IdentifiedPerson) -> dict:
+    return {
+        "niss": _format_niss(person.niss),
+        "birth_date": _display_date(person.birth_date),
+        "gender": codes.label(codes.GENDERS, person.gender),
+        "civil_state": codes.label(codes.CIVIL_STATES, person.civil_state),
+        "nationality": codes.label(codes.COUNTRIES, person.nationality_code),
+        "register": codes.label(codes.REGISTERS, person.register),
+        "decease_date": _display_date(person.decease_date) if person.decease_date else "",
+    }
+
+
+def _display_date(value: str) -> str:
+    if len(value) != 10:
+        return "/"
+    year, month, day = value.split("-")
+    return f"{day}/{month}/{year}"
+
+
+@centre_required
+def dossier_detail(request, pk: int):
+    """« Page principale du dossier »."""
+    dossier = get_for_centre_or_404(
+        Dossier.objects.select_related("beneficiary", "created_by"), request.centre, pk=pk
+    )
+    audit_record(
+        action=AuditEvent.Action.VIEW, by=request.user, centre=request.centre, target=dossier, request=request
+    )
+    return render(request, "dossiers/detail.html", {"dossier": dossier, "person": dossier.beneficiary})
+
+
+@centre_required
+def dossier_list(request):
+    """« Dossiers du C.P.A.S. »: paginated and sortable."""
+    sort = request.GET.get("tri", "-created")
+    if sort not in selectors.SORTS:
+        sort = "-created"
+    page = Paginator(selectors.dossiers_of_centre(centre=request.centre, sort=sort), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "dossiers/list.html", {"page": page, "sort": sort})
+
+
+@centre_required
+def dossier_search(request):
+    """« Rechercher un dossier »: by NISS, name or number, among the centre's dossiers only."""
+    form = DossierSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = list(selectors.dossier_search(centre=request.centre, **form.cleaned_data)[:100])
+        if len(results) == 1:
+            return redirect("dossiers:detail", pk=results[0].pk)
+    return render(request, "dossiers/search.html", {"form": form, "results": results})

@@ -1,0 +1,187 @@
+"""Well-known persons that `simulate_register` always puts in the register, for demos and browser tests.
+
+Their NISS numbers are fixed and valid (python-stdnum agrees; a test checks it):
+
+| NISS        | name                   | birth date | notes                                            |
+|-------------|------------------------|------------|--------------------------------------------------|
+| 75031212346 | DUPONT Jean-Pierre (M) | 1975-03-12 | Namur; married to LAMBERT Anne since 2001-06-16  |
+| 77093022273 | LAMBERT Anne Marie (F) | 1977-09-30 | his wife, same address                           |
+| 82110524447 | VANDENBERGHE Els (F)   | 1982-11-05 | Gent (Dutch street)                              |
+| 90072108659 | DELACROIX Hélène (F)   | 1990-07-21 | Ixelles (street in French and Dutch)             |
+| 85011715758 | EL AMRANI Mohammed (M) | 1985-01-17 | Molenbeek; born in Nador (Morocco); Belgian      |
+| 00100001485 | MUKENDI Grâce (F)      | 2000-10-00 | unknown day; Schaerbeek; Congolese               |
+| 62000004692 | YILMAZ Ayşe (F)        | 1962-00-00 | unknown month and day; Genk; Turkish             |
+| 58022804556 | MÜLLER Hans (M)        | 1958-02-28 | Eupen (German-speaking); widowed                 |
+| 79440905194 | KOWALSKI Piotr (M)     | 1979-04-09 | BIS number (month + 40), origin BCSS_KSZ; Polish |
+| 31050203311 | PEETERS Jozef Karel (M)| 1931-05-02 | Antwerpen; deceased 2019-12-24                   |
+"""
+
+from datetime import date
+
+from .models import CivilState, Gender, InscriptionRegister
+
+_POP, _FOREIGN = InscriptionRegister.POPULATION, InscriptionRegister.FOREIGNERS
+
+DEMO_PERSONS: tuple[dict, ...] = (
+    {
+        "niss": "75031212346",
+        "last_name": "Dupont",
+        "first_names": "Jean-Pierre",
+        "birth_date": "1975-03-12",
+        "gender": Gender.MALE,
+        "civil_state": CivilState.MARRIED,
+        "civil_state_since": date(2001, 6, 16),
+        "partner_niss": "77093022273",
+        "register": _POP,
+        "birth_place_code": 92094,
+        "birth_place_name": "Namur",
+        "municipality_code": "92094",
+        "postal_code": "5000",
+        "street_fr": "Rue de Fer",
+        "house_number": "25",
+    },
+    {
+        "niss": "77093022273",
+        "last_name": "Lambert",
+        "first_names": "Anne Marie",
+        "birth_date": "1977-09-30",
+        "gender": Gender.FEMALE,
+        "civil_state": CivilState.MARRIED,
+        "civil_state_since": date(2001, 6, 16),
+        "partner_niss": "75031212346",
+        "register": _POP,
+        "birth_place_code": 62063,
+        "birth_place_name": "Liège",
+        "municipality_code": "92094",
+        "postal_code": "5000",
+        "street_fr": "Rue de Fer",
+        "house_number": "25",
+    },
+    {
+        "niss": "82110524447",
+        "last_name": "Vandenberghe",
+        "first_names": "Els",
+        "birth_date": "1982-11-05",
+        "gender": Gender.FEMALE,
+        "register": _POP,
+        "birth_place_code": 44021,
+        "birth_place_name": "Gent",
+        "municipality_code": "44021",
+        "postal_code": "9000",
+        "street_nl": "Kouter",
+        "house_number": "12",
+    },
+    {
+        "niss": "90072108659",
+        "last_name": "Delacroix",
+        "first_names": "Hélène",
+        "birth_date": "1990-07-21",
+        "gender": Gender.FEMALE,
+        "register": _POP,
+        "birth_place_code": 21009,
+        "birth_place_name": "Ixelles",
+        "municipality_code": "21009",
+        "postal_code": "1050",
+        "street_fr": "Chaussée d'Ixelles",
+        "street_nl": "Elsensesteenweg",
+        "house_number": "140",
+        "box": "3",
+    },
+    {
+        "niss": "85011715758",
+        "last_name": "El Amrani",
+        "first_names": "Mohammed",
+        "birth_date": "1985-01-17",
+        "gender": Gender.MALE,
+        "register": _POP,
+        "birth_place_code": 354,
+        "birth_place_name": "Nador",
+        "municipality_code": "21012",
+        "postal_code": "1080",
+        "street_fr": "Chaussée de Gand",
+        "street_nl": "Gentsesteenweg",
+        "house_number": "212",
+    },
+    {
+        "niss": "00100001485",
+        "last_name": "Mukendi",
+        "first_names": "Grâce",
+        "birth_date": "2000-10-00",
+        "gender": Gender.FEMALE,
+        "nationality_code": 306,
+        "register": _FOREIGN,
+        "birth_place_code": 306,
+        "birth_place_name": "Kinshasa",
+        "municipality_code": "21015",
+        "postal_code": "1030",
+        "street_fr": "Chaussée de Haecht",
+        "street_nl": "Haachtsesteenweg",
+        "house_number": "87",
+    },
+    {
+        "niss": "62000004692",
+        "last_name": "Yılmaz",
+        "first_names": "Ayşe",
+        "birth_date": "1962-00-00",
+        "gender": Gender.FEMALE,
+        "nationality_code": 262,
+        "register": _FOREIGN,
+        "birth_place_code": 262,
+        "birth_place_name": "Emirdağ",
+        "civil_state": CivilState.DIVORCED,
+        "civil_state_since": date(1999, 4, 1),
+        "municipality_code": "71016",
+        "postal_code": "3600",
+        "street_nl": "Stationsstraat",
+        "house_number": "8",
+    },
+    {
+        "niss": "58022804556",
+        "last_name": "Müller",
+        "first_names": "Hans",
+        "birth_date": "1958-02-28",
+        "gender": Gender.MALE,
+        "register": _POP,
+        "birth_place_code": 63023,
+        "birth_place_name": "Eupen",
+        "civil_state": CivilState.WIDOWED,
+        "civil_state_since": date(2015, 3, 2),
+        "municipality_code": "63023",
+        "postal_code": "4700",
+        "street_de": "Haasstraße",
+        "house_number": "123",
+        "box": "12",
+    },
+    {
+        "niss": "79440905194",
+        "last_name": "Kowalski",
+        "first_names": "Piotr",
+        "birth_date": "1979-04-09",
+        "gender": Gender.MALE,
+        "nationality_code": 122,
+        "register": None,
+        "birth_place_code": 122,
+        "birth_place_name": "Kraków",
+        "municipality_code": "62063",
+        "postal_code": "4000",
+        "street_fr": "Rue Pont d'Avroy",
+        "house_number": "7",
+    },
+    {
+        "niss": "31050203311",
+        "last_name": "Peeters",
+        "first_names": "Jozef Karel",
+        "birth_date": "1931-05-02",
+        "gender": Gender.MALE,
+        "civil_state": CivilState.WIDOWED,
+        "civil_state_since": date(2008, 1, 14),
+        "register": _POP,
+        "birth_place_code": 11002,
+        "birth_place_name": "Antwerpen",
+        "decease_date": date(2019, 12, 24),
+        "municipality_code": "11002",
+        "postal_code": "2000",
+        "street_nl": "Kerkstraat",
+        "house_number": "5",
+    },
+)

@@ -1,0 +1,126 @@
+"""The simulated population register the IdentifyPerson endpoint answers from.
+
+One row per person known to the (simulated) National Register or the BCSS registers. The phonetic keys
+and the birth-date range are stored so that a phonetic search is an indexed lookup (equality on a key,
+range on `birth_date_low`), never a scan, even at a million persons.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.be import bis, nn
+
+from . import phonetic
+from .incomplete_dates import IncompleteDateError, bounds
+
+
+class Gender(models.IntegerChoices):
+    UNKNOWN = 0, _("Inconnu")
+    MALE = 1, _("Masculin")
+    FEMALE = 2, _("Féminin")
+
+
+class CivilState(models.IntegerChoices):
+    """The BCSS civil state codes (t_CivilStateCode); the sub-codes 25, 26, 41, 51 are not simulated."""
+
+    SINGLE = 10, _("Célibataire")
+    MARRIED = 20, _("Marié(e)")
+    WIDOWED = 30, _("Veuf/veuve")
+    DIVORCED = 40, _("Divorcé(e)")
+    SEPARATED = 50, _("Séparé(e) de corps")
+    LEGAL_COHABITATION = 60, _("Cohabitation légale")
+
+
+class InscriptionRegister(models.IntegerChoices):
+    POPULATION = 1, _("Registre de population")
+    FOREIGNERS = 2, _("Registre des étrangers")
+    WAITING = 3, _("Registre d'attente")
+
+
+# A person's birth-date range spans at most one year (an unknown month and day), so a search may bound
+# `birth_date_low` from below too, which keeps the index range scan short.
+MAX_BIRTH_RANGE_DAYS = 366
+
+
+def validate_niss(value: str) -> None:
+    if not (nn.is_valid(value) or bis.is_valid(value)):
+        raise ValidationError(
+            _("%(value)s n'est ni un numéro de registre national ni un numéro bis valide."),
+            params={"value": value},
+        )
+
+
+class RegisteredPerson(models.Model):
+    niss = models.CharField(_("NISS"), max_length=11, unique=True, validators=[validate_niss])
+    last_name = models.CharField(_("nom"), max_length=100)
+    first_names = models.CharField(_("prénoms"), max_length=150, blank=True)
+    birth_date = models.CharField(
+        _("date de naissance"), max_length=10, help_text=_("AAAA-MM-JJ, AAAA-MM-00 ou AAAA-00-00")
+    )
+    birth_date_low = models.DateField(_("date de naissance au plus tôt"))
+    birth_date_high = models.DateField(_("date de naissance au plus tard"))
+    gender = models.PositiveSmallIntegerField(_("sexe"), choices=Gender.choices, default=Gender.UNKNOWN)
+    civil_state = models.PositiveSmallIntegerField(
+        _("état civil"), choices=CivilState.choices, default=CivilState.SINGLE
+    )
+    civil_state_since = models.DateField(_("état civil depuis le"), null=True, blank=True)
+    partner_niss = models.CharField(_("NISS du partenaire"), max_length=11, blank=True)
+    nationality_code = models.PositiveSmallIntegerField(_("nationalité (code INS)"), default=150)
+    register = models.PositiveSmallIntegerField(
+        _("registre d'inscription"), choices=InscriptionRegister.choices, null=True, blank=True
+    )
+    birth_place_code = models.PositiveIntegerField(_("lieu de naissance (code INS)"), null=True, blank=True)
+    birth_place_name = models.CharField(_("lieu de naissance"), max_length=100, blank=True)
+    street_fr = models.CharField(_("rue (français)"), max_length=150, blank=True)
+    street_nl = models.CharField(_("rue (néerlandais)"), max_length=150, blank=True)
+    street_de = models.CharField(_("rue (allemand)"), max_length=150, blank=True)
+    house_number = models.CharField(_("numéro"), max_length=10, blank=True)
+    box = models.CharField(_("boîte"), max_length=10, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=4, blank=True)
+    municipality_code = models.CharField(_("commune (code INS)"), max_length=5, blank=True)
+    decease_date = models.DateField(_("date de décès"), null=True, blank=True)
+    phonetic_key = models.CharField(_("clé phonétique"), max_length=40, editable=False)
+    phonetic_skeleton = models.CharField(_("squelette phonétique"), max_length=40, editable=False)
+
+    class Meta:
+        verbose_name = _("personne inscrite")
+        verbose_name_plural = _("personnes inscrites")
+        ordering = ["last_name", "first_names"]
+        indexes = [
+            models.Index(fields=["phonetic_key", "birth_date_low"], name="bcss_person_key_birth"),
+            models.Index(fields=["phonetic_skeleton", "birth_date_low"], name="bcss_person_skeleton_birth"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_date_low__lte=models.F("birth_date_high")),
+                name="bcss_person_birth_range_ordered",
+            ),
+            models.CheckConstraint(condition=models.Q(gender__in=[0, 1, 2]), name="bcss_person_gender_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_names} ({self.niss})"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_bis(self) -> bool:
+        """BIS numbers carry the month plus 20 or 40; they come from the BCSS registers, not the RN."""
+        return int(self.niss[2:4]) > 12
+
+    @property
+    def origin(self) -> str:
+        return "BCSS_KSZ" if self.is_bis else "RN_RR"
+
+    def refresh_derived(self) -> None:
+        """Recomputes the phonetic keys and the birth-date range from the name and birth date."""
+        self.phonetic_key, self.phonetic_skeleton = phonetic.keys(self.last_name)
+        self.birth_date_low, self.birth_date_high = bounds(self.birth_date)
+
+    def clean(self) -> None:
+        try:
+            self.refresh_derived()
+        except IncompleteDateError as exc:
+            raise ValidationError({"birth_date": str(exc)}) from exc

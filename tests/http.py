@@ -1,0 +1,77 @@
+"""HTTP for tests: a requests adapter that hands each request to the Django app in this process.
+
+The production clients (zeep for the BCSS, requests for the eBox) then talk real HTTP messages — method,
+URL, headers, body — to the real simulator views, without a socket. Tests that need the network itself
+to fail swap in `FailingAdapter`.
+"""
+
+from io import BytesIO
+from urllib.parse import urlsplit
+
+import requests
+from django.test import Client
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+
+class DjangoAppAdapter(BaseAdapter):
+    def __init__(self):
+        super().__init__()
+        self.client = Client()
+        self.calls: list[requests.PreparedRequest] = []
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        self.calls.append(request)
+        url = urlsplit(request.url)
+        headers = {
+            f"HTTP_{name.upper().replace('-', '_')}": value
+            for name, value in request.headers.items()
+            if name.lower() not in {"content-type", "content-length"}
+        }
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode()
+        django_response = self.client.generic(
+            request.method,
+            url.path + (f"?{url.query}" if url.query else ""),
+            data=body,
+            content_type=request.headers.get("Content-Type", "application/octet-stream"),
+            SERVER_NAME=url.hostname or "testserver",
+            SERVER_PORT=str(url.port or 80),
+            **headers,
+        )
+        response = requests.Response()
+        response.status_code = django_response.status_code
+        response.headers = CaseInsensitiveDict(dict(django_response.items()))
+        response.raw = BytesIO(django_response.content)
+        response._content = django_response.content
+        response.url = request.url
+        response.request = request
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        return response
+
+    def close(self):
+        pass
+
+
+class FailingAdapter(BaseAdapter):
+    """Every request fails the way a network does: `error` is raised, or `status`/`body` returned."""
+
+    def __init__(self, error: Exception | None = None, status: int = 200, body: bytes = b""):
+        super().__init__()
+        self.error, self.status, self.body = error, status, body
+
+    def send(self, request, **kwargs):
+        if self.error is not None:
+            raise self.error
+        response = requests.Response()
+        response.status_code = self.status
+        response.headers = CaseInsensitiveDict({"Content-Type": "text/xml; charset=utf-8"})
+        response._content = self.body
+        response.raw = BytesIO(self.body)
+        response.url = request.url
+        response.request = request
+        return response
+
+    def close(self):
+        pass
