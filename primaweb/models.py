@@ -200,3 +200,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail cannot be deleted.")
+
+    @property
+    def summary(self) -> str:
+        """What the event was about, when no object was involved (a BCSS consultation's criteria)."""
+        if self.object_repr:
+            return self.object_repr
+        criteria = self.details.get("criteria") if isinstance(self.details, dict) else None
+        if isinstance(criteria, dict):
+            return ", ".join(f"{key}: {value}" for key, value in criteria.items() if value not in ("", None))
+        return ""

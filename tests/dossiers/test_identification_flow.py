@@ -188,3 +188,16 @@ def test_back_brings_the_list_with_the_criteria_kept(register, bcss_http, worker
 def test_details_without_a_search_go_back_to_the_search(worker_client):
     response = worker_client.get(reverse("dossiers:person_details"), {"n": "3"})
     assert response.status_code == 302 and response.url == reverse("dossiers:identify")
+
+
+@pytest.mark.django_db
+def test_consultations_show_in_admin_logs_with_their_criteria(register, bcss_http, worker_client, centre):
+    from django.test import Client
+
+    from tests.conftest import sign_in
+    from tests.factories import MembershipFactory
+
+    search_by_niss(worker_client, DUPONT)
+    admin = sign_in(Client(), MembershipFactory(centre=centre, role="administrator").user, centre)
+    page = admin.get(reverse("primaweb:audit_log"), {"action": "bcss_consultation"}).content.decode()
+    assert "Consultation de la BCSS" in page and f"niss: {DUPONT}" in page
