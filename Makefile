@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REGISTER_SIZE ?= 20000
 
-.PHONY: run test bench lint format messages install system-run system-test clean
+.PHONY: run test bench lint format messages install system-run system-test converter-env clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,13 @@ system-run:
 system-test:
 	@scripts/system-packages.sh test
 
+converter-env: $(INSTALLED) system-run
+	@scripts/converter-env.sh >/dev/null
+
 messages: $(INSTALLED) system-run
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
-run: $(INSTALLED) system-run messages
+run: $(INSTALLED) system-run messages converter-env
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py simulate_register --replace --count $(REGISTER_SIZE) --seed 2026 | tail -n 1
@@ -37,12 +40,12 @@ run: $(INSTALLED) system-run messages
 	PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) PRIMAWEB_SITE_URL=http://$(HOST):$(PORT) \
 		$(VENV)/bin/honcho start -f Procfile
 
-test: $(INSTALLED) system-test messages
+test: $(INSTALLED) system-test messages converter-env
 	@url="$$(scripts/postgres-url.sh)"; \
 	if [ -n "$$url" ]; then echo "Tests on PostgreSQL ($$url)"; else echo "No PostgreSQL server: tests on SQLite"; fi; \
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(INSTALLED) messages
+bench: $(INSTALLED) messages converter-env
 	@url="$$(scripts/postgres-url.sh)"; \
 	for script in bench/bench_*.py; do echo "== $$script"; DATABASE_URL="$$url" $(PY) $$script || exit 1; done
 

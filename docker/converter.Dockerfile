@@ -28,10 +28,16 @@ RUN groupadd --system --gid 10002 unoserver \
     && useradd --system --uid 10002 --gid unoserver --home-dir /home/unoserver --create-home \
         --shell /usr/sbin/nologin unoserver
 
+# A LibreOffice profile in which macros can never run (the same settings as `manage.py run_converter`).
+COPY --chown=unoserver:unoserver converter-profile /home/unoserver/profile
+
 USER unoserver
 ENV HOME=/home/unoserver
 WORKDIR /home/unoserver
 
 EXPOSE 2003
 
-CMD ["unoserver", "--interface", "0.0.0.0", "--port", "2003", "--uno-port", "2002"]
+# --conversion-timeout: a LibreOffice hung on a hostile file is killed, unoserver exits, and the
+# container's restart policy starts a fresh one.
+CMD ["unoserver", "--interface", "0.0.0.0", "--port", "2003", "--uno-port", "2002", \
+     "--user-installation", "/home/unoserver/profile", "--conversion-timeout", "60"]

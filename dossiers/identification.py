@@ -9,6 +9,7 @@ from dataclasses import asdict
 from . import bcss
 
 SESSION_KEY = "dossiers_identification"
+NEXT_KEY = "dossiers_identification_next"
 
 
 def save(session, *, mode: str, data: dict, persons: tuple[bcss.IdentifiedPerson, ...]) -> None:
@@ -50,3 +51,26 @@ def clear(session) -> None:
 
 def person_from_dict(data: dict) -> bcss.IdentifiedPerson:
     return bcss.IdentifiedPerson(**{**data, "address": bcss.Address(**data["address"])})
+
+
+def set_next(session, target: str, *, host: str) -> None:
+    """Where to go once the dossier exists (`{dossier}` stands for its id), e.g. the upload screen.
+
+    Only a path on this site is kept; anything else is ignored.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={host}):
+        session[NEXT_KEY] = target
+    else:
+        session.pop(NEXT_KEY, None)
+
+
+def after_creation(session, dossier) -> str:
+    """The page to show once `dossier` is created or found: the `next` asked for, else its main page."""
+    from django.urls import reverse
+
+    target = session.pop(NEXT_KEY, "")
+    if target:
+        return target.replace("{dossier}", str(dossier.pk))
+    return reverse("dossiers:detail", args=[dossier.pk])

@@ -10,7 +10,7 @@ from primaweb.models import AuditEvent
 from primaweb.services import audit_record
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import bcss, codes, identification, selectors, services
+from . import bcss, codes, identification, sections, selectors, services
 from .forms import DossierSearchForm, EffectiveAddressForm, NissForm, PhoneticForm
 from .models import Dossier
 
@@ -46,6 +46,8 @@ UNAVAILABLE = gettext_lazy(
 @require_http_methods(["GET", "POST"])
 def identify(request):
     """« Identification de la personne »: by NISS or by phonetic search, then the list of persons found."""
+    if request.method == "GET" and not request.GET.get("retour"):
+        identification.set_next(request.session, request.GET.get("next", ""), host=request.get_host())
     state = identification.load(request.session) if request.GET.get("retour") else None
     mode = request.POST.get("mode") or (state or {}).get("mode") or "niss"
     data = request.POST if request.method == "POST" else (state or {}).get("data")
@@ -126,7 +128,7 @@ def person_details(request):
         existing = selectors.dossier_for_niss(centre=request.centre, niss=found.niss)
         if existing is not None:
             messages.info(request, _("Cette personne a déjà un dossier dans votre C.P.A.S."))
-            return redirect("dossiers:detail", pk=existing.pk)
+            return redirect(identification.after_creation(request.session, existing))
         try:
             reply = services.identification_by_niss(
                 centre=request.centre, niss=found.niss, by=request.user, request=request
@@ -201,7 +203,15 @@ def dossier_detail(request, pk: int):
     audit_record(
         action=AuditEvent.Action.VIEW, by=request.user, centre=request.centre, target=dossier, request=request
     )
-    return render(request, "dossiers/detail.html", {"dossier": dossier, "person": dossier.beneficiary})
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "person": dossier.beneficiary,
+            "sections": sections.sections_for(dossier),
+        },
+    )
 
 
 @centre_required

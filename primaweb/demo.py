@@ -1,5 +1,6 @@
 """The demo data of `make run`: two centres (one in Brussels), a social worker and an administrator each."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -74,6 +75,15 @@ USERS = (
 )
 
 
+# Apps built on the core add their own demo data for the demo centres (registered in their ready()).
+_seeders: list[Callable[[list[Centre]], None]] = []
+
+
+def register_seeder(seeder: Callable[[list[Centre]], None]) -> None:
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+
+
 @transaction.atomic
 def seed_demo() -> tuple[list[Centre], list[User]]:
     """Creates or refreshes the demo centres and users; running it twice changes nothing."""
@@ -104,4 +114,6 @@ def seed_demo() -> tuple[list[Centre], list[User]]:
         for key, role in spec.centres:
             membership_grant(user=user, centre=centres[key], role=role)
         users.append(user)
+    for seeder in _seeders:
+        seeder(list(centres.values()))
     return list(centres.values()), users

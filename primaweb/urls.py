@@ -27,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("dossiers/", include("dossiers.urls")),
+    path("documents/", include("documents.urls")),
 ]
 
 if settings.SIMULATORS_ENABLED:

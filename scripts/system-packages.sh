@@ -5,6 +5,12 @@ set -euo pipefail
 
 need=()
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+# Documents: LibreOffice converts uploads; its listener runs on Debian's python3 with python3-uno;
+# libmagic sniffs what a file really is.
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-dejavu-core)
+/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1' || need+=(libmagic1)
 if [ "${1:-run}" = test ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_isready >/dev/null 2>&1 || need+=(postgresql)

@@ -97,3 +97,9 @@ def bcss_failing(monkeypatch, settings):
 
     yield install
     bcss.reset_client()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Each test writes its files in a folder of its own, so what a test leaves behind can be checked."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -89,3 +89,46 @@ class DossierFactory(DjangoModelFactory):
     beneficiary = factory.SubFactory(PersonFactory, centre=factory.SelfAttribute("..centre"))
     number = factory.Sequence(lambda n: f"2026{n:06d}")
     created_by = factory.SubFactory(UserFactory)
+
+
+class DocumentTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = "documents.DocumentType"
+
+    centre = factory.SubFactory(CentreFactory)
+    label_fr = factory.Sequence(lambda n: f"Décision {n}")
+    label_nl = factory.Sequence(lambda n: f"Beslissing {n}")
+    label_de = factory.Sequence(lambda n: f"Beschluss {n}")
+    ebox_message_type = "CPAS_DECISION"
+    validity_months = 12
+
+
+def document_in(centre, *, status="registered", dossier=None, **fields):
+    """A document stored like an upload: a PDF kept as is, registered (or in the given status)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from documents.models import Document
+    from documents.samples import pdf_bytes
+
+    dossier = dossier or DossierFactory(centre=centre)
+    document_type = fields.pop("document_type", None) or DocumentTypeFactory(centre=centre)
+    data = pdf_bytes()
+    document = Document(
+        centre=centre,
+        dossier=dossier,
+        document_type=document_type,
+        uploaded_by=dossier.created_by,
+        original_name=fields.pop("original_name", "decision.pdf"),
+        original_extension="pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256="0" * 64,
+        status=status,
+        pages=1,
+        **fields,
+    )
+    document.original.name = default_storage.save(document.storage_path("original.pdf"), ContentFile(data))
+    document.pdf.name = document.original.name
+    document.save()
+    return document

@@ -5,12 +5,22 @@ the given (foreign) centre and returns the URL's keyword arguments. The sweep fa
 that is missing here, so no screen can slip through unchecked.
 """
 
-from tests.factories import DossierFactory, audit_event_in
+from tests.factories import DossierFactory, audit_event_in, document_in
 
 TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
     "primaweb:audit_event": lambda centre: {"pk": audit_event_in(centre).pk},
     "dossiers:detail": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "documents:upload": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "documents:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "documents:detail": lambda centre: {"pk": document_in(centre).pk},
+    "documents:status": lambda centre: {"pk": document_in(centre).pk},
+    "documents:pdf": lambda centre: {"pk": document_in(centre).pk},
+    "documents:download": lambda centre: {"pk": document_in(centre).pk},
+    "documents:replace": lambda centre: {"pk": document_in(centre).pk},
+    "documents:retry": lambda centre: {"pk": document_in(centre, status="failed").pk},
+    "documents:archive": lambda centre: {"pk": document_in(centre).pk},
+    "documents:delete": lambda centre: {"pk": document_in(centre).pk},
 }
 
 # Namespaces with a scoping of their own, tested on their own (tests/test_admin.py).

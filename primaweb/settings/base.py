@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "primaweb",
     "dossiers",
+    "documents",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share
@@ -51,6 +52,18 @@ BCSS_URL = os.environ.get(
     "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
 )
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
+
+# Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
+CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
+CONVERSION_TIMEOUT = float(os.environ.get("PRIMAWEB_CONVERSION_TIMEOUT", "60"))
+# Over-size bodies are cut off before they are read whole: 1.5 MB of file plus the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "documents.upload_handlers.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -210,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     "primaweb-clean-expired-sessions": {
         "task": "primaweb.tasks.clear_expired_sessions",
         "schedule": 3600.0,
+    },
+    "documents-requeue-stale-conversions": {
+        "task": "documents.tasks.requeue_stale_conversions",
+        "schedule": 300.0,
     },
 }
 

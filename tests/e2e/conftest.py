@@ -62,3 +62,7 @@ def assert_accessible(axe):
         assert not blocking, f"{page.url}: " + "; ".join(blocking)
 
     return check
+
+
+# The warm converter the documents tests start once per session, for the walks that upload.
+from tests.documents.conftest import converter, converter_url, converter_work_dir  # noqa: E402,F401

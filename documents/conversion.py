@@ -1,0 +1,144 @@
+"""Adapter to the document converter: a warm LibreOffice behind unoserver's XML-RPC interface.
+
+The listener runs beside the application (`manage.py run_converter`, see `converter_process`); this
+module only talks to it, at `settings.CONVERTER_URL`. It never starts LibreOffice itself: a cold start
+per file costs seconds, a warm listener a fraction of one. No database access: bytes in, bytes out.
+"""
+
+import http.client
+import xml.parsers.expat
+import xmlrpc.client
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.translation import gettext
+
+API_VERSION = "3"  # unoserver's XML-RPC interface, the same for every unoserver 3.x
+
+# LibreOffice is told which import filter to use, never left to guess: guessing opens anything at all
+# (random bytes become a PDF of garbage through the plain-text filter) and widens what a hostile file
+# can reach. The validation has already checked that the content matches the extension.
+IMPORT_FILTERS = {
+    "doc": "MS Word 97",
+    "docx": "MS Word 2007 XML",
+    "odt": "writer8",
+    "rtf": "Rich Text Format",
+}
+
+# Without an explicit timeout the client waits a little longer than the listener's own limit, so that
+# the listener (which kills LibreOffice and restarts) is the one that gives up on a hung conversion, and
+# the client only when the listener itself is stuck.
+CLIENT_GRACE = 10.0
+
+# Faults that say the listener, not the file, is in trouble: its time limit struck (it is restarting
+# LibreOffice), or LibreOffice died under the conversion.
+_TRANSIENT_FAULTS = ("TimeoutError", "DisposedException", "URP bridge", "ConnectionSetupException")
+
+
+class ConverterUnavailable(Exception):
+    """The listener is down, refuses, or did not answer in time: try again later."""
+
+
+class ConversionFailed(Exception):
+    """LibreOffice could not convert this file; trying again will not help. `str()` is the reason."""
+
+
+def convert_to_pdf(
+    *, data: bytes, extension: str, timeout: float | None = None, url: str | None = None
+) -> bytes:
+    """Converts a DOC/DOCX/RTF/ODT (bytes) to PDF (bytes) through the warm LibreOffice listener at
+    settings.CONVERTER_URL.
+
+    `extension` names the format the validation recognised (with or without the dot). `timeout` bounds
+    the wait in seconds (default: settings.CONVERSION_TIMEOUT plus a small grace); `url` names another
+    listener than settings.CONVERTER_URL (a benchmark spreading work over two). Raises
+    `ConverterUnavailable` when the listener cannot be reached or does not answer in time, and
+    `ConversionFailed` when LibreOffice cannot open the file or does not produce a PDF.
+    """
+    kind = extension.lower().lstrip(".")
+    import_filter = IMPORT_FILTERS.get(kind)
+    if import_filter is None:
+        raise ConversionFailed(
+            gettext("Le format « %(extension)s » ne peut pas être converti en PDF.") % {"extension": kind}
+        )
+    if not data:
+        raise ConversionFailed(gettext("Le fichier est vide."))
+    limit = timeout if timeout is not None else settings.CONVERSION_TIMEOUT + CLIENT_GRACE
+    url = url or settings.CONVERTER_URL
+    proxy = _proxy(url, limit)
+    try:
+        # unoserver's API 3, positionally: inpath, indata, outpath, convert_to, filtername,
+        # filter_options, update_index, infiltername, password. unoserver's own client would first call
+        # info() and retry a refused connection for 40 seconds; this calls convert() once. Indexes (a
+        # table of contents) are printed as the author's program left them, as `soffice --convert-to`
+        # does: refreshing them costs up to 40 % more on a long document.
+        result = proxy.convert(
+            None, xmlrpc.client.Binary(data), None, "pdf", None, [], False, import_filter, None
+        )
+    except xmlrpc.client.Fault as fault:
+        raise _fault_error(fault) from fault
+    except TimeoutError as exc:
+        raise ConverterUnavailable(f"no answer from the converter within {limit:g} s") from exc
+    except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
+        raise ConverterUnavailable(f"converter unreachable at {url}: {exc}") from exc
+    except xml.parsers.expat.ExpatError as exc:
+        raise ConverterUnavailable(f"unreadable answer from the converter: {exc}") from exc
+    finally:
+        proxy("close")()
+    pdf = result.data if isinstance(result, xmlrpc.client.Binary) else b""
+    if not pdf.startswith(b"%PDF-"):
+        raise ConversionFailed(gettext("La conversion n'a pas produit de PDF."))
+    return pdf
+
+
+def converter_answers(*, url: str | None = None, timeout: float = 5.0) -> bool:
+    """True when the listener (at `url`, default settings.CONVERTER_URL) answers within `timeout` s."""
+    proxy = _proxy(url or settings.CONVERTER_URL, timeout)
+    try:
+        return proxy.info().get("api") == API_VERSION
+    except (xmlrpc.client.Error, OSError, http.client.HTTPException, xml.parsers.expat.ExpatError):
+        return False
+    finally:
+        proxy("close")()
+
+
+def _fault_error(fault: xmlrpc.client.Fault) -> Exception:
+    message = str(fault.faultString)
+    if any(marker in message for marker in _TRANSIENT_FAULTS):
+        return ConverterUnavailable(f"the converter gave up: {message}")
+    if "Could not load document" in message:
+        return ConversionFailed(
+            gettext("LibreOffice n'a pas pu ouvrir ce fichier : il est illisible ou abîmé.")
+        )
+    return ConversionFailed(
+        gettext("LibreOffice n'a pas pu convertir ce fichier (%(error)s).") % {"error": message[:200]}
+    )
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    """xmlrpc's HTTP transport with a socket timeout: the standard one waits forever."""
+
+    def __init__(self, timeout: float):
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
+    def __init__(self, timeout: float):
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+def _proxy(url: str, timeout: float) -> xmlrpc.client.ServerProxy:
+    transport_class = _SafeTimeoutTransport if urlsplit(url).scheme == "https" else _TimeoutTransport
+    return xmlrpc.client.ServerProxy(url, transport=transport_class(timeout), allow_none=True)

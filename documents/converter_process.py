@@ -1,0 +1,367 @@
+"""The converter's process: a warm LibreOffice behind unoserver, kept running by a small supervisor.
+
+unoserver needs Debian's `uno` module, which the project's interpreter cannot import: the listener runs
+from its own virtual environment (`scripts/converter-env.sh`), and the project reaches it over XML-RPC
+(`documents.conversion`). The supervisor:
+- gives LibreOffice a profile of its own, under the var folder, in which macros can never run;
+- passes unoserver the conversion time limit, so that a hung LibreOffice is killed and unoserver exits;
+- restarts the listener whenever it exits, or stops answering, after killing what is left of it (the
+  listener runs in a process group of its own, which takes LibreOffice's processes along);
+- logs each (re)start, and stops cleanly when asked.
+
+`manage.py run_converter` runs it in the foreground; `running_converter()` runs it in a thread for
+tests and benchmarks.
+"""
+
+import contextlib
+import fcntl
+import logging
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from documents.conversion import converter_answers
+
+logger = logging.getLogger(__name__)
+
+UNOSERVER_VENV = Path(settings.BASE_DIR) / "var" / "unoserver-venv"
+ENV_SCRIPT = Path(settings.BASE_DIR) / "scripts" / "converter-env.sh"
+
+# LibreOffice's user settings, rewritten before every start. Level 3 ("very high") runs only macros
+# from trusted locations, and there are none; DisableMacrosExecution switches macros off altogether.
+# The two others keep a hostile document from making LibreOffice fetch what it links to (linked images
+# and files, DDE and OLE links): a server-side request forgery otherwise.
+PROFILE_SETTINGS = {
+    ("org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): "3",
+    ("org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
+    ("org.openoffice.Office.Writer/Content/Update", "Link"): "2",  # never update links
+}
+LISTENER_PROCESSES = {"unoserver", "oosplash", "soffice.bin"}
+
+STARTUP_TIMEOUT = 120.0  # unoserver alone waits 5 s before it answers; a first start takes longer
+PROBE_INTERVAL = 30.0
+STOP_GRACE = 5.0
+
+
+class ConverterError(RuntimeError):
+    """The converter's listener cannot be set up or started."""
+
+
+def unoserver_executable() -> Path:
+    """The `unoserver` of the listener's environment, made by scripts/converter-env.sh when missing."""
+    executable = UNOSERVER_VENV / "bin" / "unoserver"
+    if executable.exists():
+        return executable
+    logger.info("Making the converter's environment with %s", ENV_SCRIPT)
+    result = subprocess.run([str(ENV_SCRIPT)], capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise ConverterError(result.stderr.strip() or f"{ENV_SCRIPT} failed")
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def write_profile(profile: Path) -> Path:
+    """Writes the LibreOffice profile's settings (macros off); returns the path of the file written."""
+    items = "\n".join(
+        f'<item oor:path="/{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>'
+        for (path, name), value in PROFILE_SETTINGS.items()
+    )
+    target = profile / "user" / "registrymodifications.xcu"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f"{items}\n</oor:items>\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def free_port(interface: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((interface, 0))
+        return probe.getsockname()[1]
+
+
+def port_is_free(interface: str, port: int) -> bool:
+    with socket.socket() as probe:
+        # As the XML-RPC server binds: a port left in TIME_WAIT by the previous listener is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((interface, port))
+        except OSError:
+            return False
+        return True
+
+
+class ConverterSupervisor:
+    """Runs one unoserver listener on `interface:port` and keeps it running until `stop()`."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        interface: str = "127.0.0.1",
+        conversion_timeout: float | None = None,
+        work_dir: Path | None = None,
+        log_file: Path | None = None,
+        probe_interval: float = PROBE_INTERVAL,
+    ):
+        self.port = port
+        self.interface = interface
+        timeout = settings.CONVERSION_TIMEOUT if conversion_timeout is None else conversion_timeout
+        self.conversion_timeout = max(1, math.ceil(timeout))  # unoserver takes whole seconds
+        self.work_dir = work_dir or Path(settings.VAR_DIR) / "converter" / str(port)
+        self.profile = self.work_dir / "profile"
+        self.temp_dir = self.work_dir / "tmp"
+        self.pid_file = self.work_dir / "listener.pid"
+        self.log_file = log_file
+        self.probe_interval = probe_interval
+        self.starts = 0
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.interface in ("0.0.0.0", "") else self.interface  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    def stop(self) -> None:
+        """Asks the supervisor to stop; safe from a signal handler. `run()` returns once all is dead."""
+        self._stop.set()
+
+    def wait_ready(self, timeout: float) -> bool:
+        return self._ready.wait(timeout)
+
+    def run(self) -> None:
+        """Starts the listener and restarts it whenever it ends, until `stop()`."""
+        executable = unoserver_executable()
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        with (self.work_dir / "supervisor.lock").open("w") as lock:
+            try:
+                # Held until this process ends, however it ends: the kernel lets go of a dead one's lock.
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ConverterError(
+                    f"a converter already runs for port {self.port} ({self.work_dir})"
+                ) from None
+            self._kill_orphans()
+            if not port_is_free(self.interface, self.port):
+                # Anything else there would answer the probes in this listener's stead.
+                raise ConverterError(f"port {self.port} on {self.interface} is already in use")
+            self._supervise(executable)
+
+    def _supervise(self, executable: Path) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            process = self._start(executable)
+            reason = self._watch(process)
+            served = self._ready.is_set()
+            self._ready.clear()
+            self._kill(process)
+            if self._stop.is_set():
+                logger.info("Converter listener on port %s stopped", self.port)
+                break
+            # A listener that served comes back at once; one that never answered (a broken installation)
+            # is not restarted in a tight loop.
+            backoff = 0.5 if served else min(backoff * 2, 30.0)
+            logger.warning("Converter listener on port %s %s; restarting in %g s", self.port, reason, backoff)
+            self._stop.wait(backoff)
+
+    def _start(self, executable: Path) -> subprocess.Popen:
+        self._clean_leftovers()
+        write_profile(self.profile)
+        command = [
+            str(executable),
+            "--interface",
+            self.interface,
+            "--port",
+            str(self.port),
+            "--uno-interface",
+            "127.0.0.1",
+            "--uno-port",
+            str(free_port()),
+            "--user-installation",
+            str(self.profile),
+            "--temp-dir",
+            str(self.temp_dir),
+            "--conversion-timeout",
+            str(self.conversion_timeout),
+        ]
+        output = self.log_file.open("ab") if self.log_file else None
+        try:
+            # A session (and so a process group) of its own: killing the group takes LibreOffice's
+            # oosplash and soffice.bin along, even when unoserver itself is already gone.
+            process = subprocess.Popen(  # noqa: S603
+                command, start_new_session=True, stdout=output, stderr=output, stdin=subprocess.DEVNULL
+            )
+        finally:
+            if output:
+                output.close()
+        self.starts += 1
+        self.pid_file.write_text(f"{process.pid}\n")
+        logger.info(
+            "Converter listener %s on %s (pid %s, time limit %s s, start #%s)",
+            "started" if self.starts == 1 else "restarted",
+            self.url,
+            process.pid,
+            self.conversion_timeout,
+            self.starts,
+        )
+        return process
+
+    def _kill_orphans(self) -> None:
+        """Kills the listener that a supervisor killed outright (SIGKILL, a crash) left running: with the
+        lock held, no living supervisor owns the one in the pid file."""
+        with contextlib.suppress(OSError, ValueError):
+            group = int(self.pid_file.read_text())
+            if LISTENER_PROCESSES & set(_members(group)):
+                logger.warning("Killing the orphaned converter listener %s and its LibreOffice", group)
+                _signal_group(group, signal.SIGKILL)
+                deadline = time.monotonic() + 5
+                while _members(group) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+
+    def _clean_leftovers(self) -> None:
+        # Whatever a killed listener left: input files in its temporary folder, LibreOffice's lock on
+        # the profile (nothing else uses this profile: the group that held it is dead).
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+        self.temp_dir.mkdir(parents=True, exist_ok=True)
+        (self.profile / ".lock").unlink(missing_ok=True)
+
+    def _watch(self, process: subprocess.Popen) -> str:
+        """Waits until the listener exits, stops answering, or a stop is asked; returns why."""
+        started = time.monotonic()
+        next_probe = started
+        probe: _Probe | None = None
+        while True:
+            code = process.poll()
+            if code is not None:
+                return f"exited with status {code}"
+            if self._stop.is_set():
+                return "asked to stop"
+            now = time.monotonic()
+            ready = self._ready.is_set()
+            if probe is None and now >= next_probe:
+                # Conversions run one at a time: a probe may queue behind two of them at their limit.
+                limit = 5.0 if not ready else 2 * self.conversion_timeout + 30.0
+                probe = _Probe(self.url, limit)
+            elif probe is not None and probe.done.is_set():
+                if probe.answered:
+                    if not ready:
+                        self._ready.set()
+                        logger.info("Converter listener on port %s ready in %.1f s", self.port, now - started)
+                    next_probe = now + self.probe_interval
+                elif ready:
+                    return "stopped answering"
+                else:
+                    next_probe = now + 0.3
+                probe = None
+            if not self._ready.is_set() and now - started > STARTUP_TIMEOUT:
+                return f"did not answer within {STARTUP_TIMEOUT:g} s of its start"
+            self._stop.wait(0.1)
+
+    def _kill(self, process: subprocess.Popen) -> None:
+        """Ends the listener's whole process group: SIGTERM, then SIGKILL for whatever is left."""
+        group = process.pid
+        if process.poll() is None:
+            # LibreOffice exits cleanly on SIGTERM; unoserver does not always, and oosplash waits on.
+            _signal_group(group, signal.SIGTERM)
+            deadline = time.monotonic() + STOP_GRACE
+            while process.poll() is None and "soffice.bin" in _members(group) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        # LibreOffice's processes outlive a dead unoserver: whatever is left of the group goes now.
+        _signal_group(group, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 5
+        while _members(group) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.pid_file.unlink(missing_ok=True)
+
+
+class _Probe:
+    """One info() call to the listener, in a thread, so that the supervisor never blocks on it."""
+
+    def __init__(self, url: str, timeout: float):
+        self.answered = False
+        self.done = threading.Event()
+        self._url, self._timeout = url, timeout
+        threading.Thread(target=self._run, name="converter-probe", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.answered = converter_answers(url=self._url, timeout=self._timeout)
+        finally:
+            self.done.set()
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)
+
+
+def _members(group: int) -> list[str]:
+    """The command names of the living processes of a process group (zombies, which keep their group
+    until init reaps them, do not count)."""
+    names = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError):
+            text = status.read_text()
+            state, _parent, process_group = text.rsplit(")", 1)[1].split()[:3]
+            if int(process_group) == group and state != "Z":
+                names.append(text[text.index("(") + 1 : text.rindex(")")])
+    return names
+
+
+@contextlib.contextmanager
+def running_converter(
+    port: int | None = None,
+    *,
+    conversion_timeout: float | None = None,
+    work_dir: Path | None = None,
+    log_file: Path | None = None,
+) -> Iterator[str]:
+    """Runs a supervised listener on `port` (a free one by default) until the block ends; yields its URL.
+
+    Waits until the listener answers before yielding; on leaving, stops it and every LibreOffice process
+    it started. For tests and benchmarks: production runs `manage.py run_converter`.
+    """
+    supervisor = ConverterSupervisor(
+        port=port or free_port(),
+        conversion_timeout=conversion_timeout,
+        work_dir=work_dir,
+        log_file=log_file,
+    )
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            supervisor.run()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            failure.append(exc)
+            supervisor.stop()
+
+    thread = threading.Thread(target=run, name=f"converter-{supervisor.port}", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not supervisor.wait_ready(0.2):
+            if failure:
+                raise ConverterError(f"the converter could not start: {failure[0]}") from failure[0]
+            if time.monotonic() > deadline:
+                raise ConverterError(f"the converter did not answer within {STARTUP_TIMEOUT:g} s")
+        yield supervisor.url
+    finally:
+        supervisor.stop()
+        thread.join()

@@ -1,0 +1,36 @@
+import signal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from documents.converter_process import ConverterError, ConverterSupervisor
+
+
+class Command(BaseCommand):
+    help = (
+        "Runs the document converter: a warm LibreOffice behind unoserver, restarted whenever it exits. "
+        "Stops on SIGTERM or Ctrl+C."
+    )
+    # A process apart from the web application: it needs none of its URLs, models or checks.
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=2003, help="XML-RPC port (default: 2003).")
+        parser.add_argument(
+            "--interface",
+            default="127.0.0.1",
+            help="XML-RPC interface (default: 127.0.0.1). Anyone who reaches it can make LibreOffice read "
+            "and write files as this user: keep it on the loopback or a private network.",
+        )
+
+    def handle(self, *args, **options):
+        supervisor = ConverterSupervisor(port=options["port"], interface=options["interface"])
+
+        def stop(signum, frame):
+            supervisor.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            supervisor.run()
+        except ConverterError as exc:
+            raise CommandError(str(exc)) from exc

@@ -1,0 +1,569 @@
+"""Sample files for tests and benchmarks: deterministic bytes, built in memory.
+
+Every function returns the same bytes on every call (fixed ZIP timestamps, no random ids), so a test
+can compare digests. The well-formed samples open in LibreOffice (DOC, DOCX, RTF, ODT) and pypdf
+(PDF); the hostile ones are built to trip one upload rule each.
+
+What is too intricate to write by hand was written once by LibreOffice 7.4 and is kept in
+`sample_files/`: `sample.doc` (Word 97, converted from `docx_bytes(paragraphs=3)`), and the same
+document saved with the password « secret » as `encrypted.doc`, `encrypted.docx` (through UNO's
+`storeToURL` with `EncryptionData` = {CryptoType: StrongEncryptionDataSpace, OOXPassword}) and
+`encrypted.odt`.
+"""
+
+import hashlib
+import io
+import struct
+import zipfile
+import zlib
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+SAMPLE_FILES = Path(__file__).resolve().parent / "sample_files"
+DEFAULT_TEXT = "Décision du Conseil de l'action sociale."
+
+# A fixed timestamp keeps the archives byte-for-byte reproducible.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCM_CONTENT_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
+
+
+def _zip(members: list[tuple[str, bytes, int]]) -> bytes:
+    """A ZIP of (name, data, compression) members, in that order, with fixed timestamps."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, compression in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = compression
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+# --- DOCX -------------------------------------------------------------------------------------------
+
+_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    b'officeDocument" Target="word/document.xml"/>'
+    b"</Relationships>"
+)
+
+
+def _content_types(main_type: str, extra: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f"{extra}"
+        f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>'
+        "</Types>"
+    ).encode()
+
+
+def _document_xml(text: str, paragraphs: int) -> bytes:
+    body = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>' for _ in range(paragraphs)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    ).encode()
+
+
+def docx_bytes(text: str = DEFAULT_TEXT, paragraphs: int = 1, size: int | None = None) -> bytes:
+    """A minimal valid DOCX with `paragraphs` paragraphs of `text`.
+
+    With `size`, a stored (uncompressed) `customXml/padding.bin` member of zero bytes makes the file
+    exactly `size` bytes long, so a test can reach a size limit with a legitimate document.
+    """
+    members = [
+        ("[Content_Types].xml", _content_types(DOCX_CONTENT_TYPE), zipfile.ZIP_DEFLATED),
+        ("_rels/.rels", _RELS, zipfile.ZIP_DEFLATED),
+        ("word/document.xml", _document_xml(text, paragraphs), zipfile.ZIP_DEFLATED),
+    ]
+    if size is None:
+        return _zip(members)
+    # ZIP headers have fixed widths: the padding member costs the same whatever its length.
+    padding = size - len(_zip([*members, ("customXml/padding.bin", b"", zipfile.ZIP_STORED)]))
+    if padding < 0:
+        raise ValueError(f"a DOCX of this text cannot be as small as {size} bytes")
+    return _zip([*members, ("customXml/padding.bin", bytes(padding), zipfile.ZIP_STORED)])
+
+
+def docm_renamed_bytes() -> bytes:
+    """A macro-enabled Word document (.docm) as it looks once renamed .docx: a VBA project inside."""
+    extra = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+    return _zip(
+        [
+            ("[Content_Types].xml", _content_types(DOCM_CONTENT_TYPE, extra), zipfile.ZIP_DEFLATED),
+            ("_rels/.rels", _RELS, zipfile.ZIP_DEFLATED),
+            ("word/document.xml", _document_xml(DEFAULT_TEXT, 1), zipfile.ZIP_DEFLATED),
+            (
+                "word/vbaProject.bin",
+                compound_file_bytes({"VBA/dir": b"\x01" * 64, "PROJECT": b'ID="{0}"'}),
+                8,
+            ),
+        ]
+    )
+
+
+@cache
+def zip_bomb_docx_bytes() -> bytes:
+    """A DOCX whose one extra member inflates 60 MB of zeros from about 60 KB: a zip bomb, cached."""
+    members = [
+        ("[Content_Types].xml", _content_types(DOCX_CONTENT_TYPE), zipfile.ZIP_DEFLATED),
+        ("_rels/.rels", _RELS, zipfile.ZIP_DEFLATED),
+        ("word/document.xml", _document_xml(DEFAULT_TEXT, 1), zipfile.ZIP_DEFLATED),
+    ]
+    buffer = io.BytesIO(_zip(members))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        info = zipfile.ZipInfo("word/media/zeros.bin", date_time=_ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        # Streamed in 1 MB chunks so building the bomb never holds 60 MB in memory.
+        with archive.open(info, "w", force_zip64=True) as member:
+            chunk = bytes(1024 * 1024)
+            for _ in range(60):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def many_members_docx_bytes(count: int = 1001) -> bytes:
+    """A DOCX with `count` tiny extra members: harmless alone, too many to inspect safely."""
+    members = [
+        ("[Content_Types].xml", _content_types(DOCX_CONTENT_TYPE), zipfile.ZIP_DEFLATED),
+        ("_rels/.rels", _RELS, zipfile.ZIP_DEFLATED),
+        ("word/document.xml", _document_xml(DEFAULT_TEXT, 1), zipfile.ZIP_DEFLATED),
+    ]
+    members += [(f"customXml/item{n}.xml", b"<a/>", zipfile.ZIP_STORED) for n in range(count)]
+    return _zip(members)
+
+
+def high_ratio_docx_bytes() -> bytes:
+    """A DOCX with a 2 MB member that deflates over a hundredfold: small in total, suspicious alone."""
+    return _zip(
+        [
+            ("[Content_Types].xml", _content_types(DOCX_CONTENT_TYPE), zipfile.ZIP_DEFLATED),
+            ("_rels/.rels", _RELS, zipfile.ZIP_DEFLATED),
+            ("word/document.xml", _document_xml(DEFAULT_TEXT, 1), zipfile.ZIP_DEFLATED),
+            ("word/media/blank.bin", bytes(2 * 1024 * 1024), zipfile.ZIP_DEFLATED),
+        ]
+    )
+
+
+# --- ODT --------------------------------------------------------------------------------------------
+
+_OFFICE_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"'
+)
+
+
+def _manifest(entries: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.3">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODT_MIMETYPE}"/>'
+        f"{entries}</manifest:manifest>"
+    ).encode()
+
+
+def _content_xml(text: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<office:document-content {_OFFICE_NS}><office:body><office:text>"
+        f"<text:p>{escape(text)}</text:p>"
+        "</office:text></office:body></office:document-content>"
+    ).encode()
+
+
+_CONTENT_ENTRY = '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+
+
+def odt_bytes(text: str = DEFAULT_TEXT) -> bytes:
+    """A minimal valid ODT: `mimetype` first and stored, then the manifest and the content."""
+    return _zip(
+        [
+            ("mimetype", ODT_MIMETYPE.encode(), zipfile.ZIP_STORED),
+            ("META-INF/manifest.xml", _manifest(_CONTENT_ENTRY), zipfile.ZIP_DEFLATED),
+            ("content.xml", _content_xml(text), zipfile.ZIP_DEFLATED),
+        ]
+    )
+
+
+def encrypted_odt_bytes() -> bytes:
+    """An ODT saved by LibreOffice with the password « secret »: its manifest carries encryption data."""
+    return (SAMPLE_FILES / "encrypted.odt").read_bytes()
+
+
+def odt_with_macro_bytes() -> bytes:
+    """An ODT carrying a LibreOffice Basic library (`Basic/Standard/Module1.xml`)."""
+    module = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
+        b'script:language="StarBasic">Sub Main\nShell("calc")\nEnd Sub</script:module>'
+    )
+    entries = (
+        _CONTENT_ENTRY + '<manifest:file-entry manifest:full-path="Basic/Standard/Module1.xml" '
+        'manifest:media-type="text/xml"/>'
+    )
+    return _zip(
+        [
+            ("mimetype", ODT_MIMETYPE.encode(), zipfile.ZIP_STORED),
+            ("META-INF/manifest.xml", _manifest(entries), zipfile.ZIP_DEFLATED),
+            ("content.xml", _content_xml(DEFAULT_TEXT), zipfile.ZIP_DEFLATED),
+            ("Basic/Standard/Module1.xml", module, zipfile.ZIP_DEFLATED),
+        ]
+    )
+
+
+# --- RTF --------------------------------------------------------------------------------------------
+
+
+def rtf_bytes(text: str = DEFAULT_TEXT) -> bytes:
+    """A minimal RTF document; characters beyond ASCII are written as `\\uN?` escapes."""
+    escaped = []
+    for char in text:
+        if char in "\\{}":
+            escaped.append("\\" + char)
+        elif ord(char) < 128:
+            escaped.append(char)
+        else:
+            code = ord(char)
+            escaped.append(f"\\u{code - 65536 if code > 32767 else code}?")
+    body = "".join(escaped)
+    return (
+        r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fswiss Helvetica;}}\f0\fs24 " + body + r"\par}"
+    ).encode("ascii")
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+
+def _pdf_string(text: str) -> bytes:
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def pdf_bytes(pages: int = 1, text: str = DEFAULT_TEXT, size: int | None = None) -> bytes:
+    """A valid PDF 1.4 of `pages` A4 pages, each showing `text` in Helvetica, written by hand.
+
+    With `size`, a comment after the header makes the file exactly `size` bytes long, so a test can
+    reach a size limit with a document any reader still opens.
+    """
+    objects = _pdf_objects(pages, text, info=True)
+    data = _write_pdf(objects)
+    if size is None:
+        return data
+    padding = 0
+    # The startxref offset grows by a digit now and then as the padding grows: converge on the size.
+    while len(data) != size:
+        padding += size - len(data)
+        if padding < 0:
+            raise ValueError(f"a PDF of {pages} page(s) cannot be as small as {size} bytes")
+        data = _write_pdf(objects, padding=padding)
+    return data
+
+
+def encrypted_pdf_bytes(password: str = "secret") -> bytes:  # noqa: S107 - a sample's known password
+    """A one-page PDF encrypted with the user password `password` (standard security handler, RC4 40-bit,
+    revision 2). Written by hand rather than with pypdf's writer, whose random file id would change the
+    bytes on every call."""
+    file_id = hashlib.md5(b"primaweb-sample", usedforsecurity=False).digest()
+    permissions = -4  # every permission granted; the point is only that a password opens it
+    user_key = hashlib.md5(_pdf_password(password), usedforsecurity=False).digest()[:5]
+    owner = _rc4(user_key, _pdf_password(password))
+    key = hashlib.md5(
+        _pdf_password(password) + owner + struct.pack("<i", permissions) + file_id, usedforsecurity=False
+    ).digest()[:5]
+    encrypt = b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (
+        owner.hex().encode(),
+        _rc4(key, _PDF_PADDING).hex().encode(),
+        permissions,
+    )
+    objects = _pdf_objects(1, DEFAULT_TEXT, info=False)
+    for number, (dictionary, stream) in objects.items():
+        if stream is not None:
+            object_key = hashlib.md5(
+                key + number.to_bytes(3, "little") + b"\0\0", usedforsecurity=False
+            ).digest()[:10]
+            objects[number] = (dictionary, _rc4(object_key, stream))
+    objects[max(objects) + 1] = (encrypt, None)
+    trailer = b"/Encrypt %d 0 R /ID [<%s> <%s>]" % (
+        max(objects),
+        file_id.hex().encode(),
+        file_id.hex().encode(),
+    )
+    return _write_pdf(objects, trailer=trailer)
+
+
+# The 32-byte padding of the standard security handler (ISO 32000-1, 7.6.3.3, algorithm 2).
+_PDF_PADDING = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
+
+
+def _pdf_password(password: str) -> bytes:
+    return (password.encode("latin-1") + _PDF_PADDING)[:32]
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+def _pdf_objects(pages: int, text: str, *, info: bool) -> dict[int, tuple[bytes, bytes | None]]:
+    """Object number → (dictionary, stream data or None)."""
+    if pages < 0:
+        raise ValueError("pages must be >= 0")
+    page_ids = [5 + 2 * n for n in range(pages)]
+    objects: dict[int, tuple[bytes, bytes | None]] = {
+        1: (b"<< /Type /Catalog /Pages 2 0 R >>", None),
+        2: (
+            b"<< /Type /Pages /Kids [%s] /Count %d >>"
+            % (b" ".join(b"%d 0 R" % pid for pid in page_ids), pages),
+            None,
+        ),
+        3: (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", None),
+        4: (b"<< /Title (Primaweb sample) /Producer (Primaweb) >>" if info else b"<< >>", None),
+    }
+    for number, page_id in enumerate(page_ids, start=1):
+        stream = b"BT /F1 12 Tf 72 770 Td %s Tj 0 -20 Td (Page %d) Tj ET" % (_pdf_string(text), number)
+        objects[page_id] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1),
+            None,
+        )
+        objects[page_id + 1] = (b"<< /Length %d >>" % len(stream), stream)
+    return objects
+
+
+def _write_pdf(
+    objects: dict[int, tuple[bytes, bytes | None]], *, padding: int = 0, trailer: bytes = b""
+) -> bytes:
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    if padding == 1:
+        out += b"\n"
+    elif padding > 1:
+        out += b"%" + b"0" * (padding - 2) + b"\n"
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        dictionary, stream = objects[number]
+        body = dictionary if stream is None else b"%s\nstream\n%s\nendstream" % (dictionary, stream)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_at = len(out)
+    size = max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[number]
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        size,
+        trailer,
+        xref_at,
+    )
+    return bytes(out)
+
+
+# --- DOC and other OLE2 compound files -----------------------------------------------------------
+
+
+def doc_bytes() -> bytes:
+    """A real Word 97-2003 document, written once by LibreOffice from `docx_bytes()`."""
+    return (SAMPLE_FILES / "sample.doc").read_bytes()
+
+
+def encrypted_docx_bytes() -> bytes:
+    """A .docx LibreOffice saved with the password « secret », as Word also writes it: an OLE2 compound
+    file holding `EncryptionInfo` and `EncryptedPackage` streams (ECMA-376 agile encryption), not a ZIP."""
+    return (SAMPLE_FILES / "encrypted.docx").read_bytes()
+
+
+def encrypted_doc_bytes() -> bytes:
+    """A Word 97 document LibreOffice saved with the password « secret » (the FIB's fEncrypted flag)."""
+    return (SAMPLE_FILES / "encrypted.doc").read_bytes()
+
+
+def _ole_streams(data: bytes) -> dict[str, bytes]:
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        return {"/".join(path): ole.openstream(path).read() for path in ole.listdir()}
+
+
+def doc_with_macro_bytes() -> bytes:
+    """`doc_bytes()` plus a `Macros` storage holding a VBA project, as Word writes a document with macros."""
+    streams = _ole_streams(doc_bytes())
+    streams["Macros/VBA/dir"] = b"\x01" * 64
+    streams["Macros/PROJECT"] = b'ID="{00000000-0000-0000-0000-000000000000}"\r\nModule=Module1\r\n'
+    return compound_file_bytes(streams)
+
+
+def doc_with_extra_streams_bytes(**streams: bytes) -> bytes:
+    """`doc_bytes()` with more streams added, e.g. `EncryptionInfo=b"..."`."""
+    return compound_file_bytes(_ole_streams(doc_bytes()) | streams)
+
+
+def ole_without_word_bytes() -> bytes:
+    """An OLE2 compound file with no `WordDocument` stream (an Excel-like workbook): not a .doc."""
+    return compound_file_bytes({"Workbook": b"\x09\x08" + bytes(510)})
+
+
+_SECTOR = 512
+_FREE, _END_OF_CHAIN, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+_MINI_CUTOFF = 4096
+
+
+def compound_file_bytes(streams: dict[str, bytes]) -> bytes:
+    """A minimal compound file (version 3, 512-byte sectors) holding `streams`, keyed "storage/name".
+
+    Written by hand because olefile only reads (it can rewrite a stream, never add one). Streams under
+    4 KB live in the mini stream, as the format requires, so every reader finds them. Good enough for
+    samples; not a general writer.
+    """
+    # Directory entries: the root, then every storage and stream, each storage's children in a chain
+    # of right siblings (a degenerate but valid red-black tree when all nodes are black).
+    entries: list[dict] = [{"name": "Root Entry", "type": 5, "children": []}]
+    index_of = {"": 0}
+    for path in sorted(streams):
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            key = "/".join(parts[:depth])
+            if key in index_of:
+                continue
+            is_stream = depth == len(parts)
+            entries.append({"name": parts[depth - 1], "type": 2 if is_stream else 1, "children": []})
+            index_of[key] = len(entries) - 1
+            entries[index_of["/".join(parts[: depth - 1])]]["children"].append(len(entries) - 1)
+
+    sectors: list[bytes] = []
+    fat: list[int] = []
+    mini = bytearray()
+    minifat: list[int] = []
+
+    def place(data: bytes) -> int:
+        count = max(1, -(-len(data) // _SECTOR))
+        first = len(sectors)
+        for n in range(count):
+            sectors.append(data[n * _SECTOR : (n + 1) * _SECTOR].ljust(_SECTOR, b"\0"))
+            fat.append(first + n + 1 if n < count - 1 else _END_OF_CHAIN)
+        return first
+
+    for path, data in streams.items():
+        entry = entries[index_of[path]]
+        entry["size"] = len(data)
+        if len(data) >= _MINI_CUTOFF:
+            entry["start"] = place(data)
+        else:
+            first, count = len(minifat), max(1, -(-len(data) // 64))
+            mini += data.ljust(count * 64, b"\0")
+            minifat += [first + n + 1 if n < count - 1 else _END_OF_CHAIN for n in range(count)]
+            entry["start"] = first
+    entries[0]["start"] = place(bytes(mini)) if mini else _END_OF_CHAIN
+    entries[0]["size"] = len(mini)
+    minifat_start = place(b"".join(struct.pack("<I", n) for n in minifat)) if minifat else _END_OF_CHAIN
+    minifat_count = -(-len(minifat) * 4 // _SECTOR)
+
+    directory = bytearray()
+    for entry in entries:
+        children = sorted(
+            entry["children"], key=lambda n: (len(entries[n]["name"]), entries[n]["name"].upper())
+        )
+        for position, child in enumerate(children):
+            entries[child]["right"] = children[position + 1] if position + 1 < len(children) else _NO_STREAM
+        name = entry["name"].encode("utf-16-le") + b"\0\0"
+        directory += struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            name,
+            len(name),
+            entry["type"],
+            1,  # black
+            _NO_STREAM,
+            entry.get("right", _NO_STREAM),
+            children[0] if children else _NO_STREAM,
+            b"\0" * 16,
+            0,
+            0,
+            0,
+            entry.get("start", 0) if entry["type"] != 1 else 0,
+            entry.get("size", 0),
+        )
+    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, *[_NO_STREAM] * 3, b"", 0, 0, 0, 0, 0)
+    while len(directory) % _SECTOR:
+        directory += unused
+    directory_start = place(bytes(directory))
+
+    # The FAT must describe its own sectors too: grow it until it fits.
+    fat_count = 1
+    while len(fat) + fat_count > fat_count * (_SECTOR // 4):
+        fat_count += 1
+    if fat_count > 109:
+        raise ValueError("sample too large for a header-only FAT")
+    fat_start = len(sectors)
+    fat += [_FAT_SECTOR] * fat_count
+    fat += [_FREE] * (fat_count * (_SECTOR // 4) - len(fat))
+    fat_bytes = b"".join(struct.pack("<I", n) for n in fat)
+    sectors += [fat_bytes[n * _SECTOR : (n + 1) * _SECTOR] for n in range(fat_count)]
+
+    difat = [fat_start + n for n in range(fat_count)] + [_FREE] * (109 - fat_count)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\0" * 16,
+        0x003E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\0" * 6,
+        0,
+        fat_count,
+        directory_start,
+        0,
+        _MINI_CUTOFF,
+        minifat_start,
+        minifat_count,
+        _END_OF_CHAIN,
+        0,
+    ) + b"".join(struct.pack("<I", n) for n in difat)
+    return header + b"".join(sectors)
+
+
+# --- Not a document at all ------------------------------------------------------------------------
+
+
+def png_bytes() -> bytes:
+    """A 1×1 white PNG image."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def exe_bytes() -> bytes:
+    """The first bytes of a Windows executable (an MZ header with a PE signature)."""
+    stub = bytearray(256)
+    stub[0:2] = b"MZ"
+    struct.pack_into("<I", stub, 0x3C, 0x80)
+    stub[0x80:0x84] = b"PE\0\0"
+    stub[0x84:0x86] = b"\x4c\x01"  # i386
+    return bytes(stub)

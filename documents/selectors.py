@@ -1,0 +1,52 @@
+from django.db.models import QuerySet
+from stdnum.be import nn
+
+from dossiers.models import Dossier
+from primaweb.models import Centre
+
+from .models import Document, DocumentType
+
+
+def document_types_of_centre(*, centre: Centre) -> QuerySet[DocumentType]:
+    return DocumentType.objects.for_centre(centre).filter(is_active=True).order_by("label_fr")
+
+
+def documents_of_centre(
+    *,
+    centre: Centre,
+    dossier: Dossier | None = None,
+    niss: str = "",
+    document_type: DocumentType | None = None,
+    status: str = "",
+    archived: bool = False,
+) -> QuerySet[Document]:
+    """« Gérer les documents »: the centre's documents not deleted, archived or not, newest first.
+
+    One query per page whatever its size: the dossier, beneficiary and type come joined.
+    """
+    documents = (
+        Document.objects.for_centre(centre)
+        .filter(deleted_at__isnull=True, archived_at__isnull=not archived)
+        .select_related("dossier__beneficiary", "document_type", "uploaded_by")
+        .order_by("-uploaded_at", "-id")
+    )
+    if dossier is not None:
+        documents = documents.filter(dossier=dossier)
+    if niss:
+        documents = documents.filter(dossier__beneficiary__niss=nn.compact(niss))
+    if document_type is not None:
+        documents = documents.filter(document_type=document_type)
+    if status:
+        documents = documents.filter(status=status)
+    return documents
+
+
+def document_of_centre(*, centre: Centre) -> QuerySet[Document]:
+    """Documents of the centre, deleted ones included (their history stays reachable)."""
+    return Document.objects.for_centre(centre).select_related(
+        "dossier__beneficiary", "document_type", "uploaded_by"
+    )
+
+
+def duplicate_in_dossier(*, dossier: Dossier, sha256: str) -> Document | None:
+    return Document.objects.filter(dossier=dossier, sha256=sha256, deleted_at__isnull=True).first()

@@ -1,0 +1,361 @@
+"""Writes of the documents app: upload, conversion, replacement, archiving, deletion, and their history.
+
+The rule throughout: the database row first, files written next, and a file is removed only once the
+transaction that stopped needing it has committed. A failure leaves no file behind and loses nothing.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dossiers.models import Dossier
+from primaweb.models import AuditEvent, Centre, User
+from primaweb.services import audit_record
+
+from . import conversion
+from .models import Document, DocumentEvent, DocumentType
+from .validation import FileRefused, ValidatedFile, validate_upload
+
+
+class DocumentLocked(Exception):
+    """The action is not allowed in the document's state (sent documents cannot be replaced or deleted)."""
+
+
+class DuplicateUpload(Exception):
+    """The same file is already in this dossier; the worker confirms to upload it again."""
+
+    def __init__(self, existing: Document):
+        super().__init__(existing.pk)
+        self.existing = existing
+
+
+def read_upload(file, limit: int) -> bytes:
+    """Reads at most `limit` + 1 bytes, so an over-size file is recognised without being read whole."""
+    file.seek(0)
+    return file.read(limit + 1)
+
+
+def event_record(*, document: Document, kind: str, by: User | None, **details) -> DocumentEvent:
+    return DocumentEvent.objects.create(document=document, kind=kind, by=by, details=details)
+
+
+def _store(document: Document, name: str, data: bytes) -> str:
+    """Writes a file under the document's folder; returns the storage name actually used."""
+    return default_storage.save(document.storage_path(name), ContentFile(data))
+
+
+def _remove_after_commit(*names: str) -> None:
+    def remove():
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def _queue_conversion(document: Document) -> None:
+    from .tasks import convert_document
+
+    document_id, version = document.pk, document.version
+    transaction.on_commit(lambda: convert_document.delay(document_id, version))
+
+
+def document_upload(
+    *,
+    centre: Centre,
+    dossier: Dossier,
+    name: str,
+    data: bytes,
+    document_type: DocumentType,
+    by: User,
+    allow_duplicate: bool = False,
+    request: HttpRequest | None = None,
+) -> Document:
+    """Validates and stores an upload for `dossier`, then queues its conversion to PDF.
+
+    Raises `FileRefused` (with the reason) for a file that breaks a rule, and `DuplicateUpload` when the
+    same content is already in the dossier and `allow_duplicate` is false. A PDF is kept as it is and is
+    registered at once; other formats are « En attente de conversion » until a worker converts them.
+    """
+    if dossier.centre_id != centre.pk or document_type.centre_id != centre.pk:
+        raise ValueError("The dossier and the document type must belong to the centre.")
+    checked = validate_upload(name=name, data=data)
+    if not allow_duplicate:
+        existing = (
+            Document.objects.for_centre(centre)
+            .filter(dossier=dossier, sha256=checked.sha256, deleted_at__isnull=True)
+            .first()
+        )
+        if existing is not None:
+            raise DuplicateUpload(existing)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            document = Document(
+                centre=centre,
+                dossier=dossier,
+                document_type=document_type,
+                uploaded_by=by,
+                **_file_fields(checked),
+            )
+            document.original.name = _store(document, f"original.{checked.extension}", data)
+            written.append(document.original.name)
+            _set_pdf_if_ready(document, checked)
+            document.save()
+            event_record(
+                document=document,
+                kind=DocumentEvent.Kind.UPLOADED,
+                by=by,
+                name=checked.name,
+                size=checked.size,
+            )
+            if document.status == Document.Status.REGISTERED:
+                event_record(
+                    document=document,
+                    kind=DocumentEvent.Kind.CONVERTED,
+                    by=None,
+                    pages=checked.pages,
+                    kept_as_is=True,
+                )
+            else:
+                _queue_conversion(document)
+            audit_record(
+                action=AuditEvent.Action.CREATE, by=by, centre=centre, target=document, request=request
+            )
+    except BaseException:
+        for written_name in written:
+            default_storage.delete(written_name)
+        raise
+    return document
+
+
+def _file_fields(checked: ValidatedFile) -> dict:
+    return {
+        "original_name": checked.name,
+        "original_extension": checked.extension,
+        "content_type": checked.content_type,
+        "size": checked.size,
+        "sha256": checked.sha256,
+    }
+
+
+def _set_pdf_if_ready(document: Document, checked: ValidatedFile) -> None:
+    if checked.extension == "pdf":
+        # A PDF upload was checked (it opens, it has pages) and is kept as it is.
+        document.pdf.name = document.original.name
+        document.pages = checked.pages
+        document.status = Document.Status.REGISTERED
+        document.converted_at = timezone.now()
+    else:
+        document.pdf.name = ""
+        document.pages = None
+        document.status = Document.Status.PENDING
+        document.converted_at = None
+    document.failure_reason = ""
+
+
+def document_convert(*, document_id: int, version: int) -> Document | None:
+    """Converts the document's original to PDF, if it still needs it; safe to run any number of times.
+
+    Raises `conversion.ConverterUnavailable` when the converter cannot be reached (the caller retries);
+    a file LibreOffice cannot convert leaves the document « Conversion échouée » with the reason.
+    """
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
+            return document
+        if document.deleted_at is not None:
+            return document
+        document.status = Document.Status.CONVERTING
+        document.save(update_fields=["status"])
+    with default_storage.open(document.original.name, "rb") as original:
+        data = original.read()
+    try:
+        pdf = conversion.convert_to_pdf(data=data, extension=document.original_extension)
+    except conversion.ConversionFailed as exc:
+        return document_conversion_failed(document_id=document_id, version=version, reason=str(exc))
+    except conversion.ConverterUnavailable:
+        Document.objects.filter(pk=document_id, version=version, status=Document.Status.CONVERTING).update(
+            status=Document.Status.PENDING
+        )
+        raise
+    return _conversion_succeeded(document_id=document_id, version=version, pdf=pdf)
+
+
+def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Document | None:
+    from .validation import check_pdf
+
+    try:
+        pages = check_pdf(pdf)
+    except FileRefused as exc:
+        return document_conversion_failed(document_id=document_id, version=version, reason=str(exc))
+    document = Document.objects.get(pk=document_id)
+    # Named after the content, so a re-run after a crash writes the same file instead of a second one.
+    name = f"v{version}-{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
+    path = document.storage_path(name)
+    stored = path if default_storage.exists(path) else _store(document, name, pdf)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if (
+            document.version != version
+            or document.status not in Document.IN_CONVERSION
+            or document.deleted_at
+        ):
+            if stored != document.pdf.name:
+                _remove_after_commit(stored)
+            return document
+        document.pdf.name = stored
+        document.pages = pages
+        document.status = Document.Status.REGISTERED
+        document.converted_at = timezone.now()
+        document.failure_reason = ""
+        document.save(update_fields=["pdf", "pages", "status", "converted_at", "failure_reason"])
+        event_record(document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=pages)
+    return document
+
+
+def document_conversion_failed(*, document_id: int, version: int, reason: str) -> Document | None:
+    """Leaves the document visibly « Conversion échouée » with the reason; the original is kept."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
+            return document
+        document.status = Document.Status.FAILED
+        document.failure_reason = reason[:2000]
+        document.save(update_fields=["status", "failure_reason"])
+        event_record(document=document, kind=DocumentEvent.Kind.FAILED, by=None, reason=reason[:500])
+    return document
+
+
+@transaction.atomic
+def document_retry(*, document: Document, by: User) -> Document:
+    """« Réessayer »: queues the conversion of a failed document again."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status != Document.Status.FAILED or document.deleted_at is not None:
+        raise DocumentLocked(document.status)
+    document.status = Document.Status.PENDING
+    document.failure_reason = ""
+    document.save(update_fields=["status", "failure_reason"])
+    event_record(document=document, kind=DocumentEvent.Kind.RETRIED, by=by)
+    _queue_conversion(document)
+    return document
+
+
+def document_replace(
+    *, document: Document, name: str, data: bytes, by: User, request: HttpRequest | None = None
+) -> Document:
+    """« Remplacer document »: a new file for a document not yet sent; the previous files go once committed.
+
+    Raises `DocumentLocked` for a sent or deleted document and `FileRefused` for a file that breaks a rule.
+    """
+    if not document.is_editable:
+        raise DocumentLocked(document.status)
+    checked = validate_upload(name=name, data=data)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            document = Document.objects.select_for_update().get(pk=document.pk)
+            if not document.is_editable:
+                raise DocumentLocked(document.status)
+            previous = {document.original.name, document.pdf.name}
+            previous_name = document.original_name
+            document.version += 1
+            for field, value in _file_fields(checked).items():
+                setattr(document, field, value)
+            document.original.name = _store(
+                document, f"original-v{document.version}.{checked.extension}", data
+            )
+            written.append(document.original.name)
+            _set_pdf_if_ready(document, checked)
+            document.save()
+            event_record(
+                document=document,
+                kind=DocumentEvent.Kind.REPLACED,
+                by=by,
+                previous=previous_name,
+                name=checked.name,
+                version=document.version,
+            )
+            if document.status == Document.Status.REGISTERED:
+                event_record(
+                    document=document,
+                    kind=DocumentEvent.Kind.CONVERTED,
+                    by=None,
+                    pages=checked.pages,
+                    kept_as_is=True,
+                )
+            else:
+                _queue_conversion(document)
+            audit_record(
+                action=AuditEvent.Action.CHANGE,
+                by=by,
+                centre=document.centre,
+                target=document,
+                request=request,
+                details={"replaced": previous_name},
+            )
+            _remove_after_commit(*(previous - {document.original.name, document.pdf.name}))
+    except BaseException:
+        for written_name in written:
+            default_storage.delete(written_name)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_archive(*, document: Document, by: User, archived: bool = True) -> Document:
+    """« Archiver » / « Désarchiver »: archived documents move to « Anciens documents »."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.deleted_at is not None or (document.archived_at is not None) == archived:
+        return document
+    document.archived_at = timezone.now() if archived else None
+    document.save(update_fields=["archived_at"])
+    kind = DocumentEvent.Kind.ARCHIVED if archived else DocumentEvent.Kind.UNARCHIVED
+    event_record(document=document, kind=kind, by=by)
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: Document, by: User, request: HttpRequest | None = None) -> Document:
+    """« Supprimer »: only before sending. The files are removed; the document's history stays."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not document.is_editable:
+        raise DocumentLocked(document.status)
+    files = {document.original.name, document.pdf.name}
+    document.deleted_at = timezone.now()
+    document.original.name = ""
+    document.pdf.name = ""
+    document.save(update_fields=["deleted_at", "original", "pdf"])
+    event_record(document=document, kind=DocumentEvent.Kind.DELETED, by=by)
+    audit_record(
+        action=AuditEvent.Action.DELETE, by=by, centre=document.centre, target=document, request=request
+    )
+    _remove_after_commit(*files)
+    return document
+
+
+def document_record_access(
+    *, document: Document, by: User, kind: str, request: HttpRequest | None = None
+) -> None:
+    """Who opened, saved or printed which document: in its history and in the audit trail."""
+    event_record(document=document, kind=kind, by=by)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        by=by,
+        centre=document.centre,
+        target=document,
+        request=request,
+        details={"access": kind},
+    )
+
+
+def stale_conversions(*, older_than: timezone.timedelta):
+    """Documents waiting for a conversion for too long: their task was lost or its worker died."""
+    limit = timezone.now() - older_than
+    return Document.objects.filter(
+        status__in=Document.IN_CONVERSION, deleted_at__isnull=True, uploaded_at__lt=limit
+    )

@@ -1,0 +1,238 @@
+"""Upload and « Traitement d'un document »."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from dossiers.models import Dossier, Person
+from primaweb.access import centre_required
+from primaweb.tenancy import get_for_centre_or_404
+
+from . import selectors, services
+from .forms import PersonLookupForm, ReplaceForm, UploadForm
+from .models import Document, DocumentEvent
+from .validation import MAX_SIZE, FileRefused
+
+TOO_LARGE = _("Le fichier dépasse la taille maximale de 1,5 Mo.")
+
+
+def _document(request, pk: int) -> Document:
+    return get_for_centre_or_404(selectors.document_of_centre(centre=request.centre), request.centre, pk=pk)
+
+
+@centre_required
+def upload_start(request):
+    """« Ajouter un document » from the home page: find the beneficiary known to the centre."""
+    form = PersonLookupForm(request.GET or None)
+    persons = None
+    if form.is_valid():
+        people = Person.objects.for_centre(request.centre).prefetch_related("dossiers")
+        if form.cleaned_data["niss"]:
+            people = people.filter(niss=form.cleaned_data["niss"])
+        for word in form.cleaned_data["name"].split():
+            people = people.filter(last_name__icontains=word)
+        persons = [p for p in people.order_by("last_name", "first_names")[:50] if p.dossiers.all()]
+        if len(persons) == 1:
+            return redirect("documents:upload", dossier_pk=persons[0].dossiers.all()[0].pk)
+    # After « Créer le dossier », the identification flow lands on the upload screen of the new dossier.
+    next_url = reverse("documents:upload", kwargs={"dossier_pk": 0}).replace("/0/", "/{dossier}/")
+    return render(
+        request,
+        "documents/upload_start.html",
+        {
+            "form": form,
+            "persons": persons,
+            "add_person_url": f"{reverse('dossiers:identify')}?{urlencode({'next': next_url})}",
+        },
+    )
+
+
+@centre_required
+def upload(request, dossier_pk: int):
+    """The upload screen: « Type de document », the file, « Charger »."""
+    dossier = get_for_centre_or_404(
+        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
+    )
+    types = selectors.document_types_of_centre(centre=request.centre)
+    form = UploadForm(request.POST or None, request.FILES or None, document_types=types)
+    duplicate = None
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            form.add_error("file", TOO_LARGE)
+        elif form.is_valid():
+            file = form.cleaned_data["file"]
+            try:
+                document = services.document_upload(
+                    centre=request.centre,
+                    dossier=dossier,
+                    name=file.name,
+                    data=services.read_upload(file, MAX_SIZE),
+                    document_type=form.cleaned_data["document_type"],
+                    by=request.user,
+                    allow_duplicate=form.cleaned_data["allow_duplicate"],
+                    request=request,
+                )
+            except FileRefused as refusal:
+                form.add_error("file", str(refusal))
+            except services.DuplicateUpload as exc:
+                duplicate = exc.existing
+            else:
+                messages.success(request, _("Le document a été chargé."))
+                return redirect("documents:detail", pk=document.pk)
+    return render(
+        request,
+        "documents/upload.html",
+        {
+            "dossier": dossier,
+            "person": dossier.beneficiary,
+            "form": form,
+            "duplicate": duplicate,
+            "has_types": types.exists(),
+            "max_size": MAX_SIZE,
+        },
+    )
+
+
+@centre_required
+def document_detail(request, pk: int):
+    """« Traitement d'un document »: status, PDF, replace, archive, history."""
+    document = _document(request, pk)
+    if document.deleted_at is not None:
+        messages.info(request, _("Ce document a été supprimé ; son historique reste consultable."))
+    events = document.events.select_related("by")
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "events": events,
+            "replace_form": ReplaceForm(),
+            "max_size": MAX_SIZE,
+        },
+    )
+
+
+@centre_required
+def document_status(request, pk: int):
+    """The conversion's progress, for the page to move on by itself when the PDF is ready."""
+    document = _document(request, pk)
+    return JsonResponse(
+        {
+            "status": document.status,
+            "label": document.get_status_display(),
+            "converting": document.is_converting,
+        }
+    )
+
+
+def _serve_pdf(request, document: Document, *, attachment: bool) -> FileResponse:
+    if not document.has_pdf:
+        raise Http404
+    kind = DocumentEvent.Kind.DOWNLOADED if attachment else DocumentEvent.Kind.VIEWED
+    if request.GET.get("imprimer") and not attachment:
+        kind = DocumentEvent.Kind.PRINTED
+    services.document_record_access(document=document, by=request.user, kind=kind, request=request)
+    stem = document.original_name.rsplit(".", 1)[0]
+    response = FileResponse(
+        document.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=attachment,
+        filename=f"{stem}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    return response
+
+
+@centre_required
+@xframe_options_sameorigin
+def document_pdf(request, pk: int):
+    """The PDF, inline in the browser; only for members of the document's centre."""
+    return _serve_pdf(request, _document(request, pk), attachment=False)
+
+
+@centre_required
+def document_download(request, pk: int):
+    """« Sauvegarder »: the PDF as an attachment."""
+    return _serve_pdf(request, _document(request, pk), attachment=True)
+
+
+@centre_required
+@require_POST
+def document_replace(request, pk: int):
+    document = _document(request, pk)
+    form = ReplaceForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, TOO_LARGE)
+    elif not form.is_valid():
+        for error in form.errors.get("file", [_("Choisissez le fichier qui remplace le document.")]):
+            messages.error(request, error)
+    else:
+        file = form.cleaned_data["file"]
+        try:
+            services.document_replace(
+                document=document,
+                name=file.name,
+                data=services.read_upload(file, MAX_SIZE),
+                by=request.user,
+                request=request,
+            )
+        except services.DocumentLocked:
+            raise PermissionDenied(_("Un document envoyé ne peut plus être remplacé.")) from None
+        except FileRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Le document a été remplacé."))
+    return redirect("documents:detail", pk=document.pk)
+
+
+@centre_required
+@require_POST
+def document_retry(request, pk: int):
+    document = _document(request, pk)
+    try:
+        services.document_retry(document=document, by=request.user)
+    except services.DocumentLocked:
+        messages.info(request, _("La conversion de ce document n'est pas en échec."))
+    return redirect("documents:detail", pk=document.pk)
+
+
+@centre_required
+@require_POST
+def document_archive(request, pk: int):
+    document = _document(request, pk)
+    archived = request.POST.get("action") != "unarchive"
+    services.document_archive(document=document, by=request.user, archived=archived)
+    messages.success(
+        request, _("Le document a été archivé.") if archived else _("Le document a été désarchivé.")
+    )
+    return redirect(_back(request, document))
+
+
+@centre_required
+def document_delete(request, pk: int):
+    """« Supprimer », after a confirmation; only for documents not yet sent."""
+    document = _document(request, pk)
+    if not document.is_editable:
+        raise PermissionDenied(_("Un document envoyé ne peut pas être supprimé."))
+    if request.method == "POST":
+        services.document_delete(document=document, by=request.user, request=request)
+        messages.success(request, _("Le document a été supprimé. Son historique reste consultable."))
+        return redirect(_back(request, document, default=reverse("documents:manage")))
+    return render(request, "documents/confirm_delete.html", {"document": document})
+
+
+def _back(request, document: Document, default: str | None = None) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default or reverse("documents:detail", args=[document.pk])

@@ -1,0 +1,140 @@
+"""« Ajouter un document »: the upload screen, its rules, and what is stored."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from documents import samples
+from documents.models import Document
+from documents.validation import MAX_SIZE
+from primaweb.models import AuditEvent
+from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory
+
+
+@pytest.fixture
+def dossier(centre):
+    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre, last_name="Delacroix"))
+
+
+@pytest.fixture
+def decision(centre):
+    return DocumentTypeFactory(centre=centre, label_fr="Décision")
+
+
+def upload(client, dossier, document_type, name, data, **extra):
+    return client.post(
+        reverse("documents:upload", args=[dossier.pk]),
+        {"document_type": document_type.pk, "file": SimpleUploadedFile(name, data), **extra},
+    )
+
+
+def stored_files(settings) -> list[Path]:
+    return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+@pytest.mark.django_db
+def test_pdf_upload_is_kept_as_is_and_registered_at_once(worker_client, worker, dossier, decision, settings):
+    data = samples.pdf_bytes(pages=2)
+    response = upload(worker_client, dossier, decision, "Décision.PDF", data)
+    document = Document.objects.get()
+    assert response.status_code == 302 and response.url == reverse("documents:detail", args=[document.pk])
+    assert document.status == Document.Status.REGISTERED and document.pages == 2
+    assert document.pdf.name == document.original.name
+    assert Path(settings.MEDIA_ROOT, document.original.name).read_bytes() == data
+    assert [e.kind for e in document.events.all()] == ["uploaded", "converted"]
+    assert AuditEvent.objects.filter(action="create", object_type="documents.Document", user=worker).exists()
+
+
+@pytest.mark.django_db
+def test_word_upload_waits_for_conversion_and_queues_it_after_commit(
+    worker_client, dossier, decision, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(worker_client, dossier, decision, "courrier.docx", samples.docx_bytes())
+    document = Document.objects.get()
+    assert document.status == Document.Status.PENDING and not document.pdf
+    assert queued == [(document.pk, 1)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("courrier.txt", b"hello", "DOC, DOCX, RTF, ODT"),
+        ("vide.pdf", b"", "Le fichier est vide."),
+        ("image.docx", samples.png_bytes(), "ne correspond pas à son extension"),
+        ("chiffre.pdf", samples.encrypted_pdf_bytes(), "protégé par un mot de passe"),
+        ("macro.docx", samples.docm_renamed_bytes(), "macros"),
+        ("x" * 77 + ".pdf", samples.pdf_bytes(), "80 caractères"),
+    ],
+    ids=["extension", "empty", "sniffed", "encrypted", "macro", "name-length"],
+)
+def test_refused_file_says_why_and_leaves_nothing_behind(
+    worker_client, dossier, decision, settings, name, data, message
+):
+    response = upload(worker_client, dossier, decision, name, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Document.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_over_size_body_is_cut_off_with_a_clear_message(worker_client, dossier, decision, settings):
+    data = samples.pdf_bytes(size=MAX_SIZE + 10_000)
+    response = upload(worker_client, dossier, decision, "gros.pdf", data)
+    assert response.status_code == 200
+    assert "Le fichier dépasse la taille maximale de 1,5 Mo." in response.content.decode()
+    assert not Document.objects.exists() and stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_refusal_is_in_dutch_for_a_dutch_speaking_worker(worker_client, dossier, decision):
+    worker_client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    page = upload(worker_client, dossier, decision, "vide.pdf", b"").content.decode()
+    assert "Le fichier est vide." not in page
+    assert 'lang="nl"' in page
+
+
+@pytest.mark.django_db
+def test_same_file_twice_in_a_dossier_warns_and_needs_a_confirmation(worker_client, dossier, decision):
+    data = samples.pdf_bytes()
+    upload(worker_client, dossier, decision, "decision.pdf", data)
+    response = upload(worker_client, dossier, decision, "copie.pdf", data)
+    assert "Ce fichier a déjà été chargé dans ce dossier" in response.content.decode()
+    assert Document.objects.count() == 1
+    upload(worker_client, dossier, decision, "copie.pdf", data, allow_duplicate="on")
+    assert Document.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_another_centres_document_type_cannot_be_used(worker_client, dossier, other_centre):
+    foreign_type = DocumentTypeFactory(centre=other_centre)
+    response = upload(worker_client, dossier, foreign_type, "decision.pdf", samples.pdf_bytes())
+    assert response.status_code == 200 and "document_type" in response.context["form"].errors
+    assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upload_start_finds_the_beneficiary_by_niss_and_offers_to_add_an_unknown_person(
+    worker_client, dossier
+):
+    response = worker_client.get(reverse("documents:upload_start"), {"niss": dossier.beneficiary.niss})
+    assert response.status_code == 302 and response.url == reverse("documents:upload", args=[dossier.pk])
+    page = worker_client.get(reverse("documents:upload_start"), {"niss": "85073003427"}).content.decode()
+    assert "Cette personne n'est pas connue du C.P.A.S." in page
+    assert "Ajouter une personne" in page and "next=" in page
+
+
+@pytest.mark.django_db
+def test_dossier_page_embeds_its_documents_section(worker_client, dossier, decision):
+    upload(worker_client, dossier, decision, "decision.pdf", samples.pdf_bytes())
+    page = worker_client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    section_url = reverse("documents:dossier_section", args=[dossier.pk])
+    assert f'data-fragment="{section_url}"' in page
+    fragment = worker_client.get(section_url).content.decode()
+    assert "decision.pdf" in fragment and "Ajouter un document" in fragment
