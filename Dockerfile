@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/data/media \
     WEB_CONCURRENCY=3
 
-# gettext: msgfmt, for compilemessages at build time.
+# gettext: msgfmt, for compilemessages at build time; libmagic: sniffing uploads; Pango: WeasyPrint.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext libmagic1 libpango-1.0-0 libpangoft2-1.0-0 \
+        fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

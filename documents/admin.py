@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from primaweb.admin import CentreAdministratorMixin
-from primaweb.selectors import administered_centres
 
 from .models import DocumentType
 
@@ -30,11 +29,6 @@ class DocumentTypeAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         "validity_months",
         "is_active",
     )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "centre" and not request.user.is_superuser:
-            kwargs["queryset"] = administered_centres(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         # Documents keep their type for good: a type in use is made inactive instead.

@@ -5,6 +5,7 @@ transaction that stopped needing it has committed. A failure leaves no file behi
 """
 
 import hashlib
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -46,6 +47,18 @@ def event_record(*, document: Document, kind: str, by: User | None, **details) -
 def _store(document: Document, name: str, data: bytes) -> str:
     """Writes a file under the document's folder; returns the storage name actually used."""
     return default_storage.save(document.storage_path(name), ContentFile(data))
+
+
+@contextmanager
+def _files_removed_on_failure():
+    """Yields a list to note the files written; if anything fails, they are removed before re-raising."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
 
 
 def _remove_after_commit(*names: str) -> None:
@@ -92,44 +105,36 @@ def document_upload(
         )
         if existing is not None:
             raise DuplicateUpload(existing)
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            document = Document(
-                centre=centre,
-                dossier=dossier,
-                document_type=document_type,
-                uploaded_by=by,
-                **_file_fields(checked),
-            )
-            document.original.name = _store(document, f"original.{checked.extension}", data)
-            written.append(document.original.name)
-            _set_pdf_if_ready(document, checked)
-            document.save()
+    with _files_removed_on_failure() as written, transaction.atomic():
+        document = Document(
+            centre=centre,
+            dossier=dossier,
+            document_type=document_type,
+            uploaded_by=by,
+            **_file_fields(checked),
+        )
+        document.original.name = _store(document, f"original.{checked.extension}", data)
+        written.append(document.original.name)
+        _set_pdf_if_ready(document, checked)
+        document.save()
+        event_record(
+            document=document,
+            kind=DocumentEvent.Kind.UPLOADED,
+            by=by,
+            name=checked.name,
+            size=checked.size,
+        )
+        if document.status == Document.Status.REGISTERED:
             event_record(
                 document=document,
-                kind=DocumentEvent.Kind.UPLOADED,
-                by=by,
-                name=checked.name,
-                size=checked.size,
+                kind=DocumentEvent.Kind.CONVERTED,
+                by=None,
+                pages=checked.pages,
+                kept_as_is=True,
             )
-            if document.status == Document.Status.REGISTERED:
-                event_record(
-                    document=document,
-                    kind=DocumentEvent.Kind.CONVERTED,
-                    by=None,
-                    pages=checked.pages,
-                    kept_as_is=True,
-                )
-            else:
-                _queue_conversion(document)
-            audit_record(
-                action=AuditEvent.Action.CREATE, by=by, centre=centre, target=document, request=request
-            )
-    except BaseException:
-        for written_name in written:
-            default_storage.delete(written_name)
-        raise
+        else:
+            _queue_conversion(document)
+        audit_record(action=AuditEvent.Action.CREATE, by=by, centre=centre, target=document, request=request)
     return document
 
 
@@ -255,54 +260,46 @@ def document_replace(
     if not document.is_editable:
         raise DocumentLocked(document.status)
     checked = validate_upload(name=name, data=data)
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            document = Document.objects.select_for_update().get(pk=document.pk)
-            if not document.is_editable:
-                raise DocumentLocked(document.status)
-            previous = {document.original.name, document.pdf.name}
-            previous_name = document.original_name
-            document.version += 1
-            for field, value in _file_fields(checked).items():
-                setattr(document, field, value)
-            document.original.name = _store(
-                document, f"original-v{document.version}.{checked.extension}", data
-            )
-            written.append(document.original.name)
-            _set_pdf_if_ready(document, checked)
-            document.save()
+    with _files_removed_on_failure() as written, transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if not document.is_editable:
+            raise DocumentLocked(document.status)
+        previous = {document.original.name, document.pdf.name}
+        previous_name = document.original_name
+        document.version += 1
+        for field, value in _file_fields(checked).items():
+            setattr(document, field, value)
+        document.original.name = _store(document, f"original-v{document.version}.{checked.extension}", data)
+        written.append(document.original.name)
+        _set_pdf_if_ready(document, checked)
+        document.save()
+        event_record(
+            document=document,
+            kind=DocumentEvent.Kind.REPLACED,
+            by=by,
+            previous=previous_name,
+            name=checked.name,
+            version=document.version,
+        )
+        if document.status == Document.Status.REGISTERED:
             event_record(
                 document=document,
-                kind=DocumentEvent.Kind.REPLACED,
-                by=by,
-                previous=previous_name,
-                name=checked.name,
-                version=document.version,
+                kind=DocumentEvent.Kind.CONVERTED,
+                by=None,
+                pages=checked.pages,
+                kept_as_is=True,
             )
-            if document.status == Document.Status.REGISTERED:
-                event_record(
-                    document=document,
-                    kind=DocumentEvent.Kind.CONVERTED,
-                    by=None,
-                    pages=checked.pages,
-                    kept_as_is=True,
-                )
-            else:
-                _queue_conversion(document)
-            audit_record(
-                action=AuditEvent.Action.CHANGE,
-                by=by,
-                centre=document.centre,
-                target=document,
-                request=request,
-                details={"replaced": previous_name},
-            )
-            _remove_after_commit(*(previous - {document.original.name, document.pdf.name}))
-    except BaseException:
-        for written_name in written:
-            default_storage.delete(written_name)
-        raise
+        else:
+            _queue_conversion(document)
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            by=by,
+            centre=document.centre,
+            target=document,
+            request=request,
+            details={"replaced": previous_name},
+        )
+        _remove_after_commit(*(previous - {document.original.name, document.pdf.name}))
     return document
 
 
@@ -359,3 +356,34 @@ def stale_conversions(*, older_than: timezone.timedelta):
     return Document.objects.filter(
         status__in=Document.IN_CONVERSION, deleted_at__isnull=True, uploaded_at__lt=limit
     )
+
+
+# The eBox app moves a document's status through these; they are idempotent (a re-run changes nothing).
+
+
+@transaction.atomic
+def document_mark_sent(*, document_id: int, by: User | None, **details) -> Document:
+    """« Envoyé vers eBox avec succès »: from then on the document can be neither replaced nor deleted."""
+    document = Document.objects.select_for_update().get(pk=document_id)
+    if document.status not in (Document.Status.SENT, Document.Status.READ):
+        document.status = Document.Status.SENT
+        document.save(update_fields=["status"])
+    event_record(document=document, kind=DocumentEvent.Kind.SENT, by=by, **details)
+    return document
+
+
+@transaction.atomic
+def document_mark_read(*, document_id: int, **details) -> Document:
+    """« Lu par le destinataire », once: later calls change nothing."""
+    document = Document.objects.select_for_update().get(pk=document_id)
+    if document.status != Document.Status.READ:
+        document.status = Document.Status.READ
+        document.save(update_fields=["status"])
+        event_record(document=document, kind=DocumentEvent.Kind.READ, by=None, **details)
+    return document
+
+
+def document_record_send_failure(*, document_id: int, by: User | None, reason: str) -> DocumentEvent:
+    """« Envoi échoué » in the document's history; the document's own status is left as it was."""
+    document = Document.objects.get(pk=document_id)
+    return event_record(document=document, kind=DocumentEvent.Kind.SEND_FAILED, by=by, reason=reason[:500])

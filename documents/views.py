@@ -14,7 +14,7 @@ from dossiers.models import Dossier, Person
 from primaweb.access import centre_required
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import PersonLookupForm, ReplaceForm, UploadForm
 from .models import Document, DocumentEvent
 from .validation import MAX_SIZE, FileRefused
@@ -114,6 +114,8 @@ def document_detail(request, pk: int):
             "events": events,
             "replace_form": ReplaceForm(),
             "max_size": MAX_SIZE,
+            "actions": extensions.actions_for(document),
+            "sections": extensions.sections_for(document),
         },
     )
 

@@ -118,6 +118,13 @@ class PhoneticForm(forms.Form):
         cleaned["birth_date"] = f"{y:04d}-{m:02d}-{d:02d}"
         return cleaned
 
+    @staticmethod
+    def initial_from_query(query) -> dict[str, str]:
+        """Initial values from GET parameters (nom, prenom, jour, mois, annee), for a pre-filled search."""
+        names = {"nom": "last_name", "prenom": "first_name", "jour": "birth_day", "mois": "birth_month"}
+        names["annee"] = "birth_year"
+        return {field: query[param][:48] for param, field in names.items() if query.get(param)}
+
     def criteria(self) -> bcss.PhoneticCriteria:
         data = self.cleaned_data
         return bcss.PhoneticCriteria(

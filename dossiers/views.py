@@ -51,8 +51,16 @@ def identify(request):
     state = identification.load(request.session) if request.GET.get("retour") else None
     mode = request.POST.get("mode") or (state or {}).get("mode") or "niss"
     data = request.POST if request.method == "POST" else (state or {}).get("data")
-    niss_form = NissForm(data if mode == "niss" and data else None, prefix="niss")
-    phonetic_form = PhoneticForm(data if mode == "phonetic" and data else None, prefix="ph")
+    # A GET may pre-fill the criteria (« Créer un dossier » from a CPAS Online request); nothing is searched.
+    prefill = request.GET if request.method == "GET" and state is None else {}
+    niss_form = NissForm(
+        data if mode == "niss" and data else None, prefix="niss", initial={"niss": prefill.get("niss", "")}
+    )
+    phonetic_form = PhoneticForm(
+        data if mode == "phonetic" and data else None,
+        prefix="ph",
+        initial=PhoneticForm.initial_from_query(prefill),
+    )
     persons = None
     if state is not None and request.method == "GET":
         persons = [identification.person_from_dict(p) for p in state["results"]]
@@ -163,7 +171,7 @@ def person_details(request):
                     )
                 else:
                     messages.info(request, _("Cette personne a déjà un dossier dans votre C.P.A.S."))
-                return redirect("dossiers:detail", pk=dossier.pk)
+                return redirect(identification.after_creation(request.session, dossier))
     return render(
         request, "dossiers/person_details.html", {"person": person, "form": form, **_labels(person)}
     )

@@ -113,6 +113,12 @@ class CentreAdministratorMixin(AuditedAdminMixin):
     def scope_queryset(self, queryset, centres):
         return queryset.filter(centre__in=centres)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A centre administrator can only attach things to the centres they administer.
+        if db_field.name == "centre" and not request.user.is_superuser:
+            kwargs["queryset"] = administered_centres(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class CentreForm(forms.ModelForm):
     nis_code = forms.ChoiceField(label=_("Commune"), choices=commune_choices)
@@ -242,11 +248,6 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__last_name", "user__first_name")
     autocomplete_fields = ("user",)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "centre" and not request.user.is_superuser:
-            kwargs["queryset"] = administered_centres(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AuditEvent)

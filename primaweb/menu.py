@@ -4,6 +4,7 @@ Sections are fixed; each app registers the entries it has built (in its AppConfi
 whose module does not exist yet is simply not shown, and a section with no entry is not shown either.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -24,6 +25,8 @@ class Entry:
     url_name: str
     administrators_only: bool = False
     order: int = 100
+    # How many items wait for the worker (e.g. unread requests), shown beside the label.
+    count: Callable | None = None
 
     def visible_to(self, membership) -> bool:
         return membership is not None and (not self.administrators_only or membership.is_administrator)
@@ -50,7 +53,8 @@ def register(entry: Entry) -> None:
         _entries.append(entry)
 
 
-def menu_for(membership) -> list[tuple[Section, list[Entry]]]:
+def menu_for(membership) -> list[tuple[Section, list[tuple[Entry, int | None]]]]:
+    """The sections and entries `membership` may see, each entry with its count (or None)."""
     menu = []
     for section in SECTIONS:
         entries = sorted(
@@ -58,7 +62,7 @@ def menu_for(membership) -> list[tuple[Section, list[Entry]]]:
             key=lambda e: e.order,
         )
         if entries:
-            menu.append((section, entries))
+            menu.append((section, [(e, e.count(membership.centre) if e.count else None) for e in entries]))
     return menu
 
 

@@ -28,10 +28,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dossiers/", include("dossiers.urls")),
     path("documents/", include("documents.urls")),
+    path("ebox/", include("ebox.urls")),
+    path("cpas-online/", include("cpasonline.urls")),
 ]
 
 if settings.SIMULATORS_ENABLED:
-    urlpatterns += [path("simulators/bcss/", include("simulators.bcss.urls"))]
+    urlpatterns += [
+        path("simulators/bcss/", include("simulators.bcss.urls")),
+        path("simulators/ebox/", include("simulators.ebox.urls")),
+    ]
 
 handler403 = "primaweb.errors.permission_denied"
 handler404 = "primaweb.errors.page_not_found"

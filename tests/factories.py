@@ -132,3 +132,47 @@ def document_in(centre, *, status="registered", dossier=None, **fields):
     document.pdf.name = document.original.name
     document.save()
     return document
+
+
+def publication_in(centre, *, state="failed", document=None, **fields):
+    """An eBox publication of a document of `centre` (failed by default, so « Réessayer » applies)."""
+    from ebox.models import Publication
+
+    document = document or document_in(centre)
+    return Publication.objects.create(
+        centre=centre,
+        document=document,
+        recipient_niss=document.dossier.beneficiary.niss,
+        language=fields.pop("language", "fr"),
+        subject=document.document_type.label_fr,
+        state=state,
+        requested_by=document.uploaded_by,
+        last_error=fields.pop("last_error", "INVALID_INPUT" if state == "failed" else ""),
+        **fields,
+    )
+
+
+class OnlineRequestFactory(DjangoModelFactory):
+    """A CPAS Online request typed by the applicant (no register data), unread."""
+
+    class Meta:
+        model = "cpasonline.OnlineRequest"
+
+    centre = factory.SubFactory(CentreFactory)
+    reference = factory.Sequence(lambda n: f"TESTREF{n:05d}")
+    received_on = factory.LazyAttribute(lambda r: r.submitted_at.date())
+    submitted_at = factory.LazyFunction(lambda: _now())
+    first_name = "Louise"
+    last_name = "Delacroix"
+    email = "louise@example.be"
+    phone = "0484567862"
+    postal_code = "5000"
+    commune_nis = "92094"
+    nature = "energy"
+    description = "Test"
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

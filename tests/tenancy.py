@@ -5,7 +5,7 @@ the given (foreign) centre and returns the URL's keyword arguments. The sweep fa
 that is missing here, so no screen can slip through unchecked.
 """
 
-from tests.factories import DossierFactory, audit_event_in, document_in
+from tests.factories import DossierFactory, OnlineRequestFactory, audit_event_in, document_in, publication_in
 
 TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
@@ -21,7 +21,22 @@ TENANT_OBJECTS = {
     "documents:retry": lambda centre: {"pk": document_in(centre, status="failed").pk},
     "documents:archive": lambda centre: {"pk": document_in(centre).pk},
     "documents:delete": lambda centre: {"pk": document_in(centre).pk},
+    "cpasonline:detail": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:mark_read": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:print": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:acknowledgement": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:create_dossier": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:link_dossier": lambda centre: {
+        "pk": OnlineRequestFactory(centre=centre).pk,
+        "dossier_pk": DossierFactory(centre=centre).pk,
+    },
+    "cpasonline:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "ebox:send": lambda centre: {"pk": document_in(centre).pk},
+    "ebox:document_publications": lambda centre: {"pk": document_in(centre).pk},
+    "ebox:queued": lambda centre: {"pk": publication_in(centre, state="pending").pk},
+    "ebox:retry": lambda centre: {"pk": publication_in(centre).pk},
 }
 
 # Namespaces with a scoping of their own, tested on their own (tests/test_admin.py).
-SWEEP_EXCLUDED_NAMESPACES = {"admin"}
+# The simulators stand for outside services: their pages belong to citizens, not to a centre.
+SWEEP_EXCLUDED_NAMESPACES = {"admin", "bcss_simulator", "ebox_simulator"}

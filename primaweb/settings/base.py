@@ -38,13 +38,15 @@ INSTALLED_APPS = [
     "primaweb",
     "dossiers",
     "documents",
+    "ebox",
+    "cpasonline",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share
 # nothing with the apps but HTTP: pointing the URLs below at the real services needs no code change.
 SIMULATORS_ENABLED = env_bool("PRIMAWEB_SIMULATORS", True)
 if SIMULATORS_ENABLED:
-    INSTALLED_APPS += ["simulators.bcss"]
+    INSTALLED_APPS += ["simulators.bcss", "simulators.ebox"]
 
 # BCSS (Banque Carrefour de la Sécurité Sociale), IdentifyPerson over SOAP.
 SITE_URL = os.environ.get("PRIMAWEB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -52,6 +54,17 @@ BCSS_URL = os.environ.get(
     "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
 )
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
+
+# eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API.
+EBOX_API_URL = os.environ.get("EBOX_API_URL", f"{SITE_URL}/simulators/ebox/api/publication/v2.1").rstrip("/")
+EBOX_TOKEN_URL = os.environ.get("EBOX_TOKEN_URL", f"{SITE_URL}/simulators/ebox/oauth2/token")
+EBOX_CLIENT_ID = os.environ.get("EBOX_CLIENT_ID", "primaweb")
+EBOX_CLIENT_SECRET = os.environ.get("EBOX_CLIENT_SECRET", "primaweb-simulator-secret")
+EBOX_SCOPE = os.environ.get(
+    "EBOX_SCOPE", "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
+)
+EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
+EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))
 
 # Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
 CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
@@ -227,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stale-conversions": {
         "task": "documents.tasks.requeue_stale_conversions",
         "schedule": 300.0,
+    },
+    "ebox-sync-publication-statuses": {
+        "task": "ebox.tasks.sync_publication_statuses",
+        "schedule": float(os.environ.get("EBOX_SYNC_SECONDS", "120")),
     },
 }
 

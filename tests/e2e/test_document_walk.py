@@ -14,20 +14,6 @@ from tests.factories import PersonFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def celery_worker_thread(settings):
-    """A Celery worker in a thread of this process, taking tasks from an in-memory broker."""
-    from celery.contrib.testing.worker import start_worker
-
-    from primaweb.celery import app
-
-    app.conf.update(task_always_eager=False)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.update(task_always_eager=True)
-
-
 def test_upload_convert_open_replace_archive_and_find(
     live_server, page, assert_accessible, converter, celery_worker_thread, tmp_path
 ):

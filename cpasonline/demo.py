@@ -1,0 +1,78 @@
+"""Demo CPAS Online requests for the demo centres (Namur 92094, Ixelles 21009); idempotent."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from . import rules
+from .models import Answer, Nature, OnlineRequest, Source
+
+DEMO_REQUESTS = {
+    "92094": (
+        {
+            "reference": "2A90072YKMHZ",
+            "first_name": "Louise",
+            "last_name": "Delacroix",
+            "email": "louise@example.be",
+            "phone": "0484567862",
+            "street": "Rue de Fer",
+            "house_number": "12",
+            "postal_code": "5000",
+            "nature": Nature.ENERGY,
+            "description": "Ma facture de gaz a doublé cet hiver.",
+            "lives_at_residence": Answer.YES,
+            "days_ago": 2,
+        },
+        {
+            "reference": "2A90072YKMGR",
+            "identity_source": Source.REGISTERS,
+            "niss": "75031212346",
+            "first_name": "Jean-Pierre",
+            "last_name": "Dupont",
+            "birth_date": "1975-03-12",
+            "register": "1",
+            "email": "jp.dupont@example.be",
+            "street": "Rue de Fer",
+            "house_number": "12",
+            "postal_code": "5000",
+            "nature": Nature.DEBT,
+            "days_ago": 9,
+        },
+    ),
+    "21009": (
+        {
+            "reference": "2A90072YRHZV",
+            "identity_source": Source.REGISTERS,
+            "niss": "90072108659",
+            "first_name": "Hélène",
+            "last_name": "Delacroix",
+            "birth_date": "1990-07-21",
+            "register": "1",
+            "email": "helene@example.be",
+            "street": "Rue du Bourgmestre",
+            "house_number": "8",
+            "postal_code": "1050",
+            "nature": Nature.HOUSING,
+            "language": "nl",
+            "days_ago": 1,
+        },
+    ),
+}
+
+
+def seed_online_requests(centres) -> None:
+    now = timezone.now()
+    for centre in centres:
+        for spec in DEMO_REQUESTS.get(centre.nis_code, ()):
+            spec = dict(spec)
+            submitted_at = now - timedelta(days=spec.pop("days_ago"))
+            OnlineRequest.objects.get_or_create(
+                reference=spec.pop("reference"),
+                defaults={
+                    "centre": centre,
+                    "commune_nis": centre.nis_code,
+                    "submitted_at": submitted_at,
+                    "received_on": rules.received_on(submitted_at),
+                    **spec,
+                },
+            )

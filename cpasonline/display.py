@@ -1,0 +1,22 @@
+"""Presentation helpers shared by the screens and the PDFs."""
+
+from primaweb.communes import get_commune
+
+
+def date_display(value: str) -> str:
+    """yyyy-mm-dd (00 allowed) as JJ/MM/AAAA, or « / »."""
+    if not value or len(value) != 10:
+        return "/"
+    year, month, day = value.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def address_line(obj, language: str = "fr") -> str:
+    """Street, number, box, postal code and commune of anything that has them (a request, an identity)."""
+    commune = get_commune(obj.commune_nis) if obj.commune_nis else None
+    locality = commune.name(language) if commune is not None else ""
+    line = " ".join(part for part in (obj.street, obj.house_number) if part)
+    if obj.box:
+        line = f"{line} bte {obj.box}"
+    town = " ".join(part for part in (obj.postal_code, locality) if part)
+    return ", ".join(part for part in (line, town) if part) or "/"

@@ -1,0 +1,44 @@
+"""Reads of CPAS Online; every one takes the centre."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from primaweb.models import Centre
+
+from .models import OnlineRequest
+
+
+def requests_of_centre(
+    *,
+    centre: Centre,
+    read: bool | None = False,
+    start: date | None = None,
+    end: date | None = None,
+    reference: str = "",
+) -> QuerySet[OnlineRequest]:
+    """The centre's requests, newest first: by reference when one is given, else by state and period."""
+    requests = OnlineRequest.objects.for_centre(centre).select_related("read_by")
+    if reference:
+        return requests.filter(reference__iexact=reference.strip())
+    if read is not None:
+        requests = requests.filter(read_at__isnull=not read)
+    # The period is in Belgian days; the dates are compared as local midnight boundaries.
+    if start is not None:
+        requests = requests.filter(submitted_at__gte=_midnight(start))
+    if end is not None:
+        requests = requests.filter(submitted_at__lt=_midnight(end + timedelta(days=1)))
+    return requests
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def unread_count(*, centre: Centre) -> int:
+    return OnlineRequest.objects.for_centre(centre).filter(read_at__isnull=True).count()
+
+
+def requests_of_dossier(*, centre: Centre, dossier) -> QuerySet[OnlineRequest]:
+    return OnlineRequest.objects.for_centre(centre).filter(dossier=dossier)

@@ -1,0 +1,293 @@
+"""Writes of CPAS Online: the citizen's request, its acknowledgement, and the worker's follow-up."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dossiers import bcss
+from dossiers.models import Dossier
+from primaweb.models import AuditEvent, Centre, User
+from primaweb.services import audit_record
+
+from . import pdf, rules
+from .models import OnlineRequest, Source
+
+logger = logging.getLogger(__name__)
+
+# The public form has no signed-in worker: the BCSS is asked on behalf of the platform.
+SERVICE_USERNAME = "cpas-online"
+
+
+class NoCompetentCentre(Exception):
+    """The commune of residence has no centre in Primaweb (yet), or has no CPAS of its own."""
+
+    def __init__(self, commune_nis: str):
+        super().__init__(commune_nis)
+        self.commune_nis = commune_nis
+
+
+class CitizenNotFound(Exception):
+    """The register knows no person with this NISS."""
+
+
+@dataclass(frozen=True)
+class RegisterIdentity:
+    """What the simulated federal sign-in gives: the identity and address of the register."""
+
+    niss: str
+    first_name: str
+    last_name: str
+    birth_date: str
+    register: str
+    street: str
+    house_number: str
+    box: str
+    postal_code: str
+    commune_nis: str
+
+
+def rate_limit_allows(*, bucket: str, address: str | None, limit: int, window: int = 3600) -> bool:
+    """Counts one attempt for `address` in `bucket`; False once more than `limit` were made in `window` s.
+
+    Kept in the cache (Redis in production), so that every web process shares the count.
+    """
+    key = f"cpasonline:rate:{bucket}:{address or 'unknown'}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def _technical_caller() -> bcss.Caller:
+    return bcss.Caller(
+        user_niss=getattr(settings, "CPAS_ONLINE_BCSS_USER_NISS", "00000000000"),
+        email=getattr(settings, "CPAS_ONLINE_BCSS_EMAIL", settings.DEFAULT_FROM_EMAIL),
+        bce_number=getattr(settings, "CPAS_ONLINE_BCSS_BCE", "0212344876"),
+    )
+
+
+def citizen_identify(*, niss: str, request: HttpRequest | None = None) -> RegisterIdentity:
+    """The register's identity for `niss`, as the federal sign-in would hand it over (logged).
+
+    Raises `CitizenNotFound`, or `bcss.BcssUnavailable` when the BCSS cannot answer.
+    """
+    try:
+        reply = bcss.identify_by_niss(niss=niss, caller=_technical_caller())
+    except bcss.BcssUnavailable:
+        outcome = {"outcome": "unavailable"}
+        raise
+    else:
+        outcome = {"outcome": reply.ok, "found": len(reply.persons)}
+    finally:
+        audit_record(
+            action=AuditEvent.Action.BCSS_CONSULTATION,
+            by=None,
+            centre=None,
+            username=SERVICE_USERNAME,
+            request=request,
+            details={"criteria": {"niss": niss}, **outcome},
+        )
+    if not reply.persons:
+        raise CitizenNotFound(niss)
+    person = reply.persons[0]
+    address = person.address
+    return RegisterIdentity(
+        niss=person.niss,
+        first_name=" ".join(p for p in (person.first_name, person.middle_name) if p),
+        last_name=person.last_name,
+        birth_date=person.birth_date,
+        register=person.register,
+        street=address.street or address.plain_text,
+        house_number=address.house_number,
+        box=address.box,
+        postal_code=address.postal_code,
+        commune_nis=address.municipality_code,
+    )
+
+
+def competent_centre(*, commune_nis: str) -> Centre | None:
+    """The centre of the commune of residence, found from its NIS code (postal codes are not unique)."""
+    return Centre.objects.filter(nis_code=commune_nis).order_by("pk").first()
+
+
+def online_request_submit(
+    *, data: dict, identity: RegisterIdentity | None, language: str, submitted_at=None
+) -> OnlineRequest:
+    """Stores a citizen's request for the competent centre, with a fresh reference and its receipt date.
+
+    `data` is the cleaned form. With an `identity`, identity and address come from the register.
+    Raises `NoCompetentCentre`. The acknowledgement goes out once the transaction has committed.
+    """
+    commune_nis = identity.commune_nis if identity else data["commune"]
+    centre = competent_centre(commune_nis=commune_nis)
+    if centre is None:
+        raise NoCompetentCentre(commune_nis)
+    submitted_at = submitted_at or timezone.now()
+    fields = {
+        "centre": centre,
+        "submitted_at": submitted_at,
+        "received_on": rules.received_on(submitted_at),
+        "language": language if language in ("fr", "nl", "de") else "fr",
+        "email": data["email"],
+        "phone": data.get("phone", ""),
+        "nature": data["nature"],
+        "description": data.get("description", ""),
+        "lives_at_residence": data.get("lives_at_residence", ""),
+        "is_student": data.get("is_student", ""),
+        "in_facility": data.get("in_facility", ""),
+    }
+    if identity is not None:
+        fields |= {
+            "identity_source": Source.REGISTERS,
+            "niss": identity.niss,
+            "first_name": identity.first_name,
+            "last_name": identity.last_name,
+            "birth_date": identity.birth_date,
+            "register": identity.register,
+            "street": identity.street,
+            "house_number": identity.house_number,
+            "box": identity.box,
+            "postal_code": identity.postal_code,
+            "commune_nis": identity.commune_nis,
+        }
+    else:
+        birth = data.get("birth_date")
+        fields |= {
+            "identity_source": Source.APPLICANT,
+            "niss": data.get("niss", ""),
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "birth_date": birth.isoformat() if birth else "",
+            "street": data.get("street", ""),
+            "house_number": data.get("house_number", ""),
+            "box": data.get("box", ""),
+            "postal_code": data["postal_code"],
+            "commune_nis": commune_nis,
+        }
+    with transaction.atomic():
+        online_request = _create_with_fresh_reference(fields)
+        transaction.on_commit(lambda: acknowledgement_send(request_id=online_request.pk))
+    return online_request
+
+
+def _create_with_fresh_reference(fields: dict, attempts: int = 5) -> OnlineRequest:
+    for _attempt in range(attempts):
+        reference = rules.new_reference()
+        if OnlineRequest.objects.filter(reference=reference).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return OnlineRequest.objects.create(reference=reference, **fields)
+        except IntegrityError:
+            # Another request took the same reference between the check and the insert.
+            continue
+    raise RuntimeError("No free CPAS Online reference after several attempts.")
+
+
+def document_language(online_request: OnlineRequest) -> str:
+    """The centre's language; a bilingual (Brussels) centre writes in the citizen's, French or Dutch."""
+    languages = online_request.centre.languages
+    if online_request.language in languages:
+        return online_request.language
+    return languages[0] or "fr"
+
+
+def acknowledgement_pdf(online_request: OnlineRequest) -> bytes:
+    with translation.override(document_language(online_request)):
+        html = render_to_string("cpasonline/acknowledgement_pdf.html", {"req": online_request})
+    return pdf.from_html(html)
+
+
+def acknowledgement_send(*, request_id: int) -> None:
+    """Renders the acknowledgement PDF (kept with the request) and e-mails it to the citizen.
+
+    Idempotent: a PDF already kept is not rendered again and a sent acknowledgement is not sent twice.
+    A PDF that cannot be rendered does not hold the e-mail back.
+    """
+    online_request = OnlineRequest.objects.select_related("centre").filter(pk=request_id).first()
+    if online_request is None:
+        return
+    if not online_request.acknowledgement:
+        try:
+            content = acknowledgement_pdf(online_request)
+        except Exception:
+            logger.exception("CPAS Online: acknowledgement PDF of %s failed", online_request.reference)
+        else:
+            online_request.acknowledgement.save(
+                f"accuse-{online_request.reference}.pdf", ContentFile(content), save=False
+            )
+            OnlineRequest.objects.filter(pk=online_request.pk).update(
+                acknowledgement=online_request.acknowledgement.name
+            )
+    if online_request.acknowledged_at is not None:
+        return
+    with translation.override(online_request.language):
+        subject = _("CPAS Online : accusé de réception de votre demande %(reference)s") % {
+            "reference": online_request.reference
+        }
+        body = render_to_string("cpasonline/acknowledgement_email.txt", {"req": online_request})
+    message = EmailMessage(subject, body, to=[online_request.email])
+    if online_request.acknowledgement:
+        online_request.acknowledgement.open("rb")
+        with online_request.acknowledgement as file:
+            message.attach(f"{online_request.reference}.pdf", file.read(), "application/pdf")
+    message.send()
+    OnlineRequest.objects.filter(pk=online_request.pk).update(acknowledged_at=timezone.now())
+
+
+def details_pdf(online_request: OnlineRequest, *, context: dict) -> bytes:
+    """« Imprimer »: the details page as a PDF for the paper file, in the worker's language."""
+    html = render_to_string("cpasonline/details_pdf.html", {"req": online_request, **context})
+    return pdf.from_html(html)
+
+
+def online_request_mark_read(
+    *, online_request: OnlineRequest, by: User, request: HttpRequest | None = None
+) -> bool:
+    """« Marquer comme lu »: records the date and the worker; True if it was unread until now."""
+    updated = OnlineRequest.objects.filter(pk=online_request.pk, read_at__isnull=True).update(
+        read_at=timezone.now(), read_by=by
+    )
+    if updated:
+        online_request.refresh_from_db(fields=["read_at", "read_by"])
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            by=by,
+            centre=online_request.centre,
+            target=online_request,
+            request=request,
+            details={"read": True},
+        )
+    return bool(updated)
+
+
+def online_request_link_dossier(
+    *, online_request: OnlineRequest, dossier: Dossier, by: User, request: HttpRequest | None = None
+) -> None:
+    """Links the request to the dossier created (or found) for it; both belong to the same centre."""
+    if online_request.centre_id != dossier.centre_id:
+        raise ValueError("A request links only to a dossier of its own centre.")
+    if online_request.dossier_id == dossier.pk:
+        return
+    online_request.dossier = dossier
+    online_request.save(update_fields=["dossier"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=by,
+        centre=online_request.centre,
+        target=online_request,
+        request=request,
+        details={"dossier": dossier.number},
+    )

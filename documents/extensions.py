@@ -1,0 +1,59 @@
+"""What other apps add to a document's page without this app importing them.
+
+- actions: buttons posting to another app's URL taking the document's id (« Envoyer vers eBox »), shown
+  for the statuses they apply to;
+- sections: fragments served by another app at a URL taking the document's id, loaded in place on the
+  document's page (a link for browsers without JavaScript).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Action:
+    label: Promise
+    url_name: str
+    statuses: tuple[str, ...]
+    confirm: Promise | None = None  # asked first when the document was already sent
+    order: int = 100
+
+    def url(self, document) -> str:
+        return reverse(self.url_name, kwargs={"pk": document.pk})
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Promise
+    url_name: str
+    order: int = 100
+
+    def url(self, document) -> str:
+        return reverse(self.url_name, kwargs={"pk": document.pk})
+
+
+_actions: list[Action] = []
+_sections: list[Section] = []
+
+
+def register_action(action: Action) -> None:
+    if action not in _actions:
+        _actions.append(action)
+
+
+def register_section(section: Section) -> None:
+    if section not in _sections:
+        _sections.append(section)
+
+
+def actions_for(document) -> list[tuple[Action, str]]:
+    if document.deleted_at is not None:
+        return []
+    chosen = [a for a in _actions if document.status in a.statuses]
+    return [(action, action.url(document)) for action in sorted(chosen, key=lambda a: a.order)]
+
+
+def sections_for(document) -> list[tuple[Section, str]]:
+    return [(section, section.url(document)) for section in sorted(_sections, key=lambda s: s.order)]

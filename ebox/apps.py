@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EboxConfig(AppConfig):
+    name = "ebox"
+    verbose_name = _("eBox")
+
+    def ready(self) -> None:
+        from documents.extensions import Action, Section, register_action, register_section
+
+        label = _("Envoyer vers eBox")
+        register_action(Action(label, "ebox:send", statuses=("registered",), order=10))
+        # A sent document goes again only deliberately: a new message in the citizen's eBox.
+        register_action(
+            Action(
+                label,
+                "ebox:send",
+                statuses=("sent", "read"),
+                confirm=_(
+                    "Ce document a déjà été envoyé. L'envoyer une nouvelle fois dans l'eBox du bénéficiaire ?"
+                ),
+                order=10,
+            )
+        )
+        register_section(Section(_("Envois vers l'eBox"), "ebox:document_publications", order=10))

@@ -1,0 +1,243 @@
+"""The eBox REST API 2.1 over HTTP: a bearer token, `publishMessage` and `searchMessageStatus`.
+
+No database here: the caller (ebox.services) gets plain dataclasses back, or one of two exceptions:
+`EboxTransientError` (worth retrying, possibly after `retry_after` seconds) and `EboxRejected` (the
+service refused the message for good). Pointing the settings at the real service needs no code change.
+"""
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+
+NO_DIGITAL_USER = "NO_DIGITAL_USER"
+# Renew the token this many seconds before the service says it expires, so that it never expires in flight.
+TOKEN_MARGIN = 30
+
+
+class EboxError(Exception):
+    pass
+
+
+class EboxTransientError(EboxError):
+    """The service was unreachable, overloaded or failing: the same request may succeed later."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class EboxRejected(EboxError):
+    """The service refused the request: sending it again unchanged will not help."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    message_id: str
+    expiration_date: str = ""
+    code: str = ""
+    message: str = ""
+    # True when the service already had a message under this idempotency key (HTTP 409).
+    duplicate: bool = False
+
+    @property
+    def no_digital_user(self) -> bool:
+        return self.code == NO_DIGITAL_USER
+
+
+@dataclass(frozen=True)
+class MessageStatus:
+    message_id: str
+    ebox_id: str
+    read: bool
+    expiration_date: str = ""
+    visible: bool = True
+
+
+def build_session() -> requests.Session:
+    """The HTTP session of every call; one place to add certificates or proxies for the real service."""
+    return requests.Session()
+
+
+def digest(data: bytes) -> str:
+    """The attachment digest the service checks: base64url of the SHA-256, without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+
+
+def _token_cache_key() -> str:
+    return f"ebox:token:{settings.EBOX_CLIENT_ID}"
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _json(response: requests.Response) -> dict | list:
+    try:
+        return response.json()
+    except ValueError:
+        return {}
+
+
+def forget_token() -> None:
+    cache.delete(_token_cache_key())
+
+
+def access_token(session: requests.Session, *, renew: bool = False) -> str:
+    """A bearer token, from the cache while it is still valid for at least TOKEN_MARGIN seconds."""
+    key = _token_cache_key()
+    if not renew:
+        token = cache.get(key)
+        if token:
+            return token
+    try:
+        response = session.post(
+            settings.EBOX_TOKEN_URL,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": settings.EBOX_CLIENT_ID,
+                "client_secret": settings.EBOX_CLIENT_SECRET,
+                "scope": settings.EBOX_SCOPE,
+            },
+            timeout=settings.EBOX_TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        raise EboxTransientError(f"token: {exc.__class__.__name__}: {exc}") from exc
+    if response.status_code == 429 or response.status_code >= 500:
+        raise EboxTransientError(f"token: HTTP {response.status_code}", _retry_after(response))
+    body = _json(response)
+    if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
+        error = body.get("error", "") if isinstance(body, dict) else ""
+        raise EboxRejected(error or f"HTTP {response.status_code}", "token refused")
+    token = body["access_token"]
+    lifetime = int(body.get("expires_in") or 300) - TOKEN_MARGIN
+    if lifetime > 0:
+        cache.set(key, token, timeout=lifetime)
+    return token
+
+
+def _call(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
+    """One authenticated call; a 401 renews the token and tries once more (it may have been revoked)."""
+    for renew in (False, True):
+        headers = {
+            **kwargs.pop("headers", {}),
+            "Authorization": f"Bearer {access_token(session, renew=renew)}",
+        }
+        try:
+            response = session.request(method, url, headers=headers, timeout=settings.EBOX_TIMEOUT, **kwargs)
+        except requests.RequestException as exc:
+            raise EboxTransientError(f"{exc.__class__.__name__}: {exc}") from exc
+        if response.status_code != 401:
+            return response
+        forget_token()
+        kwargs["headers"] = {k: v for k, v in headers.items() if k != "Authorization"}
+    return response
+
+
+def _raise_for(response: requests.Response) -> None:
+    status = response.status_code
+    if status == 429 or status >= 500:
+        raise EboxTransientError(f"HTTP {status}", _retry_after(response))
+    if status >= 400:
+        body = _json(response)
+        body = body if isinstance(body, dict) else {}
+        raise EboxRejected(str(body.get("code") or f"HTTP {status}"), str(body.get("message") or ""))
+
+
+def publish(
+    *,
+    recipient_niss: str,
+    language: str,
+    subject: str,
+    message_type: str,
+    sender_bce: str,
+    pdf: bytes,
+    filename: str,
+    idempotency_key: str,
+) -> PublishResult:
+    """Publishes one PDF to a citizen's eBox. The same `idempotency_key` never delivers twice."""
+    message = {
+        "recipient": {"eboxType": "citizen", "eboxIdValue": recipient_niss},
+        "subject": {language: subject},
+        "bodyMainContent": False,
+        "replyAuthorized": False,
+        "senderOrganizationId": sender_bce,
+        "senderApplicationId": "PRIMAWEB",
+        "attachments": [
+            {
+                "httpPartName": "upfile1",
+                "mainContent": True,
+                "digest": {"digestMethod": "sha_256", "digestValue": digest(pdf)},
+            }
+        ],
+    }
+    if message_type:
+        message["messageTypeId"] = message_type
+    files = {
+        "messageToPublish": (None, json.dumps(message), "application/json"),
+        "upfile1": (filename, pdf, "application/pdf"),
+    }
+    with build_session() as session:
+        response = _call(
+            session,
+            "POST",
+            f"{settings.EBOX_API_URL}/publishMessage",
+            files=files,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+    if response.status_code == 409:
+        body = _json(response)
+        message_id = body.get("messageId") if isinstance(body, dict) else None
+        if not message_id:
+            raise EboxRejected("CONFLICT", "409 without the original messageId")
+        return PublishResult(
+            message_id=str(message_id),
+            expiration_date=str(body.get("expirationDate") or ""),
+            code=str(body.get("code") or ""),
+            duplicate=True,
+        )
+    _raise_for(response)
+    body = _json(response)
+    if not isinstance(body, dict) or (not body.get("messageId") and body.get("code") != NO_DIGITAL_USER):
+        raise EboxTransientError(f"HTTP {response.status_code} without a messageId")
+    return PublishResult(
+        message_id=str(body.get("messageId") or ""),
+        expiration_date=str(body.get("expirationDate") or ""),
+        code=str(body.get("code") or ""),
+        message=str(body.get("message") or ""),
+    )
+
+
+def search_status(items: list[tuple[str, str]]) -> list[MessageStatus]:
+    """The read status of messages given as (messageId, eboxId) pairs."""
+    payload = [{"messageId": message_id, "eboxId": ebox_id} for message_id, ebox_id in items]
+    with build_session() as session:
+        response = _call(session, "POST", f"{settings.EBOX_API_URL}/searchMessageStatus", json=payload)
+    _raise_for(response)
+    body = _json(response)
+    if not isinstance(body, list):
+        raise EboxTransientError("searchMessageStatus: unexpected reply")
+    return [
+        MessageStatus(
+            message_id=str(row.get("messageId", "")),
+            ebox_id=str(row.get("eboxId", "")),
+            read=bool(row.get("readStatus")),
+            expiration_date=str(row.get("expirationDate") or ""),
+            visible=bool(row.get("visible", True)),
+        )
+        for row in body
+        if isinstance(row, dict)
+    ]

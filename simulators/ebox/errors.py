@@ -1,0 +1,48 @@
+"""The eBox error body (`StatusMessage`) and the exception the publisher API raises to send one."""
+
+import uuid
+
+from django.http import JsonResponse
+
+ENVIRONMENT = "simulation"
+CONTACT = "eBoxIntegration@smals.be (simulateur Primaweb)"
+
+INVALID_INPUT = "INVALID_INPUT"
+INVALID_SENDER = "INVALID_SENDER"
+DIGEST_DO_NOT_MATCH = "DIGEST_DO_NOT_MATCH"
+NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
+UNAUTHORIZED = "UNAUTHORIZED"
+FORBIDDEN = "FORBIDDEN"
+DUPLICATE = "DUPLICATE"
+
+
+class ApiError(Exception):
+    """An answer other than success; `extra` keys are added to the StatusMessage body."""
+
+    def __init__(self, status: int, code: str, message: str, *, headers=None, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def invalid(message: str) -> ApiError:
+    return ApiError(400, INVALID_INPUT, message)
+
+
+def status_message(code: str, message: str, **extra) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "code": code,
+        "message": message,
+        "contact": CONTACT,
+        "environment": ENVIRONMENT,
+        **extra,
+    }
+
+
+def error_response(error: ApiError) -> JsonResponse:
+    response = JsonResponse(status_message(error.code, error.message, **error.extra), status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response

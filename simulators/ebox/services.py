@@ -1,0 +1,159 @@
+"""Writes of the simulated eBox: publications, a citizen's eBox life cycle, reading and replying.
+
+Views call these; each keeps its own transaction so that a caller may rely on "all or nothing".
+"""
+
+import calendar
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import errors, message_types
+from .models import Attachment, Citizen, Message, OAuthClient, Reply
+from .validation import Publication
+
+NOTIFICATION_SUBJECT = "Vous avez reçu un nouveau document dans votre eBox"
+NO_DIGITAL_USER = "NO_DIGITAL_USER"
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus whole months, clamping the day (31 January + 1 month = 28/29 February)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def duplicate_error(message: Message) -> errors.ApiError:
+    """The 409 for a replayed Idempotency-Key; it carries the original messageId so that a client that
+    crashed between sending and recording the answer can still learn it."""
+    return errors.ApiError(
+        409,
+        errors.DUPLICATE,
+        "A message was already published with this Idempotency-Key",
+        messageId=message.message_id,
+        expirationDate=message.expires_at.isoformat(timespec="seconds"),
+    )
+
+
+def _notify(message: Message, citizen: Citizen) -> None:
+    body = (
+        "Bonjour,\n\n"
+        f"{NOTIFICATION_SUBJECT}.\n\n"
+        f"Expéditeur : {sender_display(message)}\n"
+        f"Objet : {message.subject}\n\n"
+        "Connectez-vous à My eBox pour le consulter.\n"
+    )
+    send_mail(NOTIFICATION_SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [citizen.email])
+
+
+def sender_display(message: Message) -> str:
+    bce = message.sender_organization_id
+    name = f"Organisation {bce[:4]}.{bce[4:7]}.{bce[7:]}"
+    return f"{name} ({message.sender_application_id})" if message.sender_application_id else name
+
+
+def message_publish(
+    *, client: OAuthClient, publication: Publication, idempotency_key: str | None
+) -> tuple[Message, str]:
+    """Stores a publication and returns it with its business code ("" or NO_DIGITAL_USER).
+
+    A recipient without an active eBox still gets a stored message (for idempotency and status
+    queries) that no inbox shows. Raises a 409 ApiError when the client already used the key; nothing
+    is stored then. The notification e-mail leaves only once the transaction commits.
+    """
+    now = timezone.now()
+    citizen = Citizen.objects.filter(niss=publication.recipient_niss, activated=True).first()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                message_id=str(uuid.uuid4()),
+                client=client,
+                idempotency_key=idempotency_key or None,
+                sender_organization_id=publication.sender_organization_id,
+                sender_application_id=publication.sender_application_id,
+                recipient_niss=publication.recipient_niss,
+                subject=publication.subject,
+                language=publication.language,
+                message_type_id=publication.message_type_id,
+                reply_authorized=publication.reply_authorized,
+                body=publication.body,
+                body_main_content=publication.body_main_content,
+                delivered=citizen is not None,
+                published_at=now,
+                expires_at=add_months(now, message_types.validity_months(publication.message_type_id)),
+            )
+            Attachment.objects.bulk_create(
+                Attachment(
+                    message=message,
+                    part_name=part.part_name,
+                    file_name=part.file_name,
+                    media_type=part.media_type,
+                    main_content=part.main_content,
+                    data=part.data,
+                )
+                for part in publication.attachments
+            )
+            if citizen is not None and citizen.notifications and citizen.email:
+                transaction.on_commit(lambda: _notify(message, citizen))
+    except IntegrityError:
+        # Two requests raced with the same key: the other one won, so this one is the duplicate.
+        original = Message.objects.filter(client=client, idempotency_key=idempotency_key).first()
+        if original is None:
+            raise
+        raise duplicate_error(original) from None
+    return message, "" if citizen else NO_DIGITAL_USER
+
+
+def statuses_search(*, client: OAuthClient, message_ids: list[str]) -> dict[str, Message]:
+    """The client's own messages among `message_ids`, by id; others' and unknown ids are left out."""
+    found = Message.objects.filter(client=client, message_id__in=message_ids)
+    return {message.message_id: message for message in found}
+
+
+def message_open(*, message: Message) -> None:
+    """Marks the message read the first time its main content is opened; later openings keep the date."""
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+
+
+def citizen_sign_in(*, niss: str) -> Citizen:
+    return Citizen.objects.get_or_create(niss=niss)[0]
+
+
+def citizen_activate(*, citizen: Citizen, email: str, language: str, notifications: bool) -> Citizen:
+    """Activates (or updates the preferences of) a citizen's eBox; publications from now on are delivered."""
+    citizen.email, citizen.language, citizen.notifications = email, language, notifications
+    if not citizen.activated:
+        citizen.activated, citizen.activated_at, citizen.deactivated_at = True, timezone.now(), None
+    citizen.save()
+    return citizen
+
+
+def citizen_deactivate(*, citizen: Citizen) -> Citizen:
+    """Deactivates the eBox: new publications answer NO_DIGITAL_USER; messages already there stay."""
+    citizen.activated, citizen.deactivated_at = False, timezone.now()
+    citizen.save(update_fields=["activated", "deactivated_at"])
+    return citizen
+
+
+class ReplyRefused(Exception):
+    pass
+
+
+def reply_create(*, message: Message, answer: str, comment: str = "") -> Reply:
+    """The citizen's one reply; raises ReplyRefused when replies are not allowed or one exists."""
+    if not message.reply_authorized:
+        raise ReplyRefused("L'expéditeur n'autorise pas de réponse à ce message.")
+    if len(comment) > 1000:
+        raise ReplyRefused("Le commentaire ne peut dépasser 1000 caractères.")
+    try:
+        with transaction.atomic():
+            return Reply.objects.create(message=message, answer=answer, comment=comment)
+    except IntegrityError:
+        raise ReplyRefused("Vous avez déjà répondu à ce message.") from None

@@ -1,0 +1,187 @@
+"""A stand-in for the eBox REST API 2.1 at the HTTP level, implementing the contract the client relies on.
+
+Used while the real simulator (simulators/ebox/) is not there yet. Like a network, it can be told to fail:
+`script` holds the outcome of the next publishMessage calls ("503", "429", "connection", "stored-503" —
+the message is stored, then the reply is lost — or "400").
+"""
+
+import base64
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+
+@dataclass
+class StoredMessage:
+    message_id: str
+    key: str
+    recipient: str
+    subject: dict
+    message: dict
+    pdf: bytes
+    read: bool = False
+
+
+@dataclass
+class FakeEbox(BaseAdapter):
+    client_id: str = "primaweb"
+    client_secret: str = "primaweb-simulator-secret"
+    token_lifetime: int = 300
+    messages: dict = field(default_factory=dict)  # idempotency key → StoredMessage
+    not_activated: set = field(default_factory=set)
+    tokens: set = field(default_factory=set)
+    script: list = field(default_factory=list)
+    calls: list = field(default_factory=list)
+    tokens_issued: int = 0
+
+    def __post_init__(self):
+        super().__init__()
+
+    def __hash__(self):
+        return id(self)
+
+    # the contract ---------------------------------------------------------------------------------
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        self.calls.append(request)
+        path = urlsplit(request.url).path
+        if path.endswith("/oauth2/token"):
+            return self._token(request)
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token not in self.tokens:
+            return self._reply(request, 401, {"id": str(uuid.uuid4()), "code": "UNAUTHORIZED", "message": ""})
+        if path.endswith("/publishMessage"):
+            return self._publish(request)
+        if path.endswith("/searchMessageStatus"):
+            return self._search(request)
+        return self._reply(request, 404, {"code": "NOT_FOUND"})
+
+    def _token(self, request):
+        form = {
+            k: v[0]
+            for k, v in parse_qs(
+                request.body if isinstance(request.body, str) else request.body.decode()
+            ).items()
+        }
+        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            return self._reply(request, 401, {"error": "invalid_client"})
+        token = uuid.uuid4().hex
+        self.tokens.add(token)
+        self.tokens_issued += 1
+        return self._reply(
+            request, 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
+        )
+
+    def _publish(self, request):
+        outcome = self.script.pop(0) if self.script else "ok"
+        if outcome == "connection":
+            raise requests.ConnectionError("connection refused")
+        if outcome == "503":
+            return self._reply(request, 503, {"code": "UNAVAILABLE"})
+        if outcome == "429":
+            return self._reply(request, 429, {"code": "TOO_MANY_REQUESTS"}, headers={"Retry-After": "7"})
+        if outcome == "400":
+            return self._reply(request, 400, self._error("INVALID_INPUT", "Subject is too long"))
+        key = request.headers.get("Idempotency-Key", "")
+        if key and key in self.messages:
+            return self._reply(request, 409, {"messageId": self.messages[key].message_id, "code": "CONFLICT"})
+        content_type = request.headers["Content-Type"]
+        body = request.body if isinstance(request.body, bytes) else request.body.encode()
+        parsed = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        parts = {part.get_param("name", header="content-disposition"): part for part in parsed.iter_parts()}
+        message = json.loads(parts["messageToPublish"].get_payload(decode=True))
+        pdf_part = parts[message["attachments"][0]["httpPartName"]]
+        pdf = pdf_part.get_payload(decode=True)
+        digest = base64.urlsafe_b64encode(hashlib.sha256(pdf).digest()).rstrip(b"=").decode()
+        if pdf_part.get_content_type() != "application/pdf":
+            return self._reply(request, 400, self._error("INVALID_INPUT", "PDF expected"))
+        if message["attachments"][0]["digest"]["digestValue"] != digest:
+            return self._reply(request, 400, self._error("DIGEST_DO_NOT_MATCH", "Digest does not match"))
+        if len(message["subject"]) != 1:
+            return self._reply(
+                request,
+                400,
+                self._error("NOT_IMPLEMENTED", "Multiple languages provided when only one expected"),
+            )
+        if not re.fullmatch(r"[0-1][0-9]{9}", message.get("senderOrganizationId", "")):
+            return self._reply(request, 400, self._error("INVALID_SENDER", "Unknown sender"))
+        recipient = message["recipient"]["eboxIdValue"]
+        stored = StoredMessage(
+            message_id=uuid.uuid4().hex,
+            key=key,
+            recipient=recipient,
+            subject=message["subject"],
+            message=message,
+            pdf=pdf,
+        )
+        self.messages[key] = stored
+        if outcome == "stored-503":
+            return self._reply(request, 503, {"code": "UNAVAILABLE"})
+        code = "NO_DIGITAL_USER" if recipient in self.not_activated else "OK"
+        return self._reply(
+            request,
+            201,
+            {"messageId": stored.message_id, "expirationDate": "2027-05-01", "code": code, "message": ""},
+        )
+
+    def _search(self, request):
+        wanted = json.loads(request.body)
+        by_id = {m.message_id: m for m in self.messages.values()}
+        return self._reply(
+            request,
+            200,
+            [
+                {
+                    "messageId": w["messageId"],
+                    "eboxId": w["eboxId"],
+                    "readStatus": by_id[w["messageId"]].read,
+                    "expirationDate": "2027-05-01",
+                    "visible": True,
+                }
+                for w in wanted
+                if w["messageId"] in by_id
+            ],
+        )
+
+    # helpers --------------------------------------------------------------------------------------
+    @property
+    def delivered(self) -> list[StoredMessage]:
+        """What a citizen would see: messages to activated eBoxes."""
+        return [m for m in self.messages.values() if m.recipient not in self.not_activated]
+
+    def publish_calls(self):
+        return [c for c in self.calls if c.url.endswith("/publishMessage")]
+
+    @staticmethod
+    def _error(code, message):
+        return {
+            "id": str(uuid.uuid4()),
+            "code": code,
+            "message": message,
+            "contact": "",
+            "environment": "TEST",
+        }
+
+    @staticmethod
+    def _reply(request, status, payload, headers=None):
+        response = requests.Response()
+        response.status_code = status
+        response.headers = CaseInsensitiveDict({"Content-Type": "application/json", **(headers or {})})
+        response._content = json.dumps(payload).encode()
+        response.raw = BytesIO(response._content)
+        response.url = request.url
+        response.request = request
+        response.encoding = "utf-8"
+        return response
+
+    def close(self):
+        pass

@@ -1,0 +1,140 @@
+"""The eBox client: bearer token cached, renewed before expiry and on a 401; errors sorted out."""
+
+import pytest
+import requests
+from django.core.cache import cache
+
+from ebox import client
+from tests.http import FailingAdapter
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4 test"
+
+
+def _publish(key="k-1", niss="85073000278"):
+    return client.publish(
+        recipient_niss=niss,
+        language="fr",
+        subject="Décision",
+        message_type="CPAS_DECISION",
+        sender_bce="0212345668",
+        pdf=PDF,
+        filename="decision.pdf",
+        idempotency_key=key,
+    )
+
+
+def _token_calls(ebox):
+    return [c for c in ebox.calls if c.url.endswith("/oauth2/token")]
+
+
+def test_the_token_is_fetched_once_and_reused(ebox):
+    _publish("a")
+    _publish("b")
+
+    assert len(_token_calls(ebox)) == 1
+    tokens = {c.headers["Authorization"] for c in ebox.publish_calls()}
+    assert len(tokens) == 1 and tokens.pop().startswith("Bearer ")
+
+
+def test_the_token_is_renewed_when_it_expires(ebox, settings):
+    _publish("a")
+    cache.delete(f"ebox:token:{settings.EBOX_CLIENT_ID}")  # what the cache's timeout does at expiry
+
+    _publish("b")
+
+    assert len(_token_calls(ebox)) == 2
+
+
+def test_the_token_is_cached_for_less_than_its_lifetime(ebox, settings, monkeypatch):
+    timeouts = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, timeout=None: timeouts.append(timeout) or real_set(key, value, timeout),
+    )
+
+    _publish("a")
+
+    assert timeouts == [300 - client.TOKEN_MARGIN]
+
+
+def test_a_revoked_token_is_renewed_once_on_401(ebox):
+    _publish("a")
+    ebox.tokens.clear()  # the service forgot or revoked it
+
+    result = _publish("b")
+
+    assert result.message_id
+    assert len(_token_calls(ebox)) == 2
+    assert len(ebox.publish_calls()) == 3
+
+
+def test_wrong_client_secret_is_a_rejection(ebox, settings):
+    settings.EBOX_CLIENT_SECRET = "wrong"
+    with pytest.raises(client.EboxRejected) as error:
+        _publish()
+    assert error.value.code == "invalid_client"
+
+
+def test_the_digest_is_base64url_sha256_without_padding():
+    assert client.digest(b"abc") == "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
+
+
+def test_409_returns_the_original_message(ebox):
+    first = _publish("same")
+    again = _publish("same")
+
+    assert again.duplicate and again.message_id == first.message_id
+    assert len(ebox.messages) == 1
+
+
+def test_no_digital_user_is_reported(ebox):
+    ebox.not_activated.add("85073000278")
+    assert _publish().no_digital_user
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        ("503", client.EboxTransientError),
+        ("connection", client.EboxTransientError),
+        ("400", client.EboxRejected),
+    ],
+)
+def test_errors_are_sorted_transient_or_permanent(ebox, script, error):
+    ebox.script = [script]
+    with pytest.raises(error):
+        _publish()
+
+
+def test_429_carries_retry_after(ebox):
+    ebox.script = ["429"]
+    with pytest.raises(client.EboxTransientError) as error:
+        _publish()
+    assert error.value.retry_after == 7.0
+
+
+def test_timeouts_are_transient(monkeypatch, settings):
+    settings.EBOX_TOKEN_URL = "http://ebox.test/token"
+
+    def session():
+        http = requests.Session()
+        http.mount("http://ebox.test/", FailingAdapter(error=requests.Timeout("read timed out")))
+        return http
+
+    monkeypatch.setattr(client, "build_session", session)
+    cache.clear()
+    with pytest.raises(client.EboxTransientError):
+        _publish()
+
+
+def test_search_status_reports_read_messages(ebox):
+    result = _publish()
+    ebox.messages["k-1"].read = True
+
+    (status,) = client.search_status([(result.message_id, "85073000278")])
+
+    assert status.read and status.message_id == result.message_id

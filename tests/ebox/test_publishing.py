@@ -1,0 +1,319 @@
+"""Sending a document to the citizen's eBox: once, in the right language, and saying plainly what happened."""
+
+import pytest
+from django.urls import reverse
+
+from documents.models import Document, DocumentEvent
+from ebox import services, tasks
+from ebox.models import Publication
+from tests.conftest import sign_in
+from tests.factories import CentreFactory, MembershipFactory, document_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _send(client, document, django_capture_on_commit_callbacks, **data):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("ebox:send", args=[document.pk]), data)
+
+
+def test_send_publishes_the_pdf_and_marks_the_document_sent(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+
+    response = _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get(document=document)
+    assert response.status_code == 302
+    assert response.url == reverse("ebox:queued", args=[publication.pk])
+    assert publication.state == Publication.State.SENT
+    assert publication.message_id and publication.sent_at and publication.attempts == 1
+    (stored,) = ebox.messages.values()
+    assert stored.message_id == publication.message_id
+    assert stored.key == str(publication.idempotency_key)
+    assert stored.recipient == document.dossier.beneficiary.niss
+    assert stored.subject == {"fr": document.document_type.label_fr}
+    assert stored.pdf == document.pdf.open("rb").read()
+    assert stored.message["senderOrganizationId"] == centre.bce_number
+    assert stored.message["messageTypeId"] == "CPAS_DECISION"
+    document.refresh_from_db()
+    assert document.status == Document.Status.SENT
+    sent = document.events.get(kind=DocumentEvent.Kind.SENT)
+    assert sent.details["message_id"] == publication.message_id
+
+
+def test_queued_screen_asks_for_another_document(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    response = _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    page = worker_client.get(response.url).content.decode()
+
+    assert "Voulez-vous envoyer un autre document ?" in page
+    assert f'href="{reverse("primaweb:home")}">Oui' in page
+    assert f'href="{reverse("documents:manage")}">Non' in page
+
+
+def test_flemish_centre_writes_the_subject_in_dutch(ebox, django_capture_on_commit_callbacks):
+    centre = CentreFactory(flemish=True)
+    client = sign_in(__import__("django.test").test.Client(), MembershipFactory(centre=centre).user, centre)
+    document = document_in(centre)
+
+    _send(client, document, django_capture_on_commit_callbacks, language="fr")
+
+    (stored,) = ebox.messages.values()
+    assert stored.subject == {"nl": document.document_type.label_nl}
+
+
+@pytest.fixture
+def brussels():
+    centre = CentreFactory(brussels=True)
+    client = sign_in(__import__("django.test").test.Client(), MembershipFactory(centre=centre).user, centre)
+    return centre, client
+
+
+def test_brussels_centre_must_choose_the_language_first(brussels, ebox, django_capture_on_commit_callbacks):
+    centre, client = brussels
+    document = document_in(centre)
+
+    first = _send(client, document, django_capture_on_commit_callbacks)
+    without_choice = _send(client, document, django_capture_on_commit_callbacks, chosen="1")
+
+    assert first.status_code == 200
+    assert "Français" in first.content.decode() and "Nederlands" in first.content.decode()
+    assert without_choice.status_code == 400
+    assert not Publication.objects.exists() and not ebox.messages
+
+
+def test_brussels_service_refuses_without_a_language(brussels):
+    centre, _client = brussels
+    document = document_in(centre)
+    with pytest.raises(services.PublicationRefused):
+        services.publication_request(document=document, language=None, by=document.uploaded_by)
+    with pytest.raises(services.PublicationRefused):
+        services.publication_request(document=document, language="de", by=document.uploaded_by)
+
+
+def test_brussels_subject_goes_in_the_chosen_language(brussels, ebox, django_capture_on_commit_callbacks):
+    centre, client = brussels
+    document = document_in(centre)
+
+    _send(client, document, django_capture_on_commit_callbacks, chosen="1", language="nl")
+
+    (stored,) = ebox.messages.values()
+    assert stored.subject == {"nl": document.document_type.label_nl}
+    assert Publication.objects.get().language == "nl"
+
+
+def test_citizen_without_ebox_is_said_plainly_and_document_stays_unsent(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    ebox.not_activated.add(document.dossier.beneficiary.niss)
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.NO_DIGITAL_USER
+    document.refresh_from_db()
+    assert document.status == Document.Status.REGISTERED
+    failure = document.events.get(kind=DocumentEvent.Kind.SEND_FAILED)
+    assert failure.details["reason"] == "Le bénéficiaire n'a pas activé son eBox"
+    fragment = worker_client.get(reverse("ebox:document_publications", args=[document.pk])).content.decode()
+    assert "Bénéficiaire sans eBox" in fragment
+    assert "Le bénéficiaire n&#x27;a pas activé son eBox" in fragment
+    assert "Réessayer" in fragment
+
+
+def test_retry_after_no_digital_user_uses_a_new_key_and_delivers_once_activated(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    ebox.not_activated.add(document.dossier.beneficiary.niss)
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+    first = Publication.objects.get()
+    ebox.not_activated.clear()  # the citizen activates the eBox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = worker_client.post(reverse("ebox:retry", args=[first.pk]))
+
+    assert response.status_code == 302
+    second = Publication.objects.exclude(pk=first.pk).get()
+    assert second.idempotency_key != first.idempotency_key
+    assert second.state == Publication.State.SENT
+    document.refresh_from_db()
+    assert document.status == Document.Status.SENT
+
+
+@pytest.mark.parametrize("failure", ["503", "429", "connection"])
+def test_transient_failures_are_retried_with_the_same_key(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks, failure
+):
+    document = document_in(centre)
+    ebox.script = [failure, failure]
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.SENT
+    assert publication.attempts == 3
+    keys = {call.headers["Idempotency-Key"] for call in ebox.publish_calls()}
+    assert keys == {str(publication.idempotency_key)}
+    assert len(ebox.messages) == 1
+
+
+def test_retry_after_is_honoured(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks, monkeypatch
+):
+    delays = []
+    real = tasks.retry_delay
+    monkeypatch.setattr(
+        tasks, "retry_delay", lambda retries, retry_after=None: delays.append(retry_after) or 0
+    )
+    document = document_in(centre)
+    ebox.script = ["429"]
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    assert delays == [7.0]
+    assert real(0, 7.0) >= 7.0
+    assert all(5 <= real(0) <= 10 for _ in range(20))
+    assert real(20) <= tasks.BACKOFF_MAX
+
+
+def test_reply_lost_after_storing_recovers_the_original_message(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    """The eBox stored the message, then the reply was lost: the retry gets 409 and the original id."""
+    document = document_in(centre)
+    ebox.script = ["stored-503"]
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    (stored,) = ebox.messages.values()
+    assert publication.state == Publication.State.SENT
+    assert publication.message_id == stored.message_id
+    assert len(ebox.publish_calls()) == 2
+    assert document.events.filter(kind=DocumentEvent.Kind.SENT).count() == 1
+
+
+def test_rerunning_the_task_after_success_sends_nothing(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+    publication = Publication.objects.get()
+
+    tasks.send_publication.apply(args=[publication.pk])  # a worker re-running the message after a crash
+
+    assert len(ebox.publish_calls()) == 1
+    assert document.events.filter(kind=DocumentEvent.Kind.SENT).count() == 1
+
+
+def test_crash_after_delivery_before_recording_is_not_a_duplicate(centre, ebox):
+    """The worker died after the eBox stored the message: the re-run (state « envoi en cours ») gets 409."""
+    document = document_in(centre)
+    publication = services.publication_request(document=document, language=None, by=document.uploaded_by)
+    ebox.script = ["stored-503"]
+    with pytest.raises(Exception):  # noqa: B017 - the first attempt's reply is lost
+        services.publication_send(publication_id=publication.pk)
+    publication.refresh_from_db()
+    assert publication.state == Publication.State.SENDING
+
+    tasks.send_publication.apply(args=[publication.pk])
+
+    publication.refresh_from_db()
+    assert publication.state == Publication.State.SENT
+    assert len(ebox.messages) == 1
+
+
+def test_permanent_rejection_fails_with_the_reason_and_retry_works(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    ebox.script = ["400"]
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.FAILED
+    assert "INVALID_INPUT" in publication.last_error and "Subject is too long" in publication.last_error
+    assert len(ebox.publish_calls()) == 1  # a refusal is not retried by itself
+    document.refresh_from_db()
+    assert document.status == Document.Status.REGISTERED
+    fragment = worker_client.get(reverse("ebox:document_publications", args=[document.pk])).content.decode()
+    assert "Envoi échoué" in fragment and "Réessayer" in fragment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        worker_client.post(reverse("ebox:retry", args=[publication.pk]))
+
+    publication.refresh_from_db()
+    assert publication.state == Publication.State.SENT
+    assert {c.headers["Idempotency-Key"] for c in ebox.publish_calls()} == {str(publication.idempotency_key)}
+    document.refresh_from_db()
+    assert document.status == Document.Status.SENT
+
+
+def test_too_many_transient_failures_end_in_failure_with_the_reason(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    ebox.script = ["503"] * 10
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.FAILED
+    assert len(ebox.publish_calls()) == 4  # EBOX_MAX_ATTEMPTS in the fixture
+    assert "4 tentatives" in publication.last_error
+    assert document.events.filter(kind=DocumentEvent.Kind.SEND_FAILED).exists()
+
+
+def test_a_second_click_while_sending_is_refused(worker_client, centre, ebox):
+    document = document_in(centre)
+    worker_client.post(reverse("ebox:send", args=[document.pk]))  # queued, not sent yet (no commit)
+
+    response = worker_client.post(reverse("ebox:send", args=[document.pk]), follow=True)
+
+    assert Publication.objects.count() == 1
+    assert "déjà en cours" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["pending", "converting", "failed"])
+def test_only_a_registered_document_can_be_sent(worker_client, centre, ebox, status):
+    document = document_in(centre, status=status)
+
+    response = worker_client.post(reverse("ebox:send", args=[document.pk]))
+
+    assert response.status_code == 302 and response.url == reverse("documents:detail", args=[document.pk])
+    assert not Publication.objects.exists()
+
+
+def test_sent_document_can_be_sent_again_deliberately_as_a_new_message(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    assert Publication.objects.filter(state="sent").count() == 2
+    assert len(ebox.messages) == 2
+
+
+def test_document_sent_through_the_ebox_can_be_neither_replaced_nor_deleted(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    from documents import services as document_services
+
+    document = document_in(centre)
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+
+    with pytest.raises(document_services.DocumentLocked):
+        document_services.document_delete(document=document, by=document.uploaded_by)
+    assert worker_client.get(reverse("documents:delete", args=[document.pk])).status_code == 403
+    document.refresh_from_db()
+    assert document.deleted_at is None and document.status == Document.Status.SENT
