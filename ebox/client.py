@@ -206,7 +206,8 @@ def publish(
         return PublishResult(
             message_id=str(message_id),
             expiration_date=str(body.get("expirationDate") or ""),
-            code=str(body.get("code") or ""),
+            # The 409's own code is DUPLICATE; what matters is what the first publication answered.
+            code=str(body.get("originalCode") or ""),
             duplicate=True,
         )
     _raise_for(response)

@@ -5,6 +5,7 @@ import random
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.translation import gettext
 
 from . import client, services
@@ -32,14 +33,15 @@ def send_publication(self, publication_id: int) -> str:
     never deliver it twice; after EBOX_MAX_ATTEMPTS transient failures it becomes « envoi échoué »."""
     try:
         publication = services.publication_send(publication_id=publication_id)
-    except client.EboxTransientError as exc:
+    except (client.EboxTransientError, DatabaseError) as exc:
+        # A database hiccup is as passing as a network one: retried the same way, never left « sending ».
         if self.request.retries + 1 >= settings.EBOX_MAX_ATTEMPTS:
             reason = gettext("L'eBox ne répond pas après %(attempts)s tentatives : %(error)s") % {
                 "attempts": self.request.retries + 1,
                 "error": exc,
             }
             return services.publication_give_up(publication_id=publication_id, reason=reason).state
-        countdown = retry_delay(self.request.retries, exc.retry_after)
+        countdown = retry_delay(self.request.retries, getattr(exc, "retry_after", None))
         logger.info("eBox publication %s: %s; retry in %.0f s", publication_id, exc, countdown)
         raise self.retry(exc=exc, countdown=countdown) from exc
     return publication.state

@@ -37,6 +37,9 @@ def duplicate_error(message: Message) -> errors.ApiError:
         "A message was already published with this Idempotency-Key",
         messageId=message.message_id,
         expirationDate=message.expires_at.isoformat(timespec="seconds"),
+        # What the first publication answered: a client whose first answer was lost must not take an
+        # undelivered message (the citizen had no eBox) for a delivered one.
+        originalCode="OK" if message.delivered else "NO_DIGITAL_USER",
     )
 
 

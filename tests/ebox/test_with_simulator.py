@@ -97,3 +97,19 @@ def test_expired_token_is_renewed(centre, ebox_simulator, activate, django_captu
 
     assert Publication.objects.filter(state="sent").count() == 2
     assert AccessToken.objects.count() == 2
+
+
+def test_lost_answer_for_a_citizen_without_ebox_is_not_taken_for_a_delivery(
+    worker_client, centre, ebox_simulator, settings, django_capture_on_commit_callbacks
+):
+    # The first answer (NO_DIGITAL_USER) is lost after the message was stored; the retry gets a 409.
+    document = document_in(centre)
+    settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0}
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.NO_DIGITAL_USER
+    assert not Message.objects.get().delivered
+    document.refresh_from_db()
+    assert document.status == Document.Status.REGISTERED

@@ -1,0 +1,395 @@
+"""eBox publishing: N documents sent by one worker to the eBox simulator over HTTP, without then with faults.
+
+After 10 untimed publications (warm-up), run (a) sends N registered documents to citizens whose eBox is
+activated, with no fault injected; run (b) sends N others while the simulator fails 20 % of the calls
+(8 % 503, 5 % 429 with Retry-After 1 s, 2 % dropped connections, 5 % 503 after storing the message).
+Prints both throughputs, from the first task queued to the last publication settled, and their ratio
+(b)/(a). Then PROVES, from the database, that every publication settled (sent or « bénéficiaire sans
+eBox », or « envoi échoué » with its reason in the document's history: none left pending or sending) and
+that the simulator holds no duplicate: at most one message per idempotency key and per document, each
+sent publication's message under the id Primaweb recorded, as many delivered messages as sent
+publications and no other message. Exits 1 when the proof fails.
+
+The worker is a real Celery worker thread (solo pool: one task at a time) consuming the in-memory broker
+of the test settings and running `ebox.tasks.send_publication` unchanged, queued by `publication_request`
+as the « Envoyer vers eBox » button does. Its back-off is the task's own `retry_delay` (exponential, with
+jitter, Retry-After as a floor) on a compressed clock: every countdown is multiplied by BENCH_CLOCK (1/100
+by default: the first retry, due after 5-10 s, waits 50-100 ms), so the ratio depends on it. The
+simulator is served by Django's runserver WSGI server in one thread, so that an injected dropped
+connection is a real socket shutdown.
+
+Runs on a throw-away database: PostgreSQL when DATABASE_URL points at one (as `make bench` does), SQLite
+otherwise. Usage: python bench/bench_ebox.py; BENCH_PUBLICATIONS=50 for a quicker run.
+"""
+
+import logging
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from wsgiref.simple_server import make_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
+os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
+# The server thread keeps its database connection, as a production web worker would (the Celery worker
+# closes its own around every task, as Celery's Django fixup does in production).
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
+# Tasks go through the broker to the worker thread, not run eagerly in the caller.
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # not one line per retry
+
+import django  # noqa: E402
+
+django.setup()
+
+from celery.contrib.testing.worker import start_worker  # noqa: E402
+from celery.signals import task_postrun  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+from ebox import client, services, tasks  # noqa: E402
+from primaweb.celery import app  # noqa: E402
+from simulators.ebox import faults  # noqa: E402
+
+PUBLICATIONS = int(os.environ.get("BENCH_PUBLICATIONS", "200"))
+CLOCK = float(os.environ.get("BENCH_CLOCK", "0.01"))
+PHASE_TIMEOUT = float(os.environ.get("BENCH_PHASE_TIMEOUT", "75"))
+WARM_UP = 10  # sent untimed before (a): the server's and the worker's first calls are slower
+FAULTS = {
+    "error_503_share": 0.08,
+    "throttle_share": 0.05,
+    "retry_after_seconds": 1,
+    "drop_share": 0.02,
+    "fail_after_store_share": 0.05,
+    "latency_ms": 0,
+    "seed": 1,
+}
+API_PATH = "/simulators/ebox/api/publication/v2.1"
+TOKEN_PATH = "/simulators/ebox/oauth2/token"
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class InjectedFaults(logging.Filter):
+    """Hides Django's log line for each failure the simulator injects on purpose (and for the 409 that
+    answers the retry of a message stored before its 503): expected here by the dozen."""
+
+    def filter(self, record):
+        if record.exc_info and isinstance(record.exc_info[1], faults.ConnectionDropped):
+            return False
+        request = getattr(record, "request", None)
+        return not (
+            getattr(record, "status_code", None) in (409, 429, 503)
+            and request is not None
+            and request.path.startswith(API_PATH)
+        )
+
+
+def start_server():
+    """runserver's single-threaded WSGI server on a free local port, serving until `stop` is set.
+
+    Its request handler gives the simulator the client's socket, so a dropped connection is a real one."""
+    server = make_server("127.0.0.1", 0, WSGIHandler(), server_class=WSGIServer, handler_class=QuietHandler)
+    server.timeout = 0.2
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            server.handle_request()
+        connections.close_all()  # this thread's connection, before the test database is dropped
+        server.server_close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_port}", stop, thread
+
+
+class Settled:
+    """Filled from the worker thread: when each publication's task ended other than by a retry."""
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.at: dict[int, float] = {}
+        self.crashed: dict[int, str] = {}
+
+    def on_postrun(self, sender=None, args=None, retval=None, state=None, **kwargs):
+        if sender is None or sender.name != tasks.send_publication.name or state == "RETRY":
+            return
+        with self.condition:
+            self.at[args[0]] = time.perf_counter()
+            if state != "SUCCESS":  # an exception the task does not handle: no retry will come
+                self.crashed[args[0]] = f"{state}: {retval!r}"
+            self.condition.notify_all()
+
+    def wait(self, ids: list[int], timeout: float) -> bool:
+        with self.condition:
+            return self.condition.wait_for(lambda: all(pk in self.at for pk in ids), timeout)
+
+
+class Recorder:
+    """What the client saw of each publishMessage call, and the back-off the task asked for."""
+
+    def __init__(self):
+        self.calls: Counter = Counter()
+        self.waits: list[float] = []
+        self._publish = client.publish
+        self._retry_delay = tasks.retry_delay
+
+    def publish(self, **kwargs):
+        try:
+            result = self._publish(**kwargs)
+        except client.EboxTransientError as exc:
+            self.calls[str(exc).split(":")[0]] += 1
+            raise
+        except client.EboxRejected as exc:
+            self.calls[f"refused {exc.code}"] += 1
+            raise
+        self.calls["409 (already stored)" if result.duplicate else "201"] += 1
+        return result
+
+    def retry_delay(self, retries: int, retry_after: float | None = None) -> float:
+        delay = self._retry_delay(retries, retry_after)
+        self.waits.append(delay)
+        return delay * CLOCK
+
+    def install(self) -> None:
+        client.publish = self.publish
+        tasks.retry_delay = self.retry_delay
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.waits.clear()
+
+
+def niss(index: int) -> str:
+    from tests.factories import niss_for
+
+    return niss_for(f"8501{1 + index // 900:02d}", 2 + index % 900)
+
+
+def make_documents(count: int):
+    """`count` registered documents, each in the dossier of its own citizen, who has activated their eBox."""
+    from simulators.ebox import services as simulator
+    from tests import factories
+
+    centre, user = factories.CentreFactory(), factories.UserFactory()
+    document_type = factories.DocumentTypeFactory(centre=centre)
+    documents = []
+    for index in range(count):
+        person = factories.PersonFactory(centre=centre, niss=niss(index))
+        dossier = factories.DossierFactory(centre=centre, beneficiary=person, created_by=user)
+        documents.append(factories.document_in(centre, dossier=dossier, document_type=document_type))
+        citizen = simulator.citizen_sign_in(niss=person.niss)
+        simulator.citizen_activate(citizen=citizen, email="", language="fr", notifications=False)
+    return documents, user
+
+
+def run(documents, user, fault_settings: dict, settled: Settled, recorder: Recorder) -> dict:
+    """Requests every publication in one transaction (the tasks leave at its commit), then waits for the
+    worker to settle them all; the clock runs from the first task queued to the last one settled."""
+    from ebox.models import Publication
+
+    settings.EBOX_SIMULATOR_FAULTS = fault_settings
+    faults.random_reset()
+    recorder.reset()
+    queued_at: list[float] = []
+    with transaction.atomic():
+        transaction.on_commit(lambda: queued_at.append(time.perf_counter()))
+        ids = [
+            services.publication_request(document=document, language=None, by=user).pk
+            for document in documents
+        ]
+    complete = settled.wait(ids, PHASE_TIMEOUT)
+    end = max((settled.at[pk] for pk in ids if pk in settled.at), default=time.perf_counter())
+    if not complete:
+        end = time.perf_counter()
+    elapsed = end - queued_at[0]
+    states = Counter(Publication.objects.filter(pk__in=ids).values_list("state", flat=True))
+    attempts = sum(Publication.objects.filter(pk__in=ids).values_list("attempts", flat=True))
+    return {
+        "ids": ids,
+        "complete": complete,
+        "elapsed": elapsed,
+        "rate": len(ids) / elapsed,
+        "states": states,
+        "attempts": attempts,
+        "calls": Counter(recorder.calls),
+        "waits": list(recorder.waits),
+    }
+
+
+def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
+    """Every publication settled, and the simulator holds one message per sent publication, none more.
+
+    Returns the problems found (none when the proof holds) and the counts behind them."""
+    from documents.models import DocumentEvent
+    from ebox.models import Publication
+    from simulators.ebox.models import Message
+
+    problems = []
+    publications = list(Publication.objects.filter(pk__in=ids))
+    events: dict[int, Counter] = {}
+    reasons: dict[int, list[str]] = {}
+    for document_id, kind, details in DocumentEvent.objects.filter(
+        document_id__in=[publication.document_id for publication in publications],
+        kind__in=[DocumentEvent.Kind.SENT, DocumentEvent.Kind.SEND_FAILED],
+    ).values_list("document_id", "kind", "details"):
+        events.setdefault(document_id, Counter())[kind] += 1
+        if kind == DocumentEvent.Kind.SEND_FAILED:
+            reasons.setdefault(document_id, []).append((details or {}).get("reason", ""))
+    messages = list(
+        Message.objects.values_list("idempotency_key", "recipient_niss", "message_id", "delivered")
+    )
+    by_key = Counter(key for key, _, _, _ in messages)
+    by_recipient = Counter(recipient for _, recipient, _, _ in messages)
+    message_of = {key: (message_id, delivered) for key, _, message_id, delivered in messages}
+    sent_states = (Publication.State.SENT, Publication.State.READ)
+
+    for pk, crash in settled.crashed.items():
+        problems.append(f"publication {pk}: its task crashed ({crash})")
+    for publication in publications:
+        label = f"publication {publication.pk} ({publication.attempts} attempts)"
+        key = str(publication.idempotency_key)
+        if publication.state in Publication.OPEN_STATES:
+            problems.append(f"{label} stuck in {publication.state!r}, last error {publication.last_error!r}")
+        elif publication.state == Publication.State.FAILED:
+            if not publication.last_error.strip():
+                problems.append(f"{label} failed without a reason")
+            if not any(reason.strip() for reason in reasons.get(publication.document_id, [])):
+                problems.append(f"{label} failed but its document's history shows no « envoi échoué » reason")
+            if message_of.get(key, (0, False))[1]:
+                problems.append(f"{label} is « envoi échoué » but the citizen's eBox holds its message")
+        if by_key[key] > 1:
+            problems.append(f"{label}: {by_key[key]} simulator messages under its idempotency key")
+        if by_recipient[publication.recipient_niss] > 1:
+            problems.append(f"{label}: {by_recipient[publication.recipient_niss]} messages for its document")
+        if publication.state in sent_states:
+            stored = message_of.get(key)
+            if stored is None:
+                problems.append(f"{label} is sent but the simulator has no message under its key")
+            elif stored[0] != publication.message_id:
+                problems.append(
+                    f"{label} recorded message {publication.message_id}, the simulator has {stored[0]}"
+                )
+            elif not stored[1]:
+                problems.append(f"{label} is sent but its message reached no eBox (NO_DIGITAL_USER)")
+            if events.get(publication.document_id, Counter())[DocumentEvent.Kind.SENT] != 1:
+                problems.append(f"{label}: the document's history does not show exactly one « envoyé »")
+        elif publication.state == Publication.State.NO_DIGITAL_USER and message_of.get(key, (0, False))[1]:
+            problems.append(f"{label} is « sans eBox » but its message was delivered")
+    keys = {str(publication.idempotency_key) for publication in publications}
+    strays = [key for key, _, _, _ in messages if key not in keys]
+    if strays:
+        problems.append(f"{len(strays)} simulator messages under no publication's key (e.g. {strays[0]!r})")
+    sent = sum(publication.state in sent_states for publication in publications)
+    delivered = sum(is_delivered for _, _, _, is_delivered in messages)
+    if delivered != sent:
+        problems.append(f"{delivered} messages delivered to an eBox for {sent} sent publications")
+    # The simulator also keeps (undelivered) the message of each « bénéficiaire sans eBox » answer.
+    no_ebox = sum(publication.state == Publication.State.NO_DIGITAL_USER for publication in publications)
+    if len(messages) != sent + no_ebox:
+        problems.append(
+            f"{len(messages)} simulator messages for {sent} sent publications and {no_ebox} without an eBox"
+        )
+    figures = {
+        "publications": len(publications),
+        "states": Counter(publication.state for publication in publications),
+        "messages": len(messages),
+        "delivered": delivered,
+        "keys": len(by_key),
+        "most_per_key": max(by_key.values(), default=0),
+        "most_per_document": max(by_recipient.values(), default=0),
+    }
+    return problems, figures
+
+
+def describe(label: str, figures: dict) -> None:
+    calls = ", ".join(f"{name}: {count}" for name, count in figures["calls"].most_common())
+    states = ", ".join(f"{state} {count}" for state, count in sorted(figures["states"].items()))
+    waits = figures["waits"]
+    print(
+        f"  {label}: {len(figures['ids'])} in {figures['elapsed']:.2f} s, "
+        f"{figures['rate']:.1f} publications/s"
+        + ("" if figures["complete"] else f" (NOT all settled after {PHASE_TIMEOUT:.0f} s)")
+    )
+    print(f"      {figures['attempts']} attempts, publishMessage answers: {calls}; states: {states}")
+    if waits:
+        print(
+            f"      {len(waits)} retries; back-off asked {sum(waits):.0f} s in all "
+            f"(longest {max(waits):.1f} s), waited {sum(waits) * CLOCK:.2f} s at clock x{CLOCK:g}"
+        )
+
+
+def main() -> int:
+    db = connections.settings["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not the shared in-memory database: three threads write to it, waiting on its lock.
+        db.setdefault("TEST", {})["NAME"] = str(Path(os.environ["PRIMAWEB_VAR_DIR"]) / "bench_ebox.sqlite3")
+    logging.getLogger("django.request").addFilter(InjectedFaults())
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # memory:// has no host name
+    random.seed(2026)  # the back-off jitter
+    settled, recorder = Settled(), Recorder()
+    recorder.install()
+    task_postrun.connect(settled.on_postrun, weak=False)
+    app.conf.update(task_always_eager=False)
+
+    old = setup_databases(verbosity=0, interactive=False)
+    base_url, stop, thread = start_server()
+    try:
+        vendor = connection.vendor
+        settings.EBOX_API_URL = f"{base_url}{API_PATH}"
+        settings.EBOX_TOKEN_URL = f"{base_url}{TOKEN_PATH}"
+        client.forget_token()
+        start = time.perf_counter()
+        documents, user = make_documents(WARM_UP + 2 * PUBLICATIONS)
+        setup_time = time.perf_counter() - start
+        print(
+            f"eBox publishing, {vendor}, {PUBLICATIONS} publications per run, one Celery worker (solo pool), "
+            f"simulator over HTTP ({len(documents)} documents set up in {setup_time:.1f} s, "
+            f"{WARM_UP} sent untimed first):",
+            flush=True,
+        )
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            warm = run(documents[:WARM_UP], user, {}, settled, recorder)
+            clean = run(documents[WARM_UP : WARM_UP + PUBLICATIONS], user, {}, settled, recorder)
+            describe("(a) no fault", clean)
+            faulty = run(documents[WARM_UP + PUBLICATIONS :], user, FAULTS, settled, recorder)
+            share = sum(FAULTS[name] for name in FAULTS if name.endswith("_share"))
+            describe(f"(b) {share:.0%} faults", faulty)
+        print(f"  throughput ratio (b)/(a): {faulty['rate'] / clean['rate']:.2f}")
+        problems, proof = prove(warm["ids"] + clean["ids"] + faulty["ids"], settled)
+    finally:
+        stop.set()
+        thread.join()
+        teardown_databases(old, verbosity=0)
+
+    states = ", ".join(f"{state} {count}" for state, count in sorted(proof["states"].items()))
+    print(
+        f"  proof: {proof['publications']} publications: {states}; simulator: {proof['messages']} messages "
+        f"({proof['delivered']} delivered) under {proof['keys']} keys, "
+        f"at most {proof['most_per_key']} per key and {proof['most_per_document']} per document"
+    )
+    if problems:
+        print(f"  PROOF FAILED, {len(problems)} problems:")
+        for problem in problems[:30]:
+            print(f"    - {problem}")
+        return 1
+    print(
+        "  proof holds: none stuck, every failure has its reason, no duplicate, messages == sent publications"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
