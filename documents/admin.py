@@ -15,6 +15,7 @@ class DocumentTypeAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         "label_de",
         "ebox_message_type",
         "validity_months",
+        "reply_authorized",
         "is_active",
         "centre",
     )
@@ -27,6 +28,7 @@ class DocumentTypeAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         "label_de",
         "ebox_message_type",
         "validity_months",
+        "reply_authorized",
         "is_active",
     )
 

@@ -27,5 +27,7 @@ def seed_document_types(centres) -> None:
                     "ebox_message_type": message_type,
                     "validity_months": months,
                     "is_active": True,
+                    # A request for documents expects an answer from the citizen.
+                    "reply_authorized": message_type == "CPAS_REQUEST",
                 },
             )

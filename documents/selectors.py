@@ -33,7 +33,10 @@ def documents_of_centre(
     if dossier is not None:
         documents = documents.filter(dossier=dossier)
     if niss:
-        documents = documents.filter(dossier__beneficiary__niss=nn.compact(niss))
+        # With the centre, the lookup uses the (centre, niss) unique index instead of scanning persons.
+        documents = documents.filter(
+            dossier__beneficiary__centre=centre, dossier__beneficiary__niss=nn.compact(niss)
+        )
     if document_type is not None:
         documents = documents.filter(document_type=document_type)
     if status:

@@ -387,3 +387,22 @@ def document_record_send_failure(*, document_id: int, by: User | None, reason: s
     """« Envoi échoué » in the document's history; the document's own status is left as it was."""
     document = Document.objects.get(pk=document_id)
     return event_record(document=document, kind=DocumentEvent.Kind.SEND_FAILED, by=by, reason=reason[:500])
+
+
+@transaction.atomic
+def document_reply_record(*, document_id: int, received_at, message_ref: str) -> Document:
+    """The citizen answered the document in their eBox: « réponse reçue », once per reply."""
+    document = Document.objects.select_for_update().get(pk=document_id)
+    if document.events.filter(kind=DocumentEvent.Kind.REPLY_RECEIVED, details__message=message_ref).exists():
+        return document
+    if document.reply_received_at is None or document.reply_received_at < received_at:
+        document.reply_received_at = received_at
+        document.save(update_fields=["reply_received_at"])
+    DocumentEvent.objects.create(
+        document=document,
+        kind=DocumentEvent.Kind.REPLY_RECEIVED,
+        by=None,
+        at=received_at,
+        details={"message": message_ref},
+    )
+    return document

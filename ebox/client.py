@@ -167,13 +167,14 @@ def publish(
     pdf: bytes,
     filename: str,
     idempotency_key: str,
+    reply_authorized: bool = False,
 ) -> PublishResult:
     """Publishes one PDF to a citizen's eBox. The same `idempotency_key` never delivers twice."""
     message = {
         "recipient": {"eboxType": "citizen", "eboxIdValue": recipient_niss},
         "subject": {language: subject},
         "bodyMainContent": False,
-        "replyAuthorized": False,
+        "replyAuthorized": reply_authorized,
         "senderOrganizationId": sender_bce,
         "senderApplicationId": "PRIMAWEB",
         "attachments": [

@@ -138,6 +138,7 @@ def publication_send(*, publication_id: int) -> Publication:
             pdf=_pdf_of(document),
             filename=f"{stem}.pdf",
             idempotency_key=str(publication.idempotency_key),
+            reply_authorized=document.document_type.reply_authorized,
         )
     except client.EboxTransientError as exc:
         Publication.objects.filter(pk=publication.pk).update(last_error=str(exc)[:1000])

@@ -29,6 +29,7 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("documents/", include("documents.urls")),
     path("ebox/", include("ebox.urls")),
+    path("centre-ebox/", include("centrebox.urls")),
     path("cpas-online/", include("cpasonline.urls")),
 ]
 

@@ -176,3 +176,30 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def centre_message_in(centre, *, message_type="SPPIS_INFORMATION", **fields):
+    """A message of the centre's own e-Box, imported, its body already fetched (so opening needs no HTTP)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from centrebox.models import CentreMessage
+
+    fields.setdefault("body_fetched_at", timezone.now())
+    return CentreMessage.objects.create(
+        centre=centre,
+        message_id=fields.pop("message_id", uuid.uuid4().hex),
+        message_type=message_type,
+        subject=fields.pop("subject", "Information du SPP IS"),
+        language=fields.pop("language", "fr"),
+        sender=fields.pop("sender", "0123456749"),
+        received_at=fields.pop("received_at", timezone.now()),
+        **fields,
+    )
+
+
+def centre_label_in(centre, name="À traiter"):
+    from centrebox.models import CentreLabel
+
+    return CentreLabel.objects.create(centre=centre, name=name)

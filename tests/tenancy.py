@@ -5,7 +5,15 @@ the given (foreign) centre and returns the URL's keyword arguments. The sweep fa
 that is missing here, so no screen can slip through unchecked.
 """
 
-from tests.factories import DossierFactory, OnlineRequestFactory, audit_event_in, document_in, publication_in
+from tests.factories import (
+    DossierFactory,
+    OnlineRequestFactory,
+    audit_event_in,
+    centre_label_in,
+    centre_message_in,
+    document_in,
+    publication_in,
+)
 
 TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
@@ -35,6 +43,14 @@ TENANT_OBJECTS = {
     "ebox:document_publications": lambda centre: {"pk": document_in(centre).pk},
     "ebox:queued": lambda centre: {"pk": publication_in(centre, state="pending").pk},
     "ebox:retry": lambda centre: {"pk": publication_in(centre).pk},
+    "centrebox:message": lambda centre: {"pk": centre_message_in(centre).pk},
+    "centrebox:label_add": lambda centre: {"pk": centre_message_in(centre).pk},
+    "centrebox:label_remove": lambda centre: {
+        "pk": centre_message_in(centre).pk,
+        "label_pk": centre_label_in(centre).pk,
+    },
+    "centrebox:document_replies": lambda centre: {"pk": document_in(centre).pk},
+    "centrebox:dossier_replies": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
 }
 
 # Namespaces with a scoping of their own, tested on their own (tests/test_admin.py).

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dossiers",
     "documents",
     "ebox",
+    "centrebox",
     "cpasonline",
 ]
 
@@ -65,6 +66,12 @@ EBOX_SCOPE = os.environ.get(
 )
 EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
 EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))
+# The centre's own (enterprise) e-Box: the consultation API, same token; imported every N seconds.
+EBOX_CONSULT_URL = os.environ.get(
+    "EBOX_CONSULT_URL", f"{SITE_URL}/simulators/ebox/api/consultation/v2.1"
+).rstrip("/")
+CENTREBOX_IMPORT_SECONDS = float(os.environ.get("CENTREBOX_IMPORT_SECONDS", "300"))
+CENTREBOX_IMPORT_RETRIES = int(os.environ.get("CENTREBOX_IMPORT_RETRIES", "3"))
 
 # Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
 CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
@@ -223,6 +230,8 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu polls the folder once a second by default: a second added to every upload's conversion.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_ACKS_LATE = True
@@ -244,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "ebox-sync-publication-statuses": {
         "task": "ebox.tasks.sync_publication_statuses",
         "schedule": float(os.environ.get("EBOX_SYNC_SECONDS", "120")),
+    },
+    "centrebox-import-centre-inboxes": {
+        "task": "centrebox.tasks.import_centre_inboxes",
+        "schedule": CENTREBOX_IMPORT_SECONDS,
     },
 }
 

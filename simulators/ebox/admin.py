@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import AccessToken, Citizen, FaultSettings, Message, OAuthClient, Reply
+from .models import (
+    AccessToken,
+    Citizen,
+    EnterpriseBox,
+    EnterpriseMessage,
+    FaultSettings,
+    Message,
+    OAuthClient,
+    Reply,
+)
 
 
 @admin.register(FaultSettings)
@@ -58,3 +67,25 @@ class AccessTokenAdmin(admin.ModelAdmin):
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
     list_display = ["message", "answer", "replied_at"]
+
+
+@admin.register(EnterpriseBox)
+class EnterpriseBoxAdmin(admin.ModelAdmin):
+    list_display = ["bce", "created_at"]
+    search_fields = ["bce"]
+
+
+@admin.register(EnterpriseMessage)
+class EnterpriseMessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "box",
+        "message_type_id",
+        "sender_organization_id",
+        "sender_citizen_id",
+        "received_at",
+        "read_at",
+    ]
+    list_filter = ["message_type_id", "language"]
+    search_fields = ["message_id", "original_message_id", "box__bce", "subject", "sender_citizen_id"]
+    readonly_fields = ["message_id", "original_message_id", "received_at"]

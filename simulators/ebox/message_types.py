@@ -30,3 +30,24 @@ DEFAULT_VALIDITY_MONTHS = 12
 def validity_months(message_type_id: str) -> int:
     known = MESSAGE_TYPES.get(message_type_id)
     return known.validity_months if known else DEFAULT_VALIDITY_MONTHS
+
+
+# Messages that land in a centre's enterprise e-Box: the ones a tester may drop (standing for the SPP IS,
+# the ONEM and others) and the citizens' replies, which the simulator writes itself.
+CITIZEN_REPLY = "CITIZEN_REPLY"
+ENTERPRISE_MESSAGE_TYPES = {
+    message_type.id: message_type
+    for message_type in (
+        MessageType("SPPIS_DECISION", "Décision du SPP Intégration sociale", 24),
+        MessageType("SPPIS_NOTIFICATION", "Notification du SPP Intégration sociale", 12),
+        MessageType("ONEM_INFO", "Information de l'ONEM", 6),
+        MessageType("CPAS_OTHER", "Autre message pour le CPAS", 12),
+        MessageType(CITIZEN_REPLY, "Réponse d'un citoyen", 24),
+    )
+}
+DROPPABLE_TYPES = [t for t in ENTERPRISE_MESSAGE_TYPES.values() if t.id != CITIZEN_REPLY]
+
+
+def enterprise_validity_months(message_type_id: str) -> int:
+    known = ENTERPRISE_MESSAGE_TYPES.get(message_type_id)
+    return known.validity_months if known else DEFAULT_VALIDITY_MONTHS

@@ -194,3 +194,53 @@ class FaultSettings(models.Model):
     @classmethod
     def load(cls) -> "FaultSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class EnterpriseBox(models.Model):
+    """A centre's (an organisation's) e-Box, identified by its BCE number; created when first addressed."""
+
+    bce = models.CharField(_("numéro BCE"), max_length=10, unique=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-Box d'entreprise")
+        verbose_name_plural = _("e-Box d'entreprise")
+
+    def __str__(self) -> str:
+        return self.bce
+
+
+class EnterpriseMessage(models.Model):
+    """A message in an enterprise e-Box: dropped by an institution (tester page) or a citizen's reply
+    (`sender_citizen_id` set, `original_message_id` = the replied-to message, no sender organisation)."""
+
+    message_id = models.CharField(_("identifiant du message"), max_length=36, unique=True)
+    box = models.ForeignKey(
+        EnterpriseBox, verbose_name=_("e-Box"), on_delete=models.CASCADE, related_name="messages"
+    )
+    original_message_id = models.CharField(_("message d'origine"), max_length=36, blank=True, db_index=True)
+    sender_organization_id = models.CharField(_("BCE de l'expéditeur"), max_length=10, blank=True)
+    sender_application_id = models.CharField(_("application de l'expéditeur"), max_length=200, blank=True)
+    sender_citizen_id = models.CharField(_("NISS du citoyen expéditeur"), max_length=11, blank=True)
+    message_type_id = models.CharField(_("type de message"), max_length=100)
+    subject = models.CharField(_("objet"), max_length=400)
+    language = models.CharField(_("langue"), max_length=2, choices=Language.choices)
+    body = models.TextField(_("corps du message"), blank=True)
+    received_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message d'entreprise")
+        verbose_name_plural = _("messages d'entreprise")
+        ordering = ["received_at", "message_id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def read_status(self) -> bool:
+        return self.read_at is not None
+
+    def is_visible(self, now=None) -> bool:
+        return self.expires_at > (now or timezone.now())

@@ -21,6 +21,10 @@ from . import errors
 from .models import AccessToken, OAuthClient
 
 PUBLICATION_SCOPE_SUFFIX = "publicationsender"
+CONSULTATION_SCOPE_SUFFIX = "consult"
+# A token may be asked for either scope; the consultation API accepts both, publishing only the first.
+TOKEN_SCOPE_SUFFIXES = (PUBLICATION_SCOPE_SUFFIX, CONSULTATION_SCOPE_SUFFIX)
+CONSULTATION_SCOPE_SUFFIXES = TOKEN_SCOPE_SUFFIXES
 DEFAULT_SCOPE = "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
 DEFAULT_TOKEN_SECONDS = 300
 
@@ -74,8 +78,12 @@ def token(request: HttpRequest) -> JsonResponse:
     if client is None:
         return _oauth_error("invalid_client", 401, "Unknown client or wrong secret.")
     scope = request.POST.get("scope", "").strip()
-    if not scope.endswith(PUBLICATION_SCOPE_SUFFIX):
-        return _oauth_error("invalid_scope", 400, f"The scope must end in '{PUBLICATION_SCOPE_SUFFIX}'.")
+    if not scope.endswith(TOKEN_SCOPE_SUFFIXES):
+        return _oauth_error(
+            "invalid_scope",
+            400,
+            f"The scope must end in '{PUBLICATION_SCOPE_SUFFIX}' or '{CONSULTATION_SCOPE_SUFFIX}'.",
+        )
     lifetime = token_lifetime()
     access = AccessToken.objects.create(
         token=secrets.token_urlsafe(32),
@@ -88,8 +96,11 @@ def token(request: HttpRequest) -> JsonResponse:
     )
 
 
-def bearer_client(request: HttpRequest) -> OAuthClient:
-    """The client behind a valid, unexpired bearer token; raises a 401 ApiError otherwise."""
+def bearer_client(
+    request: HttpRequest, scope_suffixes: tuple[str, ...] = (PUBLICATION_SCOPE_SUFFIX,)
+) -> OAuthClient:
+    """The client behind a valid, unexpired bearer token whose scope ends in one of `scope_suffixes`;
+    raises a 401 ApiError (no valid token) or a 403 (wrong scope) otherwise."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     access = None
@@ -102,6 +113,8 @@ def bearer_client(request: HttpRequest) -> OAuthClient:
             "Invalid, expired or missing token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-    if not access.scope.endswith(PUBLICATION_SCOPE_SUFFIX):
-        raise errors.ApiError(403, errors.FORBIDDEN, "The token lacks the publicationsender scope")
+    if not access.scope.endswith(scope_suffixes):
+        raise errors.ApiError(
+            403, errors.FORBIDDEN, f"The token lacks a scope ending in {' or '.join(scope_suffixes)}"
+        )
     return access.client

@@ -1,7 +1,7 @@
 """The simulator's own OpenAPI 3 document: the part of eBox REST 2.1 it implements, plus its additions
 (the Idempotency-Key of API v3, the 409, and the injected 429/500/503)."""
 
-from . import message_types, oauth
+from . import consultation, message_types, oauth
 from .validation import MEDIA_TYPES
 
 REF = "#/components/schemas/"
@@ -153,6 +153,83 @@ SCHEMAS = {
         },
     },
 }
+SCHEMAS.update(
+    {
+        "Message": {
+            "type": "object",
+            "description": "A message of an enterprise e-Box. Its body is fetched from .../body.",
+            "required": [
+                "messageId",
+                "subject",
+                "receiptDate",
+                "expirationDate",
+                "readStatus",
+                "messageTypeId",
+                "senderOrganizationId",
+                "bodyMainContent",
+                "replyAuthorized",
+            ],
+            "properties": {
+                "messageId": {"type": "string"},
+                "originalMessageId": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "For a citizen's reply (messageTypeId "
+                    + message_types.CITIZEN_REPLY
+                    + "): the messageId of the published message it answers; null otherwise.",
+                },
+                "subject": {
+                    "allOf": [{"$ref": REF + "TranslatedString"}],
+                    "description": "One key, the message's language. A reply: « Réponse : <original "
+                    "subject> » in the original's language.",
+                },
+                "receiptDate": {"type": "string", "format": "date-time"},
+                "expirationDate": {"type": "string", "format": "date-time"},
+                "readStatus": {"type": "boolean", "description": "True once the body was fetched."},
+                "visible": {"type": "boolean", "description": "False once expired."},
+                "registeredMail": {"type": "boolean", "enum": [False]},
+                "messageTypeId": {
+                    "type": "string",
+                    "description": "One of "
+                    + ", ".join(message_types.ENTERPRISE_MESSAGE_TYPES)
+                    + " (a tester may drop other ids).",
+                },
+                "senderOrganizationId": {
+                    "type": "string",
+                    "description": "The sending institution's BCE number; empty for a citizen's reply.",
+                },
+                "senderApplicationId": {"type": "string"},
+                "senderCitizenId": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "Simulator addition: the replying citizen's NISS; null for institutions.",
+                },
+                "attachments": {"type": "array", "maxItems": 0, "items": {"type": "object"}},
+                "bodyMainContent": {"type": "boolean", "enum": [True]},
+                "replyAuthorized": {"type": "boolean", "enum": [False]},
+            },
+        },
+        "Messages": {
+            "type": "object",
+            "required": ["items", "page", "pageSize", "total"],
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": REF + "Message"}},
+                "page": {"type": "integer"},
+                "pageSize": {"type": "integer"},
+                "total": {"type": "integer", "description": "Messages matching the filters, all pages."},
+                "totalItems": {"type": "integer", "description": "Same as total (the spec's name)."},
+            },
+        },
+        "MessageBody": {
+            "type": "object",
+            "required": ["content", "mediaType"],
+            "properties": {
+                "content": {"type": "string"},
+                "mediaType": {"type": "string", "enum": ["text/plain"]},
+            },
+        },
+    }
+)
 FAULTS = {
     "429": {
         **_error("Injected throttling; retry after the Retry-After header (seconds). Nothing was stored."),
@@ -165,15 +242,125 @@ FAULTS = {
     ),
 }
 BEARER = [{"bearer": []}]
+CONSULTATION = "/api/consultation/v2.1/ebox/messages"
+READ_FAULTS = {
+    "429": {
+        **_error("Injected throttling; retry after the Retry-After header (seconds)."),
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    },
+    "500": _error("Injected internal error; nothing was changed."),
+    "503": _error("Injected unavailability; nothing was changed."),
+}
+
+
+def _query(name: str, description: str, schema: dict | None = None, required: bool = False) -> dict:
+    return {
+        "in": "query",
+        "name": name,
+        "required": required,
+        "schema": schema or {"type": "string"},
+        "description": description,
+    }
+
+
+BOX_PARAMETERS = [
+    _query(
+        "eboxType",
+        "Only enterprise is simulated (else 400 NOT_IMPLEMENTED).",
+        {"type": "string", "enum": ["enterprise"]},
+    ),
+    _query(
+        "eboxIdValue",
+        "The centre's BCE number (10 digits); invalid → 400 INVALID_INPUT. The box is created when first "
+        "addressed; any token may read any box.",
+        required=True,
+    ),
+]
+MESSAGE_ID = {"in": "path", "name": "messageId", "required": True, "schema": {"type": "string"}}
+
+
+def _consultation_paths() -> dict:
+    common = {"400": _error("INVALID_INPUT or NOT_IMPLEMENTED"), "401": _error("UNAUTHORIZED"), **READ_FAULTS}
+    missing = _error("NOT_FOUND: no such message in this e-Box")
+    return {
+        CONSULTATION: {
+            "get": {
+                "summary": "A page of the enterprise e-Box's messages, by receiptDate then messageId.",
+                "security": BEARER,
+                "parameters": [
+                    *BOX_PARAMETERS,
+                    _query("page", "From 1.", {"type": "integer", "minimum": 1, "default": 1}),
+                    _query(
+                        "pageSize",
+                        "Items per page.",
+                        {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": consultation.MAX_PAGE_SIZE,
+                            "default": consultation.DEFAULT_PAGE_SIZE,
+                        },
+                    ),
+                    _query(
+                        "receivedAfter",
+                        "ISO 8601 date or date-time (naive = Brussels time); INCLUSIVE (receiptDate ≥).",
+                    ),
+                    _query("receivedBefore", "ISO 8601 date or date-time; exclusive (receiptDate <)."),
+                    _query("readStatus", "true or false.", {"type": "boolean"}),
+                    _query("visible", "true or false.", {"type": "boolean"}),
+                    _query("messageTypeId", "Exact match."),
+                    _query("senderOrganizationId", "Exact match."),
+                    _query("senderApplicationId", "Exact match."),
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The page.",
+                        "content": {"application/json": {"schema": {"$ref": REF + "Messages"}}},
+                    },
+                    **common,
+                },
+            }
+        },
+        CONSULTATION + "/{messageId}": {
+            "get": {
+                "summary": "One message of the e-Box (does not mark it read).",
+                "security": BEARER,
+                "parameters": [MESSAGE_ID, *BOX_PARAMETERS],
+                "responses": {
+                    "200": {
+                        "description": "The message.",
+                        "content": {"application/json": {"schema": {"$ref": REF + "Message"}}},
+                    },
+                    "404": missing,
+                    **common,
+                },
+            }
+        },
+        CONSULTATION + "/{messageId}/body": {
+            "get": {
+                "summary": "The message's body, its main content: fetching it marks the message read.",
+                "security": BEARER,
+                "parameters": [MESSAGE_ID, *BOX_PARAMETERS],
+                "responses": {
+                    "200": {
+                        "description": "The body (plain text).",
+                        "content": {"application/json": {"schema": {"$ref": REF + "MessageBody"}}},
+                    },
+                    "404": missing,
+                    **common,
+                },
+            }
+        },
+    }
 
 
 def document(server: str) -> dict:
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "Simulateur eBox — API de publication (eBox REST 2.1, sous-ensemble)",
+            "title": "Simulateur eBox — API de publication et de consultation (eBox REST 2.1, sous-ensemble)",
             "version": "2.1-simulator",
-            "description": "Publish to citizens' eBoxes and follow read status. A dropped-connection fault "
+            "description": "Publish to citizens' eBoxes and follow read status; consult a centre's "
+            "enterprise e-Box (citizens' replies, institutions' messages). A dropped-connection fault "
             "closes the TCP connection without any HTTP answer (the client sees a connection error); "
             "nothing is stored in that case.",
         },
@@ -187,7 +374,10 @@ def document(server: str) -> dict:
                     "flows": {
                         "clientCredentials": {
                             "tokenUrl": "oauth2/token",
-                            "scopes": {oauth.DEFAULT_SCOPE: "publish"},
+                            "scopes": {
+                                oauth.DEFAULT_SCOPE: "publish (also accepted by the consultation API)",
+                                "scope:document:management:consult": "consult enterprise e-Boxes",
+                            },
                         }
                     },
                 },
@@ -209,7 +399,7 @@ def document(server: str) -> dict:
                                         "client_secret": {"type": "string"},
                                         "scope": {
                                             "type": "string",
-                                            "description": "Must end in publicationsender.",
+                                            "description": "Must end in publicationsender or consult.",
                                         },
                                     },
                                 }
@@ -298,5 +488,6 @@ def document(server: str) -> dict:
                     },
                 }
             },
+            **_consultation_paths(),
         },
     }

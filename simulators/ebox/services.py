@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from stdnum.be import vat
 
 from . import errors, message_types
-from .models import Attachment, Citizen, Message, OAuthClient, Reply
+from .models import Attachment, Citizen, EnterpriseBox, EnterpriseMessage, Message, OAuthClient, Reply
 from .validation import Publication
 
 NOTIFICATION_SUBJECT = "Vous avez reçu un nouveau document dans votre eBox"
@@ -157,6 +158,91 @@ def reply_create(*, message: Message, answer: str, comment: str = "") -> Reply:
         raise ReplyRefused("Le commentaire ne peut dépasser 1000 caractères.")
     try:
         with transaction.atomic():
-            return Reply.objects.create(message=message, answer=answer, comment=comment)
+            reply = Reply.objects.create(message=message, answer=answer, comment=comment)
+            _reply_deliver(message=message, reply=reply)
+            return reply
     except IntegrityError:
         raise ReplyRefused("Vous avez déjà répondu à ce message.") from None
+
+
+REPLY_SUBJECT_PREFIX = "Réponse : "
+
+
+def _reply_deliver(*, message: Message, reply: Reply) -> EnterpriseMessage:
+    """The reply as a message in the sender centre's enterprise e-Box (created if it has none yet),
+    pointing back to the replied-to message by `original_message_id`."""
+    body = reply.get_answer_display()
+    if reply.comment:
+        body = f"{body}\n\n{reply.comment}"
+    return EnterpriseMessage.objects.create(
+        message_id=str(uuid.uuid4()),
+        box=enterprise_box_get(message.sender_organization_id),
+        original_message_id=message.message_id,
+        sender_citizen_id=message.recipient_niss,
+        message_type_id=message_types.CITIZEN_REPLY,
+        subject=(REPLY_SUBJECT_PREFIX + message.subject)[:400],
+        language=message.language,
+        body=body,
+        received_at=reply.replied_at,
+        expires_at=add_months(
+            reply.replied_at, message_types.enterprise_validity_months(message_types.CITIZEN_REPLY)
+        ),
+    )
+
+
+def bce_clean(value: str) -> str | None:
+    """The 10-digit BCE number in `value` (dots, spaces and a BE prefix allowed), or None if invalid."""
+    number = vat.compact(value or "") if isinstance(value, str) else ""
+    return number if len(number) == 10 and number.isdigit() and vat.is_valid(number) else None
+
+
+def enterprise_box_get(bce: str) -> EnterpriseBox:
+    """The organisation's e-Box, created the first time it is addressed."""
+    return EnterpriseBox.objects.get_or_create(bce=bce)[0]
+
+
+def enterprise_message_drop(
+    *,
+    recipient_bce: str,
+    sender_organization_id: str,
+    message_type_id: str,
+    subject: str,
+    language: str = "fr",
+    body: str = "",
+    sender_application_id: str = "",
+    received_at: datetime | None = None,
+) -> EnterpriseMessage:
+    """Drops an institution's message into a centre's enterprise e-Box (tester page, tests).
+
+    Raises ValueError for an invalid BCE number (recipient or sender), an unknown language or an empty
+    subject; any message type is accepted (the page offers `message_types.DROPPABLE_TYPES`)."""
+    recipient, sender = bce_clean(recipient_bce), bce_clean(sender_organization_id)
+    if recipient is None:
+        raise ValueError(f"{recipient_bce!r} is not a valid BCE number")
+    if sender is None:
+        raise ValueError(f"{sender_organization_id!r} is not a valid BCE number")
+    if language not in ("fr", "nl", "de"):
+        raise ValueError(f"{language!r} is not one of fr, nl, de")
+    if not subject.strip() or len(subject) > 400:
+        raise ValueError("The subject must have 1 to 400 characters")
+    received_at = received_at or timezone.now()
+    with transaction.atomic():
+        return EnterpriseMessage.objects.create(
+            message_id=str(uuid.uuid4()),
+            box=enterprise_box_get(recipient),
+            sender_organization_id=sender,
+            sender_application_id=sender_application_id,
+            message_type_id=message_type_id,
+            subject=subject.strip(),
+            language=language,
+            body=body,
+            received_at=received_at,
+            expires_at=add_months(received_at, message_types.enterprise_validity_months(message_type_id)),
+        )
+
+
+def enterprise_message_open(*, message: EnterpriseMessage) -> None:
+    """Marks an enterprise message read the first time its main content (the body) is fetched."""
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        EnterpriseMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)

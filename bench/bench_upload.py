@@ -1,0 +1,350 @@
+"""Upload to « Document enregistré », end to end, with a real Celery worker and the warm converter.
+
+Starts the converter (`running_converter()`), then a worker as the Procfile runs it (`celery -A primaweb
+worker --concurrency=2`, a process of its own with the settings of `make run`, sharing the throw-away
+PostgreSQL database, the files and the broker with this process), and times DOCX uploads through
+`documents.services.document_upload()`, from the call until the document is « Document enregistré »
+(the database polled every 20 ms):
+- one at a time: the latency a social worker sees, p50 and p95, and what the upload call itself takes;
+- a burst: all the files uploaded back to back, then waited for: p50 and p95 under load, uploads per
+  minute from the first call to the last registration.
+Twice: with the broker in files that the project uses when REDIS_URL is empty (`make run`), and with
+Redis as production uses it (a throw-away redis-server, when one is installed). The filesystem broker is
+polled (kombu: every second by default), which the figures show.
+
+Needs PostgreSQL (the worker is another process): skipped on SQLite. Usage: make bench, or
+python bench/bench_upload.py [UPLOADS]; UPLOADS defaults to 30.
+"""
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
+os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"  # the test settings would run the task in this process
+os.environ.pop("REDIS_URL", None)  # this process starts on the filesystem broker; Redis comes second
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+from documents import samples  # noqa: E402
+from documents.converter_process import running_converter  # noqa: E402
+from primaweb.celery import app  # noqa: E402
+from primaweb.settings import base as base_settings  # noqa: E402
+
+UPLOADS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+WARM_UP = 4
+POLL = 0.02
+TIMEOUT = 180.0  # for one document, worker start included
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1, 3, 8, 20, 40)  # paragraphs: a few lines to about two pages
+SENTENCE = (
+    "Le Conseil de l'action sociale accorde le revenu d'intégration au taux cohabitant à dater du "
+    "premier jour du mois qui suit la demande. "
+)
+
+
+class WorkerFailed(RuntimeError):
+    pass
+
+
+def test_database_url() -> str:
+    """The throw-away database, as a URL for the worker's DATABASE_URL."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{credentials}@{host}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_redis(folder: Path):
+    """A throw-away redis-server on a free port, nothing saved; yields its URL, or None without Redis."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=1) as sock,
+            ):
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not answer")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def use_broker(redis_url: str | None) -> None:
+    """Points this process's producer at the broker the worker reads: the test settings' in-memory one
+    would reach no other process, so the broker of the base settings (files, or Redis with REDIS_URL)."""
+    if redis_url:
+        app.conf.broker_url = redis_url
+        app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    else:
+        app.conf.broker_url = base_settings.CELERY_BROKER_URL
+        app.conf.broker_transport_options = base_settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def running_worker(converter_url: str, redis_url: str | None, log: Path):
+    """`celery -A primaweb worker --concurrency=2`, as the Procfile runs it, in a session of its own.
+
+    With the settings `make run` uses (the test settings' broker is in memory), DEBUG off.
+    """
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "primaweb.settings.dev",
+        "DEBUG": "false",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_URL": test_database_url(),
+        "PRIMAWEB_CONVERTER_URL": converter_url,
+        "PRIMAWEB_VAR_DIR": str(settings.VAR_DIR),
+    }
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "primaweb",
+        "worker",
+        "--concurrency=2",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        f"--hostname=bench-{os.getpid()}@%h",
+    ]
+    with log.open("ab") as output:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()  # a warm shutdown: the worker ends its pool's processes itself
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever of its session is left
+
+
+def make_files() -> list[tuple[str, bytes]]:
+    return [
+        (f"decision-{n:03d}.docx", samples.docx_bytes(f"Décision {n}. " + SENTENCE, SIZES[n % len(SIZES)]))
+        for n in range(UPLOADS)
+    ]
+
+
+def wait_registered(pending: dict[int, float], worker, log: Path, timeout: float) -> dict[int, float]:
+    """Polls until every document of `pending` (id -> call time) is registered; returns id -> latency."""
+    from documents.models import Document
+
+    done: dict[int, float] = {}
+    deadline = time.perf_counter() + timeout
+    while pending:
+        time.sleep(POLL)
+        rows = Document.objects.filter(pk__in=list(pending)).exclude(status__in=Document.IN_CONVERSION)
+        now = time.perf_counter()
+        for pk, status, reason in rows.values_list("pk", "status", "failure_reason"):
+            if status != Document.Status.REGISTERED:
+                raise WorkerFailed(f"document {pk} is {status}: {reason}")
+            done[pk] = now - pending.pop(pk)
+        if worker.poll() is not None:
+            raise WorkerFailed(f"the worker exited ({worker.returncode}):\n{tail(log)}")
+        if now > deadline:
+            raise WorkerFailed(f"{len(pending)} document(s) not registered after {timeout:g} s:\n{tail(log)}")
+    return done
+
+
+def tail(log: Path, lines: int = 30) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def upload(context, name: str, data: bytes):
+    from documents.services import document_upload
+
+    return document_upload(
+        centre=context["centre"],
+        dossier=context["dossier"],
+        name=name,
+        data=data,
+        document_type=context["type"],
+        by=context["user"],
+        allow_duplicate=True,
+    )
+
+
+def one_at_a_time(context, files, worker, log) -> tuple[list[float], list[float]]:
+    latencies, calls = [], []
+    for name, data in files:
+        start = time.perf_counter()
+        document = upload(context, name, data)
+        calls.append(time.perf_counter() - start)
+        latencies.append(wait_registered({document.pk: start}, worker, log, TIMEOUT)[document.pk])
+    return latencies, calls
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(context, files, converter_url: str, redis_url: str | None, log: Path) -> dict:
+    use_broker(redis_url)
+    with running_worker(converter_url, redis_url, log) as worker:
+        started = time.perf_counter()
+        # The first upload waits for the worker to start; the others warm both of its processes.
+        wait_registered({upload(context, *files[0]).pk: started}, worker, log, TIMEOUT)
+        ready = time.perf_counter() - started
+        warm = {}
+        for n in range(WARM_UP):
+            start = time.perf_counter()
+            warm[upload(context, *files[n % len(files)]).pk] = start
+        wait_registered(warm, worker, log, TIMEOUT)
+        sequential, calls = one_at_a_time(context, files, worker, log)
+        starts = {}
+        first = time.perf_counter()
+        for name, data in files:
+            start = time.perf_counter()
+            starts[upload(context, name, data).pk] = start
+        loaded = wait_registered(dict(starts), worker, log, TIMEOUT + 30 * len(files))
+        wall = max(starts[pk] + latency for pk, latency in loaded.items()) - first
+    return {
+        "ready": ready,
+        "sequential": sequential,
+        "calls": calls,
+        "burst": list(loaded.values()),
+        "wall": wall,
+    }
+
+
+def wait_disconnected(timeout: float = 15.0) -> None:
+    """Waits until the worker's connections to the throw-away database are gone, so it can be dropped."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
+
+
+def line(label: str, values: list[float]) -> str:
+    return (
+        f"{label} p50 {percentile(values, 0.5) * 1000:6.0f} ms, p95 {percentile(values, 0.95) * 1000:6.0f} ms"
+    )
+
+
+def main() -> None:
+    from tests.factories import DocumentTypeFactory, DossierFactory, MembershipFactory
+
+    logging.getLogger("documents.converter_process").setLevel(logging.WARNING)
+    logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # "No hostname was supplied": no host
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("Upload to « Document enregistré »: skipped, the worker needs PostgreSQL (DATABASE_URL).")
+        return
+    old = setup_databases(verbosity=0, interactive=False)
+    results = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="primaweb-bench-upload-") as folder:
+            folder = Path(folder)
+            member = MembershipFactory()
+            context = {
+                "centre": member.centre,
+                "user": member.user,
+                "dossier": DossierFactory(centre=member.centre, created_by=member.user),
+                "type": DocumentTypeFactory(centre=member.centre),
+            }
+            files = make_files()
+            with running_converter(log_file=folder / "converter.log") as converter_url:
+                results["filesystem broker (REDIS_URL empty)"] = measure(
+                    context, files, converter_url, None, folder / "worker-filesystem.log"
+                )
+                with running_redis(folder) as redis_url:
+                    if redis_url:
+                        results["Redis broker (production)"] = measure(
+                            context, files, converter_url, redis_url, folder / "worker-redis.log"
+                        )
+    finally:
+        use_broker(None)
+        connection.close()
+        wait_disconnected()
+        teardown_databases(old, verbosity=0)
+
+    sizes = [len(data) for _name, data in files]
+    print(
+        f"Upload to « Document enregistré », DOCX {min(sizes) / 1024:.1f}-{max(sizes) / 1024:.1f} KB, "
+        f"{UPLOADS} uploads, worker `celery -A primaweb worker --concurrency=2`, one warm converter, "
+        f"{os.cpu_count()} cores:"
+    )
+    for label, figures in results.items():
+        print(f"  {label}: worker ready after {figures['ready']:.1f} s (first upload registered)")
+        print(
+            f"    one at a time: {line('call to registered', figures['sequential'])}; "
+            f"{line('the upload call itself', figures['calls'])}; "
+            f"{len(figures['sequential']) / sum(figures['sequential']) * 60:.0f} uploads/min"
+        )
+        print(
+            f"    burst of {UPLOADS}:   {line('call to registered', figures['burst'])}; "
+            f"all registered in {figures['wall']:.1f} s: {UPLOADS / figures['wall'] * 60:.0f} uploads/min"
+        )
+    if len(results) == 2:
+        (_fs_label, fs), (_redis_label, redis) = results.items()
+        ratio = statistics.median(fs["sequential"]) / statistics.median(redis["sequential"])
+        print(f"  ratio filesystem/Redis, p50 one at a time: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The eBox consultation API 2.1 for the centre's enterprise e-Box: messages and a message's body.
+
+No database here; the token, retries on 401 and the error classes are `ebox.client`'s. Raises
+`EboxTransientError` (retry later) or `EboxRejected`.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from ebox import client as ebox_client
+from ebox.client import EboxTransientError
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    message_id: str
+    message_type: str
+    subject: dict
+    receipt_date: str
+    expiration_date: str = ""
+    original_message_id: str = ""
+    read: bool = False
+    visible: bool = True
+    sender_organization_id: str = ""
+    sender_application_id: str = ""
+    sender_citizen_id: str = ""
+    reply_authorized: bool = False
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    items: list[InboxMessage]
+    page: int
+    page_size: int
+    total: int
+
+
+@dataclass(frozen=True)
+class MessageBody:
+    content: str
+    media_type: str
+
+
+def _box(bce: str) -> dict:
+    return {"eboxType": "enterprise", "eboxIdValue": bce}
+
+
+def _message(row: dict) -> InboxMessage:
+    subject = row.get("subject")
+    return InboxMessage(
+        message_id=str(row.get("messageId") or ""),
+        message_type=str(row.get("messageTypeId") or ""),
+        subject=subject if isinstance(subject, dict) else {},
+        receipt_date=str(row.get("receiptDate") or ""),
+        expiration_date=str(row.get("expirationDate") or ""),
+        original_message_id=str(row.get("originalMessageId") or ""),
+        read=bool(row.get("readStatus")),
+        visible=bool(row.get("visible", True)),
+        sender_organization_id=str(row.get("senderOrganizationId") or ""),
+        sender_application_id=str(row.get("senderApplicationId") or ""),
+        sender_citizen_id=str(row.get("senderCitizenId") or ""),
+        reply_authorized=bool(row.get("replyAuthorized")),
+    )
+
+
+def list_messages(*, bce: str, page: int, page_size: int, received_after: str = "") -> InboxPage:
+    """One page of the enterprise e-Box's messages received after `received_after` (ISO 8601)."""
+    params = {**_box(bce), "page": page, "pageSize": page_size}
+    if received_after:
+        params["receivedAfter"] = received_after
+    with ebox_client.build_session() as session:
+        response = ebox_client._call(
+            session, "GET", f"{settings.EBOX_CONSULT_URL}/ebox/messages", params=params
+        )
+    ebox_client._raise_for(response)
+    body = ebox_client._json(response)
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        raise EboxTransientError("messages: unexpected reply")
+    items = [_message(row) for row in body["items"] if isinstance(row, dict)]
+    if any(not item.message_id or not item.receipt_date for item in items):
+        raise EboxTransientError("messages: an item without messageId or receiptDate")
+    return InboxPage(
+        items=items,
+        page=int(body.get("page") or page),
+        page_size=int(body.get("pageSize") or page_size),
+        total=int(body.get("total") or 0),
+    )
+
+
+def message_body(*, bce: str, message_id: str) -> MessageBody:
+    """A message's body; the service marks the message read."""
+    with ebox_client.build_session() as session:
+        response = ebox_client._call(
+            session,
+            "GET",
+            f"{settings.EBOX_CONSULT_URL}/ebox/messages/{message_id}/body",
+            params=_box(bce),
+        )
+    ebox_client._raise_for(response)
+    body = ebox_client._json(response)
+    if not isinstance(body, dict) or "content" not in body:
+        raise EboxTransientError("body: unexpected reply")
+    return MessageBody(content=str(body.get("content") or ""), media_type=str(body.get("mediaType") or ""))

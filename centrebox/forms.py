@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CentreLabel
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+class InboxFilterForm(forms.Form):
+    """« Rechercher » by sender and message type, a label, and the list view's settings."""
+
+    sender = forms.CharField(label=_("Expéditeur (N° BCE ou NISS)"), required=False, max_length=60)
+    message_type = forms.ChoiceField(label=_("Type de message"), required=False)
+    label = forms.ModelChoiceField(
+        label=_("Libellé"), queryset=CentreLabel.objects.none(), required=False, empty_label=_("Tous")
+    )
+    page_size = forms.TypedChoiceField(
+        label=_("Messages par page"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=25,
+    )
+    hide_read = forms.BooleanField(label=_("Masquer les messages lus"), required=False)
+
+    def __init__(self, *args, types: list[str], labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message_type"].choices = [("", _("Tous"))] + [(t, t) for t in types]
+        self.fields["label"].queryset = labels
+
+
+class LabelForm(forms.Form):
+    name = forms.CharField(label=_("Libellé"), max_length=60)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "centrebox"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("message/<int:pk>/", views.message_detail, name="message"),
+    path("message/<int:pk>/libelles/", views.label_add, name="label_add"),
+    path("message/<int:pk>/libelles/<int:label_pk>/retirer/", views.label_remove, name="label_remove"),
+    path("document/<int:pk>/reponses/", views.document_replies, name="document_replies"),
+    path("dossier/<int:dossier_pk>/reponses/", views.dossier_replies, name="dossier_replies"),
+]

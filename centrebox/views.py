@@ -1,0 +1,115 @@
+"""« e-Box du C.P.A.S. »: the inbox, a message, its labels, and the replies on documents and dossiers."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from documents.models import Document
+from dossiers.models import Dossier
+from ebox.client import EboxError
+from primaweb.access import centre_required
+from primaweb.tenancy import get_for_centre_or_404
+
+from . import selectors, services
+from .forms import InboxFilterForm, LabelForm
+from .models import CentreLabel
+
+
+def _ensure_inbox(request) -> None:
+    if not selectors.may_open_inbox(membership=request.membership):
+        raise PermissionDenied(_("L'administrateur du C.P.A.S. ne vous a pas donné accès à son e-Box."))
+
+
+def _message(request, pk: int):
+    """A message the member may see; any other id (another centre's, a type not granted) is a 404."""
+    return get_for_centre_or_404(
+        selectors.visible_messages(membership=request.membership), request.centre, pk=pk
+    )
+
+
+@centre_required
+@require_GET
+def inbox(request):
+    _ensure_inbox(request)
+    labels = selectors.labels_of(centre=request.centre)
+    form = InboxFilterForm(
+        request.GET or None, types=selectors.visible_types(membership=request.membership), labels=labels
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.inbox_search(
+        membership=request.membership,
+        sender=filters.get("sender", ""),
+        message_type=filters.get("message_type", ""),
+        label=filters.get("label"),
+        hide_read=filters.get("hide_read", False),
+    )
+    page_size = filters.get("page_size") or 25
+    page = Paginator(found, page_size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "centrebox/inbox.html",
+        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
+    )
+
+
+@centre_required
+@require_GET
+def message_detail(request, pk: int):
+    message = _message(request, pk)
+    try:
+        services.message_open(message=message, by=request.user, request=request)
+    except EboxError:
+        messages.error(request, _("L'e-Box ne répond pas : le contenu du message n'a pas pu être récupéré."))
+    return render(
+        request,
+        "centrebox/message.html",
+        {
+            "message": message,
+            "label_form": LabelForm(),
+            "may_open_inbox": selectors.may_open_inbox(membership=request.membership),
+        },
+    )
+
+
+@centre_required
+@require_POST
+def label_add(request, pk: int):
+    message = _message(request, pk)
+    form = LabelForm(request.POST)
+    if form.is_valid():
+        services.label_attach(message=message, name=form.cleaned_data["name"], by=request.user)
+    else:
+        messages.error(request, _("Indiquez le libellé à attribuer."))
+    return redirect("centrebox:message", pk=message.pk)
+
+
+@centre_required
+@require_POST
+def label_remove(request, pk: int, label_pk: int):
+    message = _message(request, pk)
+    label = get_for_centre_or_404(CentreLabel.objects, request.centre, pk=label_pk)
+    services.label_remove(message=message, label=label, by=request.user)
+    return redirect("centrebox:message", pk=message.pk)
+
+
+@centre_required
+@require_GET
+def document_replies(request, pk: int):
+    """The citizen's replies to a document, as a fragment the document's page embeds."""
+    document = get_for_centre_or_404(Document.objects, request.centre, pk=pk)
+    replies = selectors.replies_to_document(centre=request.centre, document=document)
+    return render(request, "centrebox/_document_replies.html", {"document": document, "replies": replies})
+
+
+@centre_required
+@require_GET
+def dossier_replies(request, dossier_pk: int):
+    """The citizen's replies to the dossier's documents, as a fragment the dossier's page embeds."""
+    dossier = get_for_centre_or_404(Dossier.objects, request.centre, pk=dossier_pk)
+    replies = selectors.replies_in_dossier(centre=request.centre, dossier=dossier)
+    return render(request, "centrebox/_dossier_replies.html", {"dossier": dossier, "replies": replies})

@@ -1,0 +1,209 @@
+"""« e-Box du C.P.A.S. »: who sees which message, opening, labels, and replies on documents and dossiers."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from centrebox import services
+from centrebox.models import CentreMessage
+from primaweb.models import AuditEvent
+from tests.conftest import sign_in
+from tests.factories import MembershipFactory, centre_label_in, centre_message_in, document_in, publication_in
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "/centre-ebox/"
+
+
+def member(centre, *, types=None, may_open=True):
+    membership = MembershipFactory(centre=centre)
+    if types is not None:
+        services.grant_set(membership=membership, may_open_ebox=may_open, message_types=types)
+    return sign_in(Client(), membership.user, centre)
+
+
+@pytest.fixture
+def box(centre):
+    """An institution message, an unlinked reply, and a reply linked to a sent document."""
+    document = document_in(centre, status="sent")
+    publication = publication_in(centre, state="sent", document=document, message_id="pub-1")
+    return {
+        "sppis": centre_message_in(centre, message_type="SPPIS_INFORMATION", subject="Subside SPP IS"),
+        "unlinked": centre_message_in(
+            centre, message_type="CITIZEN_REPLY", subject="Réponse orpheline", sender="85073003328"
+        ),
+        "linked": centre_message_in(
+            centre,
+            message_type="CITIZEN_REPLY",
+            subject="Antwoord op de beslissing",
+            language="nl",
+            publication=publication,
+            document=document,
+        ),
+        "document": document,
+    }
+
+
+def test_inbox_url_is_mounted():
+    assert reverse("centrebox:inbox") == INBOX
+
+
+def test_member_without_grant_has_no_menu_entry_and_403(centre, box):
+    client = member(centre)
+
+    assert "e-Box du C.P.A.S." not in client.get(reverse("primaweb:home")).content.decode()
+    assert client.get(INBOX).status_code == 403
+
+
+def test_member_with_grant_revoked_gets_403(centre, box):
+    assert member(centre, types=["SPPIS_INFORMATION"], may_open=False).get(INBOX).status_code == 403
+
+
+def test_member_sees_only_granted_types_plus_linked_replies(centre, box):
+    client = member(centre, types=["SPPIS_INFORMATION"])
+
+    assert "e-Box du C.P.A.S." in client.get(reverse("primaweb:home")).content.decode()
+    page = client.get(INBOX)
+    content = page.content.decode()
+    assert "Subside SPP IS" in content and "Antwoord op de beslissing" in content
+    assert "Réponse orpheline" not in content
+    assert page.context["total"] == 2
+    # Not countable or searchable either: the type is not even offered, and searching it finds nothing.
+    assert set(dict(page.context["form"].fields["message_type"].choices)) == {
+        "",
+        "SPPIS_INFORMATION",
+        "CITIZEN_REPLY",
+    }
+    search = client.get(INBOX, {"sender": "85073003328"})
+    assert search.context["total"] == 0
+    assert client.get(reverse("centrebox:message", args=[box["unlinked"].pk])).status_code == 404
+
+
+def test_member_without_the_institution_type_sees_nothing_of_it(centre, box):
+    client = member(centre, types=["CITIZEN_REPLY"])
+
+    page = client.get(INBOX)
+    assert "Subside SPP IS" not in page.content.decode()
+    assert page.context["total"] == 2  # the two replies
+    assert (
+        client.get(INBOX, {"message_type": "SPPIS_INFORMATION"}).context["total"] == 2
+    )  # invalid choice: ignored
+    assert client.get(INBOX, {"sender": "0123456749"}).context["total"] == 1  # only the linked reply's sender
+    assert client.get(reverse("centrebox:message", args=[box["sppis"].pk])).status_code == 404
+    assert (
+        client.post(reverse("centrebox:label_add", args=[box["sppis"].pk]), {"name": "x"}).status_code == 404
+    )
+
+
+def test_administrator_sees_all(centre_admin_client, box):
+    page = centre_admin_client.get(INBOX)
+    assert page.context["total"] == 3
+    content = page.content.decode()
+    assert "Réponse non liée" in content and "Réponse reçue" in content
+    assert "Nederlands" in content  # the list says which language each message carries
+
+
+def test_search_by_sender_type_label_and_list_view(centre_admin_client, centre, box):
+    label = centre_label_in(centre, "DmfA")
+    box["sppis"].labels.add(label)
+    box["linked"].read_at = box["linked"].received_at
+    box["linked"].save()
+
+    assert centre_admin_client.get(INBOX, {"sender": "8507"}).context["total"] == 1
+    assert centre_admin_client.get(INBOX, {"message_type": "CITIZEN_REPLY"}).context["total"] == 2
+    assert centre_admin_client.get(INBOX, {"label": label.pk}).context["total"] == 1
+    assert centre_admin_client.get(INBOX, {"hide_read": "on"}).context["total"] == 2
+    page = centre_admin_client.get(INBOX, {"page_size": "10"}).context["page"]
+    assert page.paginator.per_page == 10
+
+
+def test_opening_fetches_the_body_marks_read_at_the_ebox_and_is_audited(centre, administrator, centre_ebox):
+    message_id = centre_ebox.drop(centre.bce_number, body="Votre dossier est complet.")
+    services.inbox_import(centre=centre)
+    message = CentreMessage.objects.get(message_id=message_id)
+    client = sign_in(Client(), administrator, centre)
+
+    response = client.get(reverse("centrebox:message", args=[message.pk]))
+
+    assert "Votre dossier est complet." in response.content.decode()
+    message.refresh_from_db()
+    assert message.read_at is not None and message.read_by == administrator
+    assert centre_ebox.message(message_id)["readStatus"] is True
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, object_type="centrebox.CentreMessage", object_id=str(message.pk)
+    ).exists()
+    client.get(reverse("centrebox:message", args=[message.pk]))
+    assert len(centre_ebox.body_calls()) == 1  # the body is fetched once
+
+
+def test_opening_while_the_ebox_is_down_leaves_the_message_unread(centre, administrator, centre_ebox):
+    message_id = centre_ebox.drop(centre.bce_number)
+    services.inbox_import(centre=centre)
+    message = CentreMessage.objects.get(message_id=message_id)
+    centre_ebox.script = ["503", "503"]
+
+    response = sign_in(Client(), administrator, centre).get(reverse("centrebox:message", args=[message.pk]))
+
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.read_at is None and message.body_fetched_at is None
+
+
+def test_labels_are_created_attached_and_removed(centre_admin_client, centre, box):
+    url = reverse("centrebox:label_add", args=[box["sppis"].pk])
+
+    centre_admin_client.post(url, {"name": "À traiter"})
+    centre_admin_client.post(reverse("centrebox:label_add", args=[box["linked"].pk]), {"name": "à traiter"})
+
+    label = box["sppis"].labels.get()
+    assert label.name == "À traiter" and list(box["linked"].labels.all()) == [label]
+    centre_admin_client.post(reverse("centrebox:label_remove", args=[box["sppis"].pk, label.pk]))
+    assert not box["sppis"].labels.exists()
+
+
+def test_linked_reply_shows_on_the_document_and_the_dossier_for_every_member(centre, box):
+    client = member(centre)  # no e-Box grant at all
+
+    fragment = client.get(reverse("centrebox:document_replies", args=[box["document"].pk])).content.decode()
+    assert "Réponse reçue" in fragment and "Antwoord op de beslissing" in fragment
+    dossier = client.get(
+        reverse("centrebox:dossier_replies", args=[box["document"].dossier_id])
+    ).content.decode()
+    assert "Antwoord op de beslissing" in dossier
+    assert client.get(reverse("centrebox:message", args=[box["linked"].pk])).status_code == 200
+
+
+def test_document_without_reply_says_so(worker_client, centre):
+    fragment = worker_client.get(reverse("centrebox:document_replies", args=[document_in(centre).pk]))
+    assert "Aucune réponse du bénéficiaire" in fragment.content.decode()
+
+
+def test_document_page_embeds_the_reply_section(worker_client, box):
+    page = worker_client.get(reverse("documents:detail", args=[box["document"].pk])).content.decode()
+    assert reverse("centrebox:document_replies", args=[box["document"].pk]) in page
+
+
+def test_another_centres_message_is_404(centre_admin_client, other_centre):
+    foreign = centre_message_in(other_centre)
+    assert centre_admin_client.get(reverse("centrebox:message", args=[foreign.pk])).status_code == 404
+    assert centre_admin_client.get(INBOX).context["total"] == 0
+
+
+def test_administrator_grants_types_in_the_admin(centre, administrator, other_centre):
+    from centrebox.models import InboxGrant
+
+    target = MembershipFactory(centre=centre)
+    foreign = MembershipFactory(centre=other_centre)
+    client = sign_in(Client(), administrator, centre)
+    add = reverse("admin:centrebox_inboxgrant_add")
+
+    form = client.get(add).context["adminform"].form
+    assert foreign.pk not in [m.pk for m in form.fields["membership"].queryset]
+    response = client.post(
+        add, {"membership": target.pk, "may_open_ebox": "on", "message_types": ["CITIZEN_REPLY"]}
+    )
+
+    assert response.status_code == 302
+    grant = InboxGrant.objects.get(membership=target)
+    assert grant.centre == centre and grant.message_types == ["CITIZEN_REPLY"]
+    assert client.post(add, {"membership": foreign.pk, "may_open_ebox": "on"}).status_code == 200  # refused
