@@ -75,3 +75,28 @@ class FailingAdapter(BaseAdapter):
 
     def close(self):
         pass
+
+
+EBOX_TEST_HOST = "http://ebox.test/"
+
+
+def route_ebox(monkeypatch, settings, adapter) -> None:
+    """Points the eBox settings at a test host and routes the eBox client's HTTP there, to `adapter`."""
+    from django.core.cache import cache
+
+    from ebox import client
+
+    settings.EBOX_API_URL = f"{EBOX_TEST_HOST}simulators/ebox/api/publication/v2.1"
+    settings.EBOX_CONSULT_URL = f"{EBOX_TEST_HOST}simulators/ebox/api/consultation/v2.1"
+    settings.EBOX_TOKEN_URL = f"{EBOX_TEST_HOST}simulators/ebox/oauth2/token"
+    settings.EBOX_CLIENT_ID = "primaweb"
+    settings.EBOX_CLIENT_SECRET = "primaweb-simulator-secret"
+
+    def session():
+        http = requests.Session()
+        http.mount(EBOX_TEST_HOST, adapter)
+        return http
+
+    monkeypatch.setattr(client, "build_session", session)
+    # A token cached by an earlier test belongs to another adapter's world.
+    cache.delete(f"ebox:token:{settings.EBOX_CLIENT_ID}")

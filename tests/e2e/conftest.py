@@ -80,3 +80,17 @@ def celery_worker_thread(settings):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     app.conf.update(task_always_eager=True)
+
+
+@pytest.fixture
+def ebox_on_live_server(live_server, settings):
+    """The eBox client talks to the simulator on the live server, over real HTTP."""
+    from django.core.cache import cache
+
+    settings.EBOX_API_URL = f"{live_server.url}/simulators/ebox/api/publication/v2.1"
+    settings.EBOX_TOKEN_URL = f"{live_server.url}/simulators/ebox/oauth2/token"
+    settings.EBOX_CONSULT_URL = f"{live_server.url}/simulators/ebox/api/consultation/v2.1"
+    settings.EBOX_SIMULATOR_FAULTS = {}
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,7 +6,6 @@ worker, granted other message types only, sees nothing of that SPP IS message.
 """
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from centrebox import services as centrebox
@@ -15,41 +14,12 @@ from dossiers.models import Dossier
 from primaweb.demo import DEMO_PASSWORD
 from primaweb.models import Centre, Membership, User
 from simulators.ebox.services import enterprise_message_drop
+from tests.e2e.helpers import log_in, wait_for_status
 from tests.factories import PersonFactory, document_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NISS = "75031212346"
-
-
-@pytest.fixture
-def ebox_on_live_server(live_server, settings):
-    settings.EBOX_API_URL = f"{live_server.url}/simulators/ebox/api/publication/v2.1"
-    settings.EBOX_TOKEN_URL = f"{live_server.url}/simulators/ebox/oauth2/token"
-    settings.EBOX_CONSULT_URL = f"{live_server.url}/simulators/ebox/api/consultation/v2.1"
-    settings.EBOX_SIMULATOR_FAULTS = {}
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d'utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-
-
-def wait_for(document, status, seconds=30):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        if document.status == status:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"document still {document.status}")
 
 
 def test_reply_and_institution_message_reach_only_those_granted(
@@ -88,7 +58,7 @@ def test_reply_and_institution_message_reach_only_those_granted(
     log_in(worker, live_server, "as.namur")
     worker.goto(f"{live_server.url}/documents/{document.pk}/")
     worker.get_by_role("button", name="Envoyer vers eBox").click()
-    wait_for(document, Document.Status.SENT)
+    wait_for_status(document, Document.Status.SENT)
 
     # The citizen replies once, in My eBox.
     citizen.goto(f"{live_server.url}/simulators/ebox/citoyen/boite/")

@@ -8,33 +8,15 @@ server, and a real Celery worker thread sends.
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 
 from documents.models import Document
 from dossiers.models import Dossier
-from primaweb.demo import DEMO_PASSWORD
 from primaweb.models import Centre, User
+from tests.e2e.helpers import log_in, wait_for_status
 from tests.factories import PersonFactory, document_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def ebox_on_live_server(live_server, settings):
-    settings.EBOX_API_URL = f"{live_server.url}/simulators/ebox/api/publication/v2.1"
-    settings.EBOX_TOKEN_URL = f"{live_server.url}/simulators/ebox/oauth2/token"
-    settings.EBOX_SIMULATOR_FAULTS = {}
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d'utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 def registered_document(centre_bce: str, niss: str, last_name: str) -> Document:
@@ -75,21 +57,6 @@ def send_from_primaweb(page, live_server, username, document, language=None):
         page.get_by_label(language).check()
         page.get_by_role("button", name="Envoyer vers eBox").click()
     assert "Voulez-vous envoyer un autre document ?" in page.locator("main").inner_text()
-
-
-def wait_for_status(document, status, seconds=30):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        if document.status == status:
-            return
-        time.sleep(0.2)
-    from ebox.models import Publication
-
-    reasons = list(Publication.objects.filter(document=document).values_list("state", "last_error"))
-    raise AssertionError(f"document still {document.status}: {reasons}")
 
 
 def test_send_read_and_follow_in_namur_then_in_brussels_in_dutch(
