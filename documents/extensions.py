@@ -36,6 +36,18 @@ class Section:
 
 _actions: list[Action] = []
 _sections: list[Section] = []
+# Checks that hold a document still while another app works on it (a send under way): each takes the
+# document and returns True to forbid replacing or deleting it for now.
+_holds: list = []
+
+
+def register_hold(check) -> None:
+    if check not in _holds:
+        _holds.append(check)
+
+
+def is_held(document) -> bool:
+    return any(check(document) for check in _holds)
 
 
 def register_action(action: Action) -> None:

@@ -143,9 +143,19 @@ class Document(CentreOwned):
         return f"{self.original_name} ({self.dossier.number})"
 
     @property
+    def is_editable_by_status(self) -> bool:
+        """`is_editable` without asking other apps: for lists, where a query per row would not do."""
+        return self.deleted_at is None and self.status in self.EDITABLE_STATUSES
+
+    @property
     def is_editable(self) -> bool:
         """Replace and delete are allowed only until the document is sent."""
-        return self.deleted_at is None and self.status in self.EDITABLE_STATUSES
+        if self.deleted_at is not None or self.status not in self.EDITABLE_STATUSES:
+            return False
+        from .extensions import is_held
+
+        # A send under way reads the PDF as it is: replacing or deleting it now would change what goes.
+        return not is_held(self)
 
     @property
     def is_converting(self) -> bool:

@@ -187,7 +187,9 @@ def document_replace(request, pk: int):
                 request=request,
             )
         except services.DocumentLocked:
-            raise PermissionDenied(_("Un document envoyé ne peut plus être remplacé.")) from None
+            raise PermissionDenied(
+                _locked_reason(document, _("Un document envoyé ne peut plus être remplacé."))
+            ) from None
         except FileRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -223,12 +225,18 @@ def document_delete(request, pk: int):
     """« Supprimer », after a confirmation; only for documents not yet sent."""
     document = _document(request, pk)
     if not document.is_editable:
-        raise PermissionDenied(_("Un document envoyé ne peut pas être supprimé."))
+        raise PermissionDenied(_locked_reason(document, _("Un document envoyé ne peut pas être supprimé.")))
     if request.method == "POST":
         services.document_delete(document=document, by=request.user, request=request)
         messages.success(request, _("Le document a été supprimé. Son historique reste consultable."))
         return redirect(_back(request, document, default=reverse("documents:manage")))
     return render(request, "documents/confirm_delete.html", {"document": document})
+
+
+def _locked_reason(document: Document, sent: str) -> str:
+    if document.is_editable_by_status:
+        return _("Ce document est en cours d'envoi vers l'eBox : réessayez quand l'envoi sera terminé.")
+    return sent
 
 
 def _back(request, document: Document, default: str | None = None) -> str:

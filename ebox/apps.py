@@ -7,7 +7,15 @@ class EboxConfig(AppConfig):
     verbose_name = _("eBox")
 
     def ready(self) -> None:
-        from documents.extensions import Action, Section, register_action, register_section
+        from documents.extensions import Action, Section, register_action, register_hold, register_section
+
+        from .models import Publication
+
+        register_hold(
+            lambda document: Publication.objects.filter(
+                document=document, state__in=Publication.OPEN_STATES
+            ).exists()
+        )
 
         label = _("Envoyer vers eBox")
         register_action(Action(label, "ebox:send", statuses=("registered",), order=10))

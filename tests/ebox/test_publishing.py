@@ -317,3 +317,34 @@ def test_document_sent_through_the_ebox_can_be_neither_replaced_nor_deleted(
     assert worker_client.get(reverse("documents:delete", args=[document.pk])).status_code == 403
     document.refresh_from_db()
     assert document.deleted_at is None and document.status == Document.Status.SENT
+
+
+@pytest.mark.django_db
+def test_document_cannot_be_replaced_or_deleted_while_its_send_is_under_way(worker_client, centre):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from documents import samples
+    from ebox.models import Publication
+    from tests.factories import document_in
+
+    document = document_in(centre)
+    Publication.objects.create(
+        centre=centre,
+        document=document,
+        recipient_niss=document.dossier.beneficiary.niss,
+        language="fr",
+        subject="Décision",
+        requested_by=document.uploaded_by,
+        state=Publication.State.PENDING,
+    )
+    page = worker_client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert "Remplacer document" not in page
+    response = worker_client.post(
+        reverse("documents:replace", args=[document.pk]),
+        {"file": SimpleUploadedFile("x.pdf", samples.pdf_bytes())},
+    )
+    assert response.status_code == 403
+    assert worker_client.post(reverse("documents:delete", args=[document.pk])).status_code == 403
+    document.refresh_from_db()
+    assert document.version == 1 and document.deleted_at is None
