@@ -10,9 +10,9 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-dejavu-core)
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
 /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
-ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1' || need+=(libmagic1)
+ldconfig -p 2>/dev/null | grep 'libmagic\.so\.1' >/dev/null || need+=(libmagic1)
 # WeasyPrint renders the CPAS Online PDFs with Pango.
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep 'libpangoft2-1\.0\.so\.0' >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${1:-run}" = test ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_isready >/dev/null 2>&1 || need+=(postgresql)
