@@ -124,18 +124,23 @@ def document_upload(
             name=checked.name,
             size=checked.size,
         )
-        if document.status == Document.Status.REGISTERED:
-            event_record(
-                document=document,
-                kind=DocumentEvent.Kind.CONVERTED,
-                by=None,
-                pages=checked.pages,
-                kept_as_is=True,
-            )
-        else:
-            _queue_conversion(document)
+        _register_or_queue(document, checked)
         audit_record(action=AuditEvent.Action.CREATE, by=by, centre=centre, target=document, request=request)
     return document
+
+
+def _register_or_queue(document: Document, checked: ValidatedFile) -> None:
+    """A PDF kept as is is registered now (its history says so); anything else goes to a worker."""
+    if document.status == Document.Status.REGISTERED:
+        event_record(
+            document=document,
+            kind=DocumentEvent.Kind.CONVERTED,
+            by=None,
+            pages=checked.pages,
+            kept_as_is=True,
+        )
+    else:
+        _queue_conversion(document)
 
 
 def _file_fields(checked: ValidatedFile) -> dict:
@@ -281,16 +286,7 @@ def document_replace(
             name=checked.name,
             version=document.version,
         )
-        if document.status == Document.Status.REGISTERED:
-            event_record(
-                document=document,
-                kind=DocumentEvent.Kind.CONVERTED,
-                by=None,
-                pages=checked.pages,
-                kept_as_is=True,
-            )
-        else:
-            _queue_conversion(document)
+        _register_or_queue(document, checked)
         audit_record(
             action=AuditEvent.Action.CHANGE,
             by=by,
