@@ -55,24 +55,15 @@ def home_url():
 @pytest.fixture
 def bcss_http(monkeypatch, settings):
     """Routes the BCSS client's HTTP to the simulator in this process; returns the adapter (its `.calls`)."""
-    import requests
-
     from dossiers import bcss
-    from tests.http import DjangoAppAdapter
+    from tests.http import BCSS_TEST_HOST, DjangoAppAdapter, route_bcss
 
     settings.BCSS_URL = (
-        "http://bcss.test/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
+        f"{BCSS_TEST_HOST}simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
     )
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "bcss.test"]
     adapter = DjangoAppAdapter()
-
-    def session():
-        http = requests.Session()
-        http.mount("http://bcss.test/", adapter)
-        return http
-
-    monkeypatch.setattr(bcss, "build_session", session)
-    bcss.reset_client()
+    route_bcss(monkeypatch, adapter)
     yield adapter
     bcss.reset_client()
 
@@ -80,22 +71,11 @@ def bcss_http(monkeypatch, settings):
 @pytest.fixture
 def bcss_failing(monkeypatch, settings):
     """Makes the BCSS fail at the HTTP level; call it with the adapter to use."""
-    import requests
-
     from dossiers import bcss
+    from tests.http import BCSS_TEST_HOST, route_bcss
 
-    settings.BCSS_URL = "http://bcss.test/connector"
-
-    def install(adapter):
-        def session():
-            http = requests.Session()
-            http.mount("http://bcss.test/", adapter)
-            return http
-
-        monkeypatch.setattr(bcss, "build_session", session)
-        bcss.reset_client()
-
-    yield install
+    settings.BCSS_URL = f"{BCSS_TEST_HOST}connector"
+    yield lambda adapter: route_bcss(monkeypatch, adapter)
     bcss.reset_client()
 
 
@@ -103,3 +83,13 @@ def bcss_failing(monkeypatch, settings):
 def _media_root(settings, tmp_path_factory):
     """Each test writes its files in a folder of its own, so what a test leaves behind can be checked."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in French: a request in Dutch leaves its language active in the thread."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()

@@ -100,3 +100,19 @@ def route_ebox(monkeypatch, settings, adapter) -> None:
     monkeypatch.setattr(client, "build_session", session)
     # A token cached by an earlier test belongs to another adapter's world.
     cache.delete(f"ebox:token:{settings.EBOX_CLIENT_ID}")
+
+
+BCSS_TEST_HOST = "http://bcss.test/"
+
+
+def route_bcss(monkeypatch, adapter) -> None:
+    """Routes the BCSS client's HTTP for the test host to `adapter` and forgets the cached client."""
+    from dossiers import bcss
+
+    def session():
+        http = requests.Session()
+        http.mount(BCSS_TEST_HOST, adapter)
+        return http
+
+    monkeypatch.setattr(bcss, "build_session", session)
+    bcss.reset_client()

@@ -94,3 +94,16 @@ def ebox_on_live_server(live_server, settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def bcss_on_live_server(live_server, settings):
+    """The BCSS client talks to the simulator on the live server, over real HTTP."""
+    from dossiers import bcss
+
+    settings.BCSS_URL = (
+        f"{live_server.url}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
+    )
+    bcss.reset_client()
+    yield
+    bcss.reset_client()

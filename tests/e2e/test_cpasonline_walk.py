@@ -7,22 +7,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from cpasonline.models import OnlineRequest
-from dossiers import bcss
 from primaweb.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 DUPONT = "75031212346"
-
-
-@pytest.fixture
-def bcss_on_live_server(live_server, settings):
-    settings.BCSS_URL = (
-        f"{live_server.url}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
-    )
-    bcss.reset_client()
-    yield
-    bcss.reset_client()
 
 
 def test_a_citizen_files_a_request_and_the_worker_creates_the_dossier_from_it(

@@ -3,20 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from dossiers import bcss
 from primaweb.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def bcss_on_live_server(live_server, settings):
-    settings.BCSS_URL = (
-        f"{live_server.url}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
-    )
-    bcss.reset_client()
-    yield
-    bcss.reset_client()
 
 
 def log_in(page, live_server, username):
