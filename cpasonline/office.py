@@ -50,6 +50,20 @@ def _get(request, pk):
     )
 
 
+def _get_logged(request, pk, **details) -> OnlineRequest:
+    """The request, its consultation written to the audit trail (who read which request, when)."""
+    online_request = _get(request, pk)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        by=request.user,
+        centre=request.centre,
+        target=online_request,
+        request=request,
+        details=details,
+    )
+    return online_request
+
+
 def _details_context(online_request: OnlineRequest) -> dict:
     """The rows of the details page, each with its marker: * from the registers, ** from the applicant."""
     registers = "*" if online_request.from_registers else "**"
@@ -98,14 +112,7 @@ def _details_context(online_request: OnlineRequest) -> dict:
 @require_GET
 def request_detail(request, pk: int):
     """« CPAS Online - détails d'une demande »; each opening is logged."""
-    online_request = _get(request, pk)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=request.user,
-        centre=request.centre,
-        target=online_request,
-        request=request,
-    )
+    online_request = _get_logged(request, pk)
     return render(request, "cpasonline/detail.html", _details_context(online_request))
 
 
@@ -184,15 +191,7 @@ def link_dossier(request, pk: int, dossier_pk: int):
 @require_GET
 def print_pdf(request, pk: int):
     """« Imprimer »: the details as a PDF for the paper file."""
-    online_request = _get(request, pk)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=request.user,
-        centre=request.centre,
-        target=online_request,
-        request=request,
-        details={"pdf": True},
-    )
+    online_request = _get_logged(request, pk, pdf=True)
     content = services.details_pdf(online_request, context=_details_context(online_request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="demande-{online_request.reference}.pdf"'

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from dossiers.models import Dossier, Person
+from dossiers.models import Dossier
+from dossiers.selectors import dossier_search
 from primaweb.access import centre_required
 from primaweb.tenancy import get_for_centre_or_404
 
@@ -30,16 +31,15 @@ def _document(request, pk: int) -> Document:
 def upload_start(request):
     """« Ajouter un document » from the home page: find the beneficiary known to the centre."""
     form = PersonLookupForm(request.GET or None)
-    persons = None
+    dossiers = None
     if form.is_valid():
-        people = Person.objects.for_centre(request.centre).prefetch_related("dossiers")
-        if form.cleaned_data["niss"]:
-            people = people.filter(niss=form.cleaned_data["niss"])
-        for word in form.cleaned_data["name"].split():
-            people = people.filter(last_name__icontains=word)
-        persons = [p for p in people.order_by("last_name", "first_names")[:50] if p.dossiers.all()]
-        if len(persons) == 1:
-            return redirect("documents:upload", dossier_pk=persons[0].dossiers.all()[0].pk)
+        dossiers = list(
+            dossier_search(
+                centre=request.centre, niss=form.cleaned_data["niss"], name=form.cleaned_data["name"]
+            )[:50]
+        )
+        if len(dossiers) == 1:
+            return redirect("documents:upload", dossier_pk=dossiers[0].pk)
     # After « Créer le dossier », the identification flow lands on the upload screen of the new dossier.
     next_url = reverse("documents:upload", kwargs={"dossier_pk": 0}).replace("/0/", "/{dossier}/")
     return render(
@@ -47,7 +47,7 @@ def upload_start(request):
         "documents/upload_start.html",
         {
             "form": form,
-            "persons": persons,
+            "dossiers": dossiers,
             "add_person_url": f"{reverse('dossiers:identify')}?{urlencode({'next': next_url})}",
         },
     )
