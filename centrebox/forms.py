@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from primaweb.forms import TypedTextMixin
+
 from .models import CentreLabel
 
 PAGE_SIZES = (10, 25, 50, 100)
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(TypedTextMixin, forms.Form):
     """« Rechercher » by sender and message type, a label, and the list view's settings."""
 
     sender = forms.CharField(label=_("Expéditeur (N° BCE ou NISS)"), required=False, max_length=60)
@@ -29,5 +31,5 @@ class InboxFilterForm(forms.Form):
         self.fields["label"].queryset = labels
 
 
-class LabelForm(forms.Form):
+class LabelForm(TypedTextMixin, forms.Form):
     name = forms.CharField(label=_("Libellé"), max_length=60)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.forms import clean_niss
 from primaweb.communes import commune_choices, get_commune
+from primaweb.forms import TypedTextMixin
 
 from .models import Answer, Nature
 
@@ -10,7 +11,7 @@ SITUATION_CHOICES = [(Answer.YES, _("Oui")), (Answer.NO, _("Non")), ("", _("Je p
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-class SignInForm(forms.Form):
+class SignInForm(TypedTextMixin, forms.Form):
     """The simulated federal sign-in: the citizen gives an NISS of the (simulated) population register."""
 
     niss = forms.CharField(
@@ -24,7 +25,7 @@ class SignInForm(forms.Form):
         return clean_niss(self.cleaned_data["niss"])
 
 
-class RequestForm(forms.Form):
+class RequestForm(TypedTextMixin, forms.Form):
     """The citizen's request. Signed in, identity and address come from the register and are not asked."""
 
     IDENTITY_FIELDS = (
@@ -172,7 +173,7 @@ def _letters(value: str, message) -> str:
     return value
 
 
-class FilterForm(forms.Form):
+class FilterForm(TypedTextMixin, forms.Form):
     """« Demandes » (lues / non lues, période de soumission) or « Référence »."""
 
     BY_REQUESTS, BY_REFERENCE = "demandes", "reference"

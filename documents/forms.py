@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.forms import clean_niss
+from primaweb.forms import TypedTextMixin
 
 from .models import Document, DocumentType
 
 
-class UploadForm(forms.Form):
+class UploadForm(TypedTextMixin, forms.Form):
     document_type = forms.ModelChoiceField(
         label=_("Type de document"),
         queryset=DocumentType.objects.none(),
@@ -28,7 +29,7 @@ class UploadForm(forms.Form):
         self.fields["document_type"].queryset = document_types
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(TypedTextMixin, forms.Form):
     file = forms.FileField(
         label=_("Nouveau fichier"),
         error_messages={"empty": _("Le fichier est vide."), "required": _("Choisissez un fichier.")},
@@ -37,7 +38,7 @@ class ReplaceForm(forms.Form):
     )
 
 
-class PersonLookupForm(forms.Form):
+class PersonLookupForm(TypedTextMixin, forms.Form):
     """« Ajouter un document » from the home page: the beneficiary by NISS or by name."""
 
     niss = forms.CharField(label=_("NISS"), max_length=20, required=False)
@@ -54,7 +55,7 @@ class PersonLookupForm(forms.Form):
         return cleaned
 
 
-class ManageFilterForm(forms.Form):
+class ManageFilterForm(TypedTextMixin, forms.Form):
     niss = forms.CharField(label=_("NISS"), max_length=20, required=False)
     document_type = forms.ModelChoiceField(
         label=_("Type de document"),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import bis, nn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
+from primaweb.forms import TypedTextMixin
+
 from . import bcss
 
 
@@ -33,7 +35,7 @@ def clean_niss(value: str) -> str:
     return compact
 
 
-class NissForm(forms.Form):
+class NissForm(TypedTextMixin, forms.Form):
     niss = forms.CharField(
         label=_("Numéro"), max_length=20, help_text=_("11 chiffres, avec ou sans points ni tirets")
     )
@@ -45,7 +47,7 @@ class NissForm(forms.Form):
 GENDER_CHOICES = [("", "—"), ("1", _("Masculin")), ("2", _("Féminin"))]
 
 
-class PhoneticForm(forms.Form):
+class PhoneticForm(TypedTextMixin, forms.Form):
     last_name = forms.CharField(label=_("Nom"), max_length=48)
     first_name = forms.CharField(label=_("Prénom(s)"), max_length=48, required=False)
     birth_day = forms.CharField(
@@ -136,7 +138,7 @@ class PhoneticForm(forms.Form):
         )
 
 
-class EffectiveAddressForm(forms.Form):
+class EffectiveAddressForm(TypedTextMixin, forms.Form):
     effective_street = forms.CharField(label=_("Rue"), max_length=200)
     effective_house_number = forms.CharField(label=_("Numéro"), max_length=20)
     effective_box = forms.CharField(label=_("Boîte"), max_length=20, required=False)
@@ -166,7 +168,7 @@ class EffectiveAddressForm(forms.Form):
         }
 
 
-class DossierSearchForm(forms.Form):
+class DossierSearchForm(TypedTextMixin, forms.Form):
     niss = forms.CharField(label=_("NISS"), max_length=20, required=False)
     name = forms.CharField(label=_("Nom"), max_length=100, required=False)
     number = forms.CharField(label=_("Numéro de dossier"), max_length=11, required=False)

@@ -2,9 +2,42 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+from .validators import TypedTextValidator, strip_invisible
 
 
-class AuditFilterForm(forms.Form):
+class TypedTextMixin:
+    """Every text field of the form refuses control characters and bidi overrides, with a message, and
+    drops the invisible zero-width characters; a textarea keeps its line breaks, a password stays as typed.
+
+    Every form of the project inherits it (`tests/test_typed_text.py` walks them), so that no name,
+    address or note typed anywhere can reorder or hide text on a screen or in a PDF.
+    """
+
+    def full_clean(self):
+        # Here rather than in __init__: fields a subclass adds after construction are protected too.
+        for field in self.fields.values():
+            protect_text_field(field)
+        super().full_clean()
+
+
+def protect_text_field(field: forms.Field) -> None:
+    """Makes a CharField (and its kinds: regex, e-mail, slug...) clean typed text; other fields unchanged."""
+    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+        return
+    if getattr(field, "typed_text_protected", False):
+        return
+    multiline = isinstance(field.widget, forms.Textarea)
+    to_python = field.to_python
+
+    def clean_then_convert(value):
+        return to_python(strip_invisible(value, multiline=multiline) if isinstance(value, str) else value)
+
+    field.to_python = clean_then_convert
+    field.validators.append(TypedTextValidator(multiline=multiline))
+    field.typed_text_protected = True
+
+
+class AuditFilterForm(TypedTextMixin, forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Toutes"))] + list(AuditEvent.Action.choices)
     )
