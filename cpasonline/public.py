@@ -1,23 +1,29 @@
 """The citizen's side: the public form (no back-office login)."""
 
 from dataclasses import asdict
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dossiers import bcss
 from primaweb.communes import get_commune
 from primaweb.services import client_address
 
+from . import federal_sign_in as federal_sign_in_client
 from . import services
 from .forms import RequestForm, SignInForm
 
 IDENTITY_KEY = "cpasonline_identity"
 FILED_KEY = "cpasonline_filed"
+FEDERAL_KEY = "cpasonline_federal_sign_in"
 
 
 def _identity(request) -> services.RegisterIdentity | None:
@@ -61,6 +67,8 @@ def request_form(request):
             "identity": identity,
             "identity_rows": _identity_rows(identity),
             "sign_in_form": SignInForm(prefix="signin"),
+            "simulated_sign_in": settings.SIMULATORS_ENABLED,
+            "federal_sign_in": federal_sign_in_client.configured(),
             "refusal": refusal,
             "no_centre": no_centre,
         },
@@ -85,27 +93,88 @@ def _identity_rows(identity):
     ]
 
 
+def simulator_only(view):
+    """A stand-in for a federal service: it answers 404 unless the simulators are on (never in production)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.SIMULATORS_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 @require_POST
-def sign_in(request):
-    """The simulated federal sign-in: identity and address then come from the register."""
+@simulator_only
+def simulated_sign_in(request):
+    """The simulated federal sign-in (simulators only): the citizen gives a NISS of the simulated register."""
     form = SignInForm(request.POST, prefix="signin")
     if not form.is_valid():
         for error in form.errors.get("niss", []):
             messages.error(request, error)
         return redirect("cpasonline:form")
+    _sign_in_from_register(request, niss=form.cleaned_data["niss"])
+    return redirect("cpasonline:form")
+
+
+def _sign_in_from_register(request, *, niss: str) -> None:
+    """Signs the citizen in with the register's identity for `niss`, which a sign-in has vouched for."""
     limit = getattr(settings, "CPAS_ONLINE_SIGN_IN_LIMIT", 20)
     if not services.rate_limit_allows(bucket="sign_in", address=client_address(request), limit=limit):
         messages.error(request, _("Trop de tentatives de connexion : réessayez dans une heure."))
-        return redirect("cpasonline:form")
+        return
     try:
-        identity = services.citizen_identify(niss=form.cleaned_data["niss"], request=request)
+        identity = services.citizen_identify(niss=niss, request=request)
     except services.CitizenNotFound:
         messages.error(request, _("Ce NISS ne figure pas dans le registre de population."))
     except bcss.BcssUnavailable:
         messages.error(request, _("Le registre ne répond pas pour le moment : réessayez dans un instant."))
     else:
+        request.session.cycle_key()  # a new identity, a new session key
         request.session[IDENTITY_KEY] = asdict(identity)
         messages.success(request, _("Vous êtes identifié(e). Vos données proviennent du registre national."))
+
+
+def _federal_redirect_uri() -> str:
+    # From the configured site address, not the request's Host: it must be the one the provider knows.
+    return f"{settings.SITE_URL}{reverse('cpasonline:federal_callback')}"
+
+
+@require_POST
+def federal_sign_in(request):
+    """« Se connecter avec la connexion fédérale »: off (404) unless a provider is configured."""
+    if not federal_sign_in_client.configured():
+        raise Http404
+    started = federal_sign_in_client.start(redirect_uri=_federal_redirect_uri())
+    request.session[FEDERAL_KEY] = {"state": started.state, "code_verifier": started.code_verifier}
+    return redirect(started.url)
+
+
+@require_GET
+def federal_callback(request):
+    """The provider sends the citizen back here with a code; the NISS it vouches for signs them in."""
+    if not federal_sign_in_client.configured():
+        raise Http404
+    pending = request.session.pop(FEDERAL_KEY, None)
+    state = request.GET.get("state", "")
+    if not pending or not state or not constant_time_compare(state, pending["state"]):
+        messages.error(request, _("La connexion fédérale n'a pas abouti : recommencez."))
+        return redirect("cpasonline:form")
+    if "error" in request.GET or not request.GET.get("code"):
+        messages.error(request, _("La connexion fédérale a été annulée ou refusée."))
+        return redirect("cpasonline:form")
+    try:
+        niss = federal_sign_in_client.finish(
+            redirect_uri=_federal_redirect_uri(),
+            authorization_response=request.build_absolute_uri(),
+            state=pending["state"],
+            code_verifier=pending["code_verifier"],
+        )
+    except federal_sign_in_client.FederalSignInFailed:
+        messages.error(request, _("La connexion fédérale n'a pas abouti : recommencez."))
+        return redirect("cpasonline:form")
+    _sign_in_from_register(request, niss=niss)
     return redirect("cpasonline:form")
 
 

@@ -41,7 +41,7 @@ class CitizenNotFound(Exception):
 
 @dataclass(frozen=True)
 class RegisterIdentity:
-    """What the simulated federal sign-in gives: the identity and address of the register."""
+    """What a federal sign-in gives: the register's identity and address for the NISS it vouched for."""
 
     niss: str
     first_name: str

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import office, public
@@ -6,7 +7,8 @@ app_name = "cpasonline"
 
 urlpatterns = [
     path("", public.request_form, name="form"),
-    path("connexion/", public.sign_in, name="sign_in"),
+    path("connexion-federale/", public.federal_sign_in, name="federal_sign_in"),
+    path("connexion-federale/retour/", public.federal_callback, name="federal_callback"),
     path("deconnexion/", public.sign_out, name="sign_out"),
     path("demande-envoyee/", public.filed, name="filed"),
     path("demandes/", office.request_list, name="list"),
@@ -18,3 +20,7 @@ urlpatterns = [
     path("demandes/<int:pk>/dossier/<int:dossier_pk>/", office.link_dossier, name="link_dossier"),
     path("dossier/<int:dossier_pk>/section/", office.dossier_section, name="dossier_section"),
 ]
+
+# The simulated federal sign-in reads the simulated register: it exists only while the simulators are on.
+if settings.SIMULATORS_ENABLED:
+    urlpatterns += [path("connexion-simulee/", public.simulated_sign_in, name="simulated_sign_in")]

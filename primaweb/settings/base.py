@@ -73,6 +73,19 @@ EBOX_CONSULT_URL = os.environ.get(
 CENTREBOX_IMPORT_SECONDS = float(os.environ.get("CENTREBOX_IMPORT_SECONDS", "300"))
 CENTREBOX_IMPORT_RETRIES = int(os.environ.get("CENTREBOX_IMPORT_RETRIES", "3"))
 
+# CPAS Online: the citizen's federal sign-in (FAS / CSAM, OpenID Connect). Off unless these are set: the
+# citizen then types their identity. The simulated sign-in (a NISS of the simulated register) exists only
+# while the simulators are on.
+CPAS_ONLINE_OIDC_AUTHORIZATION_URL = os.environ.get("CPAS_ONLINE_OIDC_AUTHORIZATION_URL", "")
+CPAS_ONLINE_OIDC_TOKEN_URL = os.environ.get("CPAS_ONLINE_OIDC_TOKEN_URL", "")
+CPAS_ONLINE_OIDC_USERINFO_URL = os.environ.get("CPAS_ONLINE_OIDC_USERINFO_URL", "")
+CPAS_ONLINE_OIDC_CLIENT_ID = os.environ.get("CPAS_ONLINE_OIDC_CLIENT_ID", "")
+CPAS_ONLINE_OIDC_CLIENT_SECRET = os.environ.get("CPAS_ONLINE_OIDC_CLIENT_SECRET", "")
+CPAS_ONLINE_OIDC_SCOPE = os.environ.get("CPAS_ONLINE_OIDC_SCOPE", "openid profile egovnrn")
+# The userinfo claim that carries the national register number (FAS: "egovNRN").
+CPAS_ONLINE_OIDC_NISS_CLAIM = os.environ.get("CPAS_ONLINE_OIDC_NISS_CLAIM", "egovNRN")
+CPAS_ONLINE_OIDC_TIMEOUT = float(os.environ.get("CPAS_ONLINE_OIDC_TIMEOUT", "10"))
+
 # Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
 CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
 CONVERSION_TIMEOUT = float(os.environ.get("PRIMAWEB_CONVERSION_TIMEOUT", "60"))

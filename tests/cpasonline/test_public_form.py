@@ -164,7 +164,7 @@ def test_a_failed_submission_sends_nothing(client, namur, django_capture_on_comm
 def test_simulated_sign_in_takes_identity_and_address_from_the_register(
     client, register, bcss_http, ixelles, namur, django_capture_on_commit_callbacks
 ):
-    response = client.post(reverse("cpasonline:sign_in"), {"signin-niss": DELACROIX})
+    response = client.post(reverse("cpasonline:simulated_sign_in"), {"signin-niss": DELACROIX})
     assert response.status_code == 302
     page = client.get(FORM).content.decode()
     assert "DELACROIX" in page.upper() and "donnée obtenue des registres" in page
@@ -192,7 +192,7 @@ def test_simulated_sign_in_takes_identity_and_address_from_the_register(
 @pytest.mark.django_db
 def test_sign_in_with_an_unknown_niss_says_so(client, register, bcss_http, namur):
     unknown = "85073003427"
-    client.post(reverse("cpasonline:sign_in"), {"signin-niss": unknown})
+    client.post(reverse("cpasonline:simulated_sign_in"), {"signin-niss": unknown})
     page = client.get(FORM).content.decode()
     assert "ne figure pas dans le registre" in page
     assert DUPONT not in page
