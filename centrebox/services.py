@@ -142,10 +142,10 @@ def inbox_import(*, centre: Centre) -> dict[str, int]:
 
 
 def message_open(*, message: CentreMessage, by: User, request: HttpRequest | None = None) -> CentreMessage:
-    """A member opens a message: its body is fetched the first time (which marks it read at the eBox),
-    it is marked read in Primaweb, and the opening goes to the audit trail.
+    """A member opens a message's page: the opening goes to the audit trail, and nothing else changes.
 
-    Raises `EboxError` when the body could not be fetched; the opening is logged all the same.
+    Opening is a GET, which a link on another site can trigger: fetching the body (which marks the
+    message read at the eBox) waits for `message_read`, behind a POST.
     """
     audit_record(
         action=AuditEvent.Action.VIEW,
@@ -154,6 +154,24 @@ def message_open(*, message: CentreMessage, by: User, request: HttpRequest | Non
         target=message,
         request=request,
         details={"ebox_message_id": message.message_id, "message_type": message.message_type},
+    )
+    return message
+
+
+def message_read(*, message: CentreMessage, by: User, request: HttpRequest | None = None) -> CentreMessage:
+    """A member asks for a message's content: its body is fetched the first time (which marks it read
+    at the eBox), it is marked read in Primaweb, and the reading goes to the audit trail.
+
+    Raises `EboxError` when the body could not be fetched; the message then stays unread and the
+    attempt is logged all the same.
+    """
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        by=by,
+        centre=message.centre,
+        target=message,
+        request=request,
+        details={"ebox_message_id": message.message_id, "message_type": message.message_type, "read": True},
     )
     if message.body_fetched_at is None:
         body = client.message_body(bce=message.centre.bce_number, message_id=message.message_id)

@@ -7,6 +7,7 @@ app_name = "centrebox"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("message/<int:pk>/", views.message_detail, name="message"),
+    path("message/<int:pk>/lire/", views.message_read, name="message_read"),
     path("message/<int:pk>/libelles/", views.label_add, name="label_add"),
     path("message/<int:pk>/libelles/<int:label_pk>/retirer/", views.label_remove, name="label_remove"),
     path("document/<int:pk>/reponses/", views.document_replies, name="document_replies"),

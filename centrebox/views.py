@@ -60,11 +60,9 @@ def inbox(request):
 @centre_required
 @require_GET
 def message_detail(request, pk: int):
+    """The message's page; its content is fetched (so read at the eBox) only by « Afficher le contenu »."""
     message = _message(request, pk)
-    try:
-        services.message_open(message=message, by=request.user, request=request)
-    except EboxError:
-        messages.error(request, _("L'e-Box ne répond pas : le contenu du message n'a pas pu être récupéré."))
+    services.message_open(message=message, by=request.user, request=request)
     return render(
         request,
         "centrebox/message.html",
@@ -74,6 +72,18 @@ def message_detail(request, pk: int):
             "may_open_inbox": selectors.may_open_inbox(membership=request.membership),
         },
     )
+
+
+@centre_required
+@require_POST
+def message_read(request, pk: int):
+    """« Afficher le contenu »: fetches the body, which marks the message read at the eBox."""
+    message = _message(request, pk)
+    try:
+        services.message_read(message=message, by=request.user, request=request)
+    except EboxError:
+        messages.error(request, _("L'e-Box ne répond pas : le contenu du message n'a pas pu être récupéré."))
+    return redirect("centrebox:message", pk=message.pk)
 
 
 @centre_required

@@ -140,7 +140,9 @@ def create_dossier(request, pk: int):
             % {"number": online_request.dossier.number},
         )
         return redirect("dossiers:detail", pk=online_request.dossier_id)
-    token = signing.dumps({"r": online_request.pk, "u": request.user.pk}, salt=LINK_SALT)
+    token = signing.dumps(
+        {"r": online_request.pk, "u": request.user.pk, "c": request.centre.pk}, salt=LINK_SALT
+    )
     link = reverse("cpasonline:link_dossier", kwargs={"pk": online_request.pk, "dossier_pk": 0})
     link = link.replace("/0/", "/{dossier}/") + "?" + urlencode({"t": token})
     params = {"next": link}
@@ -172,8 +174,8 @@ def link_dossier(request, pk: int, dossier_pk: int):
         token = signing.loads(request.GET.get("t", ""), salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:
         token = None
-    # The signed token proves the worker started from this request's « Créer un dossier ».
-    if token != {"r": online_request.pk, "u": request.user.pk}:
+    # The signed token proves the worker started from this request's « Créer un dossier », in this centre.
+    if token != {"r": online_request.pk, "u": request.user.pk, "c": request.centre.pk}:
         messages.error(request, _("Ce lien a expiré : recommencez depuis « Créer un dossier »."))
         return redirect("cpasonline:detail", pk=online_request.pk)
     services.online_request_link_dossier(

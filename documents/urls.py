@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/statut/", views.document_status, name="status"),
     path("<int:pk>/pdf/", views.document_pdf, name="pdf"),
+    path("<int:pk>/imprimer/", views.document_print, name="print"),
     path("<int:pk>/sauvegarder/", views.document_download, name="download"),
     path("<int:pk>/remplacer/", views.document_replace, name="replace"),
     path("<int:pk>/reessayer/", views.document_retry, name="retry"),

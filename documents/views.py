@@ -133,12 +133,10 @@ def document_status(request, pk: int):
     )
 
 
-def _serve_pdf(request, document: Document, *, attachment: bool) -> FileResponse:
+def _serve_pdf(request, document: Document, *, kind: str) -> FileResponse:
     if not document.has_pdf:
         raise Http404
-    kind = DocumentEvent.Kind.DOWNLOADED if attachment else DocumentEvent.Kind.VIEWED
-    if request.GET.get("imprimer") and not attachment:
-        kind = DocumentEvent.Kind.PRINTED
+    attachment = kind == DocumentEvent.Kind.DOWNLOADED
     services.document_record_access(document=document, by=request.user, kind=kind, request=request)
     stem = document.original_name.rsplit(".", 1)[0]
     response = FileResponse(
@@ -157,13 +155,21 @@ def _serve_pdf(request, document: Document, *, attachment: bool) -> FileResponse
 @xframe_options_sameorigin
 def document_pdf(request, pk: int):
     """The PDF, inline in the browser; only for members of the document's centre."""
-    return _serve_pdf(request, _document(request, pk), attachment=False)
+    return _serve_pdf(request, _document(request, pk), kind=DocumentEvent.Kind.VIEWED)
 
 
 @centre_required
 def document_download(request, pk: int):
     """« Sauvegarder »: the PDF as an attachment."""
-    return _serve_pdf(request, _document(request, pk), attachment=True)
+    return _serve_pdf(request, _document(request, pk), kind=DocumentEvent.Kind.DOWNLOADED)
+
+
+@centre_required
+@require_POST
+@xframe_options_sameorigin
+def document_print(request, pk: int):
+    """« Imprimer »: the PDF inline, for the browser to print; a POST, so no outside link writes the event."""
+    return _serve_pdf(request, _document(request, pk), kind=DocumentEvent.Kind.PRINTED)
 
 
 @centre_required

@@ -47,8 +47,8 @@ UNAVAILABLE = gettext_lazy(
 def identify(request):
     """« Identification de la personne »: by NISS or by phonetic search, then the list of persons found."""
     if request.method == "GET" and not request.GET.get("retour"):
-        identification.set_next(request.session, request.GET.get("next", ""), host=request.get_host())
-    state = identification.load(request.session) if request.GET.get("retour") else None
+        identification.set_next(request, request.GET.get("next", ""))
+    state = identification.load(request) if request.GET.get("retour") else None
     mode = request.POST.get("mode") or (state or {}).get("mode") or "niss"
     data = request.POST if request.method == "POST" else (state or {}).get("data")
     # A GET may pre-fill the criteria (« Créer un dossier » from a CPAS Online request); nothing is searched.
@@ -83,9 +83,7 @@ def identify(request):
                 messages.error(request, UNAVAILABLE)
             else:
                 persons = list(reply.persons)
-                identification.save(
-                    request.session, mode=mode, data=request.POST.dict(), persons=reply.persons
-                )
+                identification.save(request, mode=mode, data=request.POST.dict(), persons=reply.persons)
                 explanation = _explain(reply)
                 if explanation:
                     messages.warning(request, explanation)
@@ -127,7 +125,7 @@ def person_details(request):
     """The legal data of a person found, the effective address, and « Créer le dossier »."""
     if request.method == "GET":
         try:
-            found = identification.result(request.session, int(request.GET.get("n", "")))
+            found = identification.result(request, int(request.GET.get("n", "")))
         except ValueError:
             found = None
         if found is None:
@@ -136,7 +134,7 @@ def person_details(request):
         existing = selectors.dossier_for_niss(centre=request.centre, niss=found.niss)
         if existing is not None:
             messages.info(request, _("Cette personne a déjà un dossier dans votre C.P.A.S."))
-            return redirect(identification.after_creation(request.session, existing))
+            return redirect(identification.after_creation(request, existing))
         try:
             reply = services.identification_by_niss(
                 centre=request.centre, niss=found.niss, by=request.user, request=request
@@ -145,10 +143,10 @@ def person_details(request):
             messages.error(request, UNAVAILABLE)
             return redirect(f"{_identify_url()}?retour=1")
         person = reply.persons[0] if reply.persons else found
-        identification.select(request.session, person)
+        identification.select(request, person)
         form = EffectiveAddressForm()
     else:
-        person = identification.selected(request.session)
+        person = identification.selected(request)
         if person is None:
             messages.info(request, _("Recherchez d'abord la personne."))
             return redirect("dossiers:identify")
@@ -164,14 +162,14 @@ def person_details(request):
                     by=request.user,
                     request=request,
                 )
-                identification.clear(request.session)
+                identification.clear(request)
                 if created:
                     messages.success(
                         request, _("Le dossier %(number)s a été créé.") % {"number": dossier.number}
                     )
                 else:
                     messages.info(request, _("Cette personne a déjà un dossier dans votre C.P.A.S."))
-                return redirect(identification.after_creation(request.session, dossier))
+                return redirect(identification.after_creation(request, dossier))
     return render(
         request, "dossiers/person_details.html", {"person": person, "form": form, **_labels(person)}
     )

@@ -2,21 +2,31 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from .flows import CENTRE_CHANGED, FlowInAnotherCentre
+
 
 def centre_required(view):
-    """The user is signed in and has chosen one of their centres; `request.centre` is then set."""
+    """The user is signed in and has chosen one of their centres; `request.centre` is then set.
+
+    A flow started in another centre (see `primaweb.flows`) is refused here: message, back to its start.
+    """
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.centre is None:
             return redirect("primaweb:choose_centre")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except FlowInAnotherCentre as refused:
+            messages.error(request, CENTRE_CHANGED)
+            return redirect(refused.restart)
 
     return wrapper
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import administrator_required, centre_required, ensure_administrator
+from .flows import ABANDONED_ON_SWITCH, flows_abandon
 from .forms import AuditFilterForm
 from .menu import menu_for
 from .models import AuditEvent, Membership
@@ -41,6 +42,9 @@ def select_centre(request, centre_id: int):
 
 def _select(request, membership: Membership):
     request.session.cycle_key()
+    # What was looked up for one centre is never finished in another (primaweb.flows checks it too).
+    if request.centre != membership.centre and flows_abandon(request.session):
+        messages.warning(request, ABANDONED_ON_SWITCH)
     request.session[CurrentCentreMiddleware.SESSION_KEY] = membership.centre_id
     audit_record(
         action=AuditEvent.Action.CENTRE_SELECTED,

@@ -24,6 +24,7 @@ TENANT_OBJECTS = {
     "documents:detail": lambda centre: {"pk": document_in(centre).pk},
     "documents:status": lambda centre: {"pk": document_in(centre).pk},
     "documents:pdf": lambda centre: {"pk": document_in(centre).pk},
+    "documents:print": lambda centre: {"pk": document_in(centre).pk},
     "documents:download": lambda centre: {"pk": document_in(centre).pk},
     "documents:replace": lambda centre: {"pk": document_in(centre).pk},
     "documents:retry": lambda centre: {"pk": document_in(centre, status="failed").pk},
@@ -44,6 +45,7 @@ TENANT_OBJECTS = {
     "ebox:queued": lambda centre: {"pk": publication_in(centre, state="pending").pk},
     "ebox:retry": lambda centre: {"pk": publication_in(centre).pk},
     "centrebox:message": lambda centre: {"pk": centre_message_in(centre).pk},
+    "centrebox:message_read": lambda centre: {"pk": centre_message_in(centre).pk},
     "centrebox:label_add": lambda centre: {"pk": centre_message_in(centre).pk},
     "centrebox:label_remove": lambda centre: {
         "pk": centre_message_in(centre).pk,

@@ -53,20 +53,25 @@
     });
   }
 
-  // « Imprimer »: print the PDF from a hidden frame, or open it when the browser cannot.
+  // « Imprimer »: a POST (it records the printing) whose PDF loads in a hidden frame that is then
+  // printed; when the browser cannot print from the frame, the PDF opens in a new tab instead.
   function printing(root) {
-    root.querySelectorAll("[data-print]").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
+    root.querySelectorAll("form[data-print]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var previous = document.getElementById("print-frame");
+        if (previous) { previous.remove(); }
         var frame = document.createElement("iframe");
+        frame.id = frame.name = "print-frame";
         frame.className = "visually-hidden";
-        frame.title = link.textContent;
-        frame.src = link.href;
-        frame.addEventListener("load", function () {
-          try { frame.contentWindow.focus(); frame.contentWindow.print(); }
-          catch (error) { window.open(link.href, "_blank", "noopener"); }
-        });
+        frame.title = form.textContent.trim();
         document.body.appendChild(frame);
+        frame.addEventListener("load", function () {
+          if (frame.contentWindow.location.href === "about:blank") { return; }
+          try { frame.contentWindow.focus(); frame.contentWindow.print(); }
+          catch (error) { window.open(form.dataset.pdf, "_blank", "noopener"); }
+        });
+        form.target = frame.name;
+        window.setTimeout(function () { form.target = "_blank"; }, 0);
       });
     });
   }

@@ -117,34 +117,64 @@ def test_search_by_sender_type_label_and_list_view(centre_admin_client, centre, 
     assert page.paginator.per_page == 10
 
 
-def test_opening_fetches_the_body_marks_read_at_the_ebox_and_is_audited(centre, administrator, centre_ebox):
+def test_opening_a_message_is_audited_and_neither_fetches_nor_marks_it_read(
+    centre, administrator, centre_ebox
+):
+    """A GET (which a link on another site can trigger) must not mark the message read at the eBox."""
     message_id = centre_ebox.drop(centre.bce_number, body="Votre dossier est complet.")
     services.inbox_import(centre=centre)
     message = CentreMessage.objects.get(message_id=message_id)
     client = sign_in(Client(), administrator, centre)
 
-    response = client.get(reverse("centrebox:message", args=[message.pk]))
+    page = client.get(reverse("centrebox:message", args=[message.pk])).content.decode()
 
-    assert "Votre dossier est complet." in response.content.decode()
+    assert "Votre dossier est complet." not in page and "Afficher le contenu" in page
+    message.refresh_from_db()
+    assert message.read_at is None and message.body_fetched_at is None
+    assert centre_ebox.body_calls() == [] and centre_ebox.message(message_id)["readStatus"] is False
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, object_type="centrebox.CentreMessage", object_id=str(message.pk)
+    ).exists()
+
+
+def test_showing_the_content_fetches_the_body_marks_read_at_the_ebox_and_is_audited(
+    centre, administrator, centre_ebox
+):
+    message_id = centre_ebox.drop(centre.bce_number, body="Votre dossier est complet.")
+    services.inbox_import(centre=centre)
+    message = CentreMessage.objects.get(message_id=message_id)
+    client = sign_in(Client(), administrator, centre)
+    read_url = reverse("centrebox:message_read", args=[message.pk])
+
+    assert client.get(read_url).status_code == 405
+    response = client.post(read_url, follow=True)
+
+    page = response.content.decode()
+    assert "Votre dossier est complet." in page and "Afficher le contenu" not in page
     message.refresh_from_db()
     assert message.read_at is not None and message.read_by == administrator
     assert centre_ebox.message(message_id)["readStatus"] is True
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.VIEW, object_type="centrebox.CentreMessage", object_id=str(message.pk)
+        action=AuditEvent.Action.VIEW, object_id=str(message.pk), details__read=True
     ).exists()
-    client.get(reverse("centrebox:message", args=[message.pk]))
+    client.post(read_url)
     assert len(centre_ebox.body_calls()) == 1  # the body is fetched once
 
 
-def test_opening_while_the_ebox_is_down_leaves_the_message_unread(centre, administrator, centre_ebox):
+def test_showing_the_content_while_the_ebox_is_down_leaves_the_message_unread(
+    centre, administrator, centre_ebox
+):
     message_id = centre_ebox.drop(centre.bce_number)
     services.inbox_import(centre=centre)
     message = CentreMessage.objects.get(message_id=message_id)
     centre_ebox.script = ["503", "503"]
 
-    response = sign_in(Client(), administrator, centre).get(reverse("centrebox:message", args=[message.pk]))
+    response = sign_in(Client(), administrator, centre).post(
+        reverse("centrebox:message_read", args=[message.pk]), follow=True
+    )
 
     assert response.status_code == 200
+    assert "ne répond pas" in response.content.decode()
     message.refresh_from_db()
     assert message.read_at is None and message.body_fetched_at is None
 

@@ -41,8 +41,18 @@ def test_save_downloads_the_pdf_and_print_is_logged_as_such(worker_client, docum
         response["Content-Disposition"].startswith("attachment")
         and 'filename="decision.pdf"' in response["Content-Disposition"]
     )
-    worker_client.get(reverse("documents:pdf", args=[document.pk]), {"imprimer": "1"})
+    printed = worker_client.post(reverse("documents:print", args=[document.pk]))
+    assert printed["Content-Type"] == "application/pdf" and printed["X-Frame-Options"] == "SAMEORIGIN"
+    assert b"".join(printed.streaming_content).startswith(b"%PDF-")
     assert kinds(document) == ["downloaded", "printed"]
+
+
+@pytest.mark.django_db
+def test_a_link_cannot_record_a_printing(worker_client, document):
+    """Another site can make the browser GET any URL: only the « Imprimer » POST records a printing."""
+    worker_client.get(reverse("documents:pdf", args=[document.pk]), {"imprimer": "1"})
+    assert worker_client.get(reverse("documents:print", args=[document.pk])).status_code == 405
+    assert kinds(document) == ["viewed"]
 
 
 @pytest.mark.django_db

@@ -93,6 +93,9 @@ def test_reply_and_institution_message_reach_only_those_granted(
     assert "Décision de remboursement" in inbox and "Réponse" in inbox
     assert_accessible(worker)
     worker.get_by_role("link", name="Détails Décision de remboursement").click()
+    # Opening the message reads nothing at the eBox; « Afficher le contenu » (a POST) does.
+    assert "Accord." not in worker.locator("main").inner_text()
+    worker.get_by_role("button", name="Afficher le contenu").click()
     assert "Accord." in worker.locator("main").inner_text()
 
     # The second worker, granted other types only, sees nothing of the SPP IS message.

@@ -58,6 +58,15 @@ def test_upload_convert_open_replace_archive_and_find(
     assert popup.value.url.endswith("/pdf/")
     popup.value.close()
 
+    # « Imprimer » posts, the PDF loads in a hidden frame to be printed, and the page stays put.
+    document_url = page.url
+    with page.expect_response(lambda response: response.url.endswith("/imprimer/")) as printed:
+        page.get_by_role("button", name="Imprimer").click()
+    assert printed.value.request.method == "POST" and printed.value.status == 200
+    assert page.url == document_url and len(page.context.pages) == 1
+    page.reload()
+    assert "Imprimé" in page.get_by_role("table").inner_text()
+
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_label("Nouveau fichier").set_input_files(str(replacement))
     page.get_by_role("button", name="Remplacer document").click()
