@@ -1,5 +1,8 @@
-# Document converter: a headless LibreOffice Writer behind unoserver's XML-RPC interface (port 2003).
-# The UNO listener (port 2002) stays on the loopback interface inside the container.
+# Document converter: a headless LibreOffice Writer behind unoserver, behind the project's gate.
+# Built from the project's root (docker compose: context ".", dockerfile docker/converter.Dockerfile).
+# unoserver (XML-RPC, port 2004) and the UNO listener (port 2002) stay on the container's loopback: the
+# gate (port 2003) is what other containers reach, and it converts bytes only, for callers that send
+# PRIMAWEB_CONVERTER_SECRET.
 FROM debian:bookworm-slim
 
 ARG UNOSERVER_VERSION=3.7
@@ -29,7 +32,9 @@ RUN groupadd --system --gid 10002 unoserver \
         --shell /usr/sbin/nologin unoserver
 
 # A LibreOffice profile in which macros can never run (the same settings as `manage.py run_converter`).
-COPY --chown=unoserver:unoserver converter-profile /home/unoserver/profile
+COPY --chown=unoserver:unoserver docker/converter-profile /home/unoserver/profile
+# Standard library only: Debian's Python runs it as it is.
+COPY documents/converter_gate.py /opt/converter/converter_gate.py
 
 USER unoserver
 ENV HOME=/home/unoserver
@@ -37,7 +42,10 @@ WORKDIR /home/unoserver
 
 EXPOSE 2003
 
-# --conversion-timeout: a LibreOffice hung on a hostile file is killed, unoserver exits, and the
-# container's restart policy starts a fresh one.
-CMD ["unoserver", "--interface", "0.0.0.0", "--port", "2003", "--uno-port", "2002", \
-     "--user-installation", "/home/unoserver/profile", "--conversion-timeout", "60"]
+# --conversion-timeout: a LibreOffice hung on a hostile file is killed, unoserver exits, the gate exits
+# with it, and the container's restart policy starts both afresh. The gate refuses to listen beyond the
+# loopback without PRIMAWEB_CONVERTER_SECRET.
+CMD ["python3", "/opt/converter/converter_gate.py", "--interface", "0.0.0.0", "--port", "2003", \
+     "--backend", "http://127.0.0.1:2004", "--", \
+     "unoserver", "--interface", "127.0.0.1", "--port", "2004", "--uno-interface", "127.0.0.1", \
+     "--uno-port", "2002", "--user-installation", "/home/unoserver/profile", "--conversion-timeout", "60"]

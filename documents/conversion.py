@@ -1,8 +1,10 @@
 """Adapter to the document converter: a warm LibreOffice behind unoserver's XML-RPC interface.
 
 The listener runs beside the application (`manage.py run_converter`, see `converter_process`); this
-module only talks to it, at `settings.CONVERTER_URL`. It never starts LibreOffice itself: a cold start
-per file costs seconds, a warm listener a fraction of one. No database access: bytes in, bytes out.
+module only talks to it, at `settings.CONVERTER_URL`, through its gate (`converter_gate`): the document
+goes as bytes and comes back as bytes, with the shared secret `settings.CONVERTER_SECRET`. It never
+starts LibreOffice itself: a cold start per file costs seconds, a warm listener a fraction of one.
+No database access: bytes in, bytes out.
 """
 
 import http.client
@@ -13,17 +15,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext
 
+from . import converter_gate
+
 API_VERSION = "3"  # unoserver's XML-RPC interface, the same for every unoserver 3.x
 
 # LibreOffice is told which import filter to use, never left to guess: guessing opens anything at all
 # (random bytes become a PDF of garbage through the plain-text filter) and widens what a hostile file
-# can reach. The validation has already checked that the content matches the extension.
-IMPORT_FILTERS = {
-    "doc": "MS Word 97",
-    "docx": "MS Word 2007 XML",
-    "odt": "writer8",
-    "rtf": "Rich Text Format",
-}
+# can reach. The validation has already checked that the content matches the extension. The converter's
+# gate accepts these filters and no other.
+IMPORT_FILTERS = converter_gate.IMPORT_FILTERS
 
 # Without an explicit timeout the client waits a little longer than the listener's own limit, so that
 # the listener (which kills LibreOffice and restarts) is the one that gives up on a hung conversion, and
@@ -32,7 +32,13 @@ CLIENT_GRACE = 10.0
 
 # Faults that say the listener, not the file, is in trouble: its time limit struck (it is restarting
 # LibreOffice), or LibreOffice died under the conversion.
-_TRANSIENT_FAULTS = ("TimeoutError", "DisposedException", "URP bridge", "ConnectionSetupException")
+_TRANSIENT_FAULTS = (
+    "TimeoutError",
+    "DisposedException",
+    "URP bridge",
+    "ConnectionSetupException",
+    converter_gate.BACKEND_UNAVAILABLE,  # the gate answers, the listener behind it is restarting
+)
 
 
 class ConverterUnavailable(Exception):
@@ -79,7 +85,14 @@ def convert_to_pdf(
         raise _fault_error(fault) from fault
     except TimeoutError as exc:
         raise ConverterUnavailable(f"no answer from the converter within {limit:g} s") from exc
-    except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
+    except xmlrpc.client.ProtocolError as exc:
+        if exc.errcode == 403:
+            # Not the file's fault: the worker's PRIMAWEB_CONVERTER_SECRET is not the converter's.
+            raise ConverterUnavailable(
+                f"the converter at {url} refused our secret (PRIMAWEB_CONVERTER_SECRET)"
+            ) from exc
+        raise ConverterUnavailable(f"converter unreachable at {url}: {exc}") from exc
+    except (OSError, http.client.HTTPException) as exc:
         raise ConverterUnavailable(f"converter unreachable at {url}: {exc}") from exc
     except xml.parsers.expat.ExpatError as exc:
         raise ConverterUnavailable(f"unreadable answer from the converter: {exc}") from exc
@@ -118,8 +131,8 @@ def _fault_error(fault: xmlrpc.client.Fault) -> Exception:
 class _TimeoutTransport(xmlrpc.client.Transport):
     """xmlrpc's HTTP transport with a socket timeout: the standard one waits forever."""
 
-    def __init__(self, timeout: float):
-        super().__init__()
+    def __init__(self, timeout: float, headers=()):
+        super().__init__(headers=headers)
         self._timeout = timeout
 
     def make_connection(self, host):
@@ -129,8 +142,8 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 
 
 class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
-    def __init__(self, timeout: float):
-        super().__init__()
+    def __init__(self, timeout: float, headers=()):
+        super().__init__(headers=headers)
         self._timeout = timeout
 
     def make_connection(self, host):
@@ -141,4 +154,6 @@ class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
 
 def _proxy(url: str, timeout: float) -> xmlrpc.client.ServerProxy:
     transport_class = _SafeTimeoutTransport if urlsplit(url).scheme == "https" else _TimeoutTransport
-    return xmlrpc.client.ServerProxy(url, transport=transport_class(timeout), allow_none=True)
+    # The transport sends the headers: ServerProxy passes its own only to a transport it makes.
+    headers = converter_gate.authorization_header(settings.CONVERTER_SECRET)
+    return xmlrpc.client.ServerProxy(url, transport=transport_class(timeout, headers), allow_none=True)

@@ -3,6 +3,8 @@
 unoserver needs Debian's `uno` module, which the project's interpreter cannot import: the listener runs
 from its own virtual environment (`scripts/converter-env.sh`), and the project reaches it over XML-RPC
 (`documents.conversion`). The supervisor:
+- keeps unoserver on the loopback, on a port of its own, and serves the gate (`converter_gate`) on the
+  interface and port asked for: other processes convert bytes only, with the shared secret;
 - gives LibreOffice a profile of its own, under the var folder, in which macros can never run;
 - passes unoserver the conversion time limit, so that a hung LibreOffice is killed and unoserver exits;
 - restarts the listener whenever it exits, or stops answering, after killing what is left of it (the
@@ -30,6 +32,7 @@ from pathlib import Path
 from django.conf import settings
 
 from documents.conversion import converter_answers
+from documents.converter_gate import ConverterGate, check_secret
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +109,9 @@ def port_is_free(interface: str, port: int) -> bool:
 
 
 class ConverterSupervisor:
-    """Runs one unoserver listener on `interface:port` and keeps it running until `stop()`."""
+    """Runs one unoserver listener, on the loopback, and its gate on `interface:port`, and keeps them
+    running until `stop()`. `secret` defaults to settings.CONVERTER_SECRET; it may be empty only on the
+    loopback."""
 
     def __init__(
         self,
@@ -117,9 +122,17 @@ class ConverterSupervisor:
         work_dir: Path | None = None,
         log_file: Path | None = None,
         probe_interval: float = PROBE_INTERVAL,
+        secret: str | None = None,
     ):
         self.port = port
         self.interface = interface
+        self.secret = settings.CONVERTER_SECRET if secret is None else secret
+        try:
+            check_secret(interface=interface, secret=self.secret)
+        except ValueError as exc:
+            raise ConverterError(str(exc)) from exc
+        # unoserver itself, which converts any path it is named: reachable from this machine only.
+        self.backend_port = free_port()
         timeout = settings.CONVERSION_TIMEOUT if conversion_timeout is None else conversion_timeout
         self.conversion_timeout = max(1, math.ceil(timeout))  # unoserver takes whole seconds
         self.work_dir = work_dir or Path(settings.VAR_DIR) / "converter" / str(port)
@@ -134,8 +147,13 @@ class ConverterSupervisor:
 
     @property
     def url(self) -> str:
+        """The gate's URL, the one clients use."""
         host = "127.0.0.1" if self.interface in ("0.0.0.0", "") else self.interface  # noqa: S104
         return f"http://{host}:{self.port}"
+
+    @property
+    def backend_url(self) -> str:
+        return f"http://127.0.0.1:{self.backend_port}"
 
     def stop(self) -> None:
         """Asks the supervisor to stop; safe from a signal handler. `run()` returns once all is dead."""
@@ -157,10 +175,28 @@ class ConverterSupervisor:
                     f"a converter already runs for port {self.port} ({self.work_dir})"
                 ) from None
             self._kill_orphans()
-            if not port_is_free(self.interface, self.port):
+            if not port_is_free("127.0.0.1", self.backend_port):
                 # Anything else there would answer the probes in this listener's stead.
-                raise ConverterError(f"port {self.port} on {self.interface} is already in use")
-            self._supervise(executable)
+                raise ConverterError(f"port {self.backend_port} on 127.0.0.1 is already in use")
+            try:
+                gate = ConverterGate(
+                    interface=self.interface,
+                    port=self.port,
+                    backend_url=self.backend_url,
+                    secret=self.secret,
+                    backend_timeout=2 * self.conversion_timeout + 30.0,
+                )
+            except OSError as exc:
+                raise ConverterError(
+                    f"port {self.port} on {self.interface} is already in use ({exc})"
+                ) from exc
+            threading.Thread(
+                target=gate.serve_forever, name=f"converter-gate-{self.port}", daemon=True
+            ).start()
+            try:
+                self._supervise(executable)
+            finally:
+                gate.shutdown()
 
     def _supervise(self, executable: Path) -> None:
         backoff = 0.5
@@ -185,9 +221,9 @@ class ConverterSupervisor:
         command = [
             str(executable),
             "--interface",
-            self.interface,
+            "127.0.0.1",
             "--port",
-            str(self.port),
+            str(self.backend_port),
             "--uno-interface",
             "127.0.0.1",
             "--uno-port",
@@ -256,7 +292,7 @@ class ConverterSupervisor:
             if probe is None and now >= next_probe:
                 # Conversions run one at a time: a probe may queue behind two of them at their limit.
                 limit = 5.0 if not ready else 2 * self.conversion_timeout + 30.0
-                probe = _Probe(self.url, limit)
+                probe = _Probe(self.backend_url, limit)
             elif probe is not None and probe.done.is_set():
                 if probe.answered:
                     if not ready:
@@ -331,8 +367,10 @@ def running_converter(
     conversion_timeout: float | None = None,
     work_dir: Path | None = None,
     log_file: Path | None = None,
+    secret: str | None = None,
 ) -> Iterator[str]:
-    """Runs a supervised listener on `port` (a free one by default) until the block ends; yields its URL.
+    """Runs a supervised listener, its gate on `port` (a free one by default), until the block ends;
+    yields the gate's URL. `secret` defaults to settings.CONVERTER_SECRET.
 
     Waits until the listener answers before yielding; on leaving, stops it and every LibreOffice process
     it started. For tests and benchmarks: production runs `manage.py run_converter`.
@@ -342,6 +380,7 @@ def running_converter(
         conversion_timeout=conversion_timeout,
         work_dir=work_dir,
         log_file=log_file,
+        secret=secret,
     )
     failure: list[BaseException] = []
 

@@ -198,6 +198,24 @@ def odt_bytes(text: str = DEFAULT_TEXT) -> bytes:
     )
 
 
+def odt_with_link_bytes(href: str, text: str = "Ouvrir") -> bytes:
+    """An ODT whose only paragraph is a hyperlink to `href` (a web address, or a file of the reader's)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<office:document-content {_OFFICE_NS} xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<office:body><office:text><text:p><text:a xlink:type="simple" '
+        f'xlink:href="{escape(href, {chr(34): "&quot;"})}">{escape(text)}</text:a></text:p>'
+        "</office:text></office:body></office:document-content>"
+    ).encode()
+    return _zip(
+        [
+            ("mimetype", ODT_MIMETYPE.encode(), zipfile.ZIP_STORED),
+            ("META-INF/manifest.xml", _manifest(_CONTENT_ENTRY), zipfile.ZIP_DEFLATED),
+            ("content.xml", content, zipfile.ZIP_DEFLATED),
+        ]
+    )
+
+
 def encrypted_odt_bytes() -> bytes:
     """An ODT saved by LibreOffice with the password « secret »: its manifest carries encryption data."""
     return (SAMPLE_FILES / "encrypted.odt").read_bytes()

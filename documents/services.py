@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dossiers.models import Dossier
 from primaweb.models import AuditEvent, Centre, User
@@ -200,9 +201,14 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
     from .validation import check_pdf
 
     try:
+        # The same rules as an uploaded PDF: a hostile document can make LibreOffice write a PDF that
+        # acts on its own (a link to a local file becomes a link the reader opens without a web address).
         pages = check_pdf(pdf)
     except FileRefused as exc:
-        return document_conversion_failed(document_id=document_id, version=version, reason=str(exc))
+        reason = gettext("Le PDF obtenu en convertissant ce fichier est refusé : %(reason)s") % {
+            "reason": exc
+        }
+        return document_conversion_failed(document_id=document_id, version=version, reason=reason)
     document = Document.objects.get(pk=document_id)
     # Named after the content, so a re-run after a crash writes the same file instead of a second one.
     name = f"v{version}-{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"

@@ -5,7 +5,8 @@ returns a `ValidatedFile` or raises `FileRefused`, whose `code` is stable (forms
 it) and whose `message` is the sentence shown to the user, in the active language. The rules follow the
 Primaweb manual (a name of at most 80 characters, DOC, DOCX, RTF, ODT or PDF up to 1.5 MB) and add what
 the conversion to PDF and the citizen's eBox need: content that really is what its extension says,
-with no password, no macros, and nothing that expands absurdly once unpacked.
+with no password, no macros, no active PDF content (script, automatic or launching actions, attached
+files, interactive forms or media, HTML markup), and nothing that expands absurdly once unpacked.
 """
 
 import hashlib
@@ -19,6 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 
+from .pdf_content import active_content
 from .sniffing import Problem, sniff
 
 MAX_SIZE = 1_572_864  # 1.5 MB (1.5 × 1024 × 1024)
@@ -51,6 +53,20 @@ MESSAGES = {
         "Le fichier contient un nombre anormal d'éléments internes ; il est refusé par sécurité."
     ),
     "pdf_no_pages": _("Le PDF ne contient aucune page."),
+    "pdf_javascript": _("Les PDF contenant du JavaScript ne sont pas acceptés."),
+    "pdf_embedded_file": _("Les PDF contenant des fichiers joints ne sont pas acceptés."),
+    "pdf_interactive": _(
+        "Les PDF contenant un formulaire XFA ou du contenu multimédia interactif ne sont pas acceptés."
+    ),
+    "pdf_dangerous_action": _(
+        "Les PDF contenant des actions qui lancent un programme, ouvrent un autre fichier ou envoient "
+        "des données ne sont pas acceptés."
+    ),
+    "pdf_automatic_action": _(
+        "Les PDF qui déclenchent des actions automatiques (à l'ouverture du document, d'une page ou "
+        "d'un champ) ne sont pas acceptés."
+    ),
+    "pdf_html": _("Le fichier contient du code HTML ou un script ; il est refusé par sécurité."),
 }
 
 # Bidirectional embeddings, overrides and isolates: « rapport\u202efdp.exe » displays as « rapportexe.pdf ».
@@ -123,8 +139,12 @@ def validate_upload(*, name: str, data: bytes) -> ValidatedFile:
 
 
 def check_pdf(data: bytes) -> int:
-    """The number of pages of a PDF that pypdf opens, that is not encrypted, and that has at least one
-    page. Raises `FileRefused` (corrupt, encrypted or pdf_no_pages) otherwise."""
+    """The number of pages of a PDF that pypdf opens, that is not encrypted, that has at least one page,
+    and that has no active content (see `documents.pdf_content`). Raises `FileRefused` (corrupt,
+    encrypted, pdf_no_pages or one of the pdf_* codes of active content) otherwise.
+
+    The citizen's reader gets these bytes as they are: refusing is the only way to be sure nothing in
+    them runs, where a rewrite would have to prove that it dropped everything a reader might act on."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         # Even a PDF whose user password is empty is refused: the citizen's reader and our tools would
@@ -133,10 +153,13 @@ def check_pdf(data: bytes) -> int:
             raise FileRefused("encrypted")
         # pypdf counts the pages by walking the page tree, not by trusting its /Count.
         pages = len(reader.pages)
+        active = active_content(reader, data)
     except FileRefused:
         raise
-    except Exception as exc:  # pypdf raises nearly any exception type on a hostile or broken file
+    except Exception as exc:  # Unreadable, and nearly any exception type pypdf raises on a hostile file
         raise FileRefused("corrupt") from exc
+    if active:
+        raise FileRefused(active)
     if pages < 1:
         raise FileRefused("pdf_no_pages")
     return pages

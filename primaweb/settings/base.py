@@ -88,6 +88,8 @@ CPAS_ONLINE_OIDC_TIMEOUT = float(os.environ.get("CPAS_ONLINE_OIDC_TIMEOUT", "10"
 
 # Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
 CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
+# Shared by the converter's gate and its clients; required when the converter listens beyond the loopback.
+CONVERTER_SECRET = os.environ.get("PRIMAWEB_CONVERTER_SECRET", "")
 CONVERSION_TIMEOUT = float(os.environ.get("PRIMAWEB_CONVERSION_TIMEOUT", "60"))
 # Over-size bodies are cut off before they are read whole: 1.5 MB of file plus the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -138,3 +138,33 @@ def test_dossier_page_embeds_its_documents_section(worker_client, dossier, decis
     assert f'data-fragment="{section_url}"' in page
     fragment = worker_client.get(section_url).content.decode()
     assert "decision.pdf" in fragment and "Ajouter un document" in fragment
+
+
+@pytest.mark.django_db
+def test_active_pdf_upload_is_refused_with_its_reason(worker_client, dossier, decision, settings):
+    script = samples.pdf_bytes().replace(
+        b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (1) >>"
+    )
+    response = upload(worker_client, dossier, decision, "courrier.pdf", script)
+    assert response.status_code == 200
+    assert "Les PDF contenant du JavaScript ne sont pas acceptés." in response.content.decode()
+    assert not Document.objects.exists() and stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_document_whose_converted_pdf_would_open_a_local_file_fails_to_convert_with_the_reason(
+    worker_client, dossier, decision, converter, django_capture_on_commit_callbacks
+):
+    # LibreOffice writes a link to a file as a link without a web address: a reader would open the
+    # citizen's file (or a network share, with their Windows credentials).
+    hostile = samples.odt_with_link_bytes("file:///usr/bin/xcalc")
+    harmless = samples.odt_with_link_bytes("https://www.example.be/", text="Notre site")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(worker_client, dossier, decision, "lien-local.odt", hostile)
+        upload(worker_client, dossier, decision, "lien-web.odt", harmless)
+
+    refused, accepted = Document.objects.order_by("pk")
+    assert refused.status == Document.Status.FAILED and not refused.pdf
+    assert refused.failure_reason.startswith("Le PDF obtenu en convertissant ce fichier est refusé : ")
+    assert "lancent un programme, ouvrent un autre fichier" in refused.failure_reason
+    assert accepted.status == Document.Status.REGISTERED and accepted.pdf

@@ -14,12 +14,13 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=2003, help="XML-RPC port (default: 2003).")
+        parser.add_argument("--port", type=int, default=2003, help="The gate's XML-RPC port (default: 2003).")
         parser.add_argument(
             "--interface",
             default="127.0.0.1",
-            help="XML-RPC interface (default: 127.0.0.1). Anyone who reaches it can make LibreOffice read "
-            "and write files as this user: keep it on the loopback or a private network.",
+            help="Interface of the converter's gate (default: 127.0.0.1). The gate converts bytes only, and "
+            "beyond the loopback only for callers sending PRIMAWEB_CONVERTER_SECRET (required then); "
+            "unoserver itself always listens on the loopback.",
         )
 
     def handle(self, *args, **options):

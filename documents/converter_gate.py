@@ -1,0 +1,276 @@
+"""The converter's door: an XML-RPC server in front of unoserver that converts bytes, never paths, and
+only for callers that know the shared secret.
+
+unoserver's own `convert` opens whatever path it is given and writes wherever it is told
+(`convert("/etc/hostname")` sends the file back), and answers anyone who reaches it. So unoserver listens
+on the loopback only, and this gate is what other processes and hosts talk to. It forwards `info()` and
+a `convert()` of unoserver's API 3 whose input is data, whose output is returned as PDF bytes, read with
+one of the import filters the project uses, without password or export options; it refuses anything
+else, and every request whose `Authorization: Bearer <secret>` header does not match, before reading
+its body.
+
+Standard library only, no Django: `manage.py run_converter` runs it in a thread beside the listener it
+supervises, and the converter's container runs this file with Debian's Python (`main()`).
+"""
+
+import argparse
+import hmac
+import ipaddress
+import logging
+import os
+import signal
+import socketserver
+import subprocess
+import sys
+import threading
+import xmlrpc.client
+from urllib.parse import urlsplit
+from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
+
+logger = logging.getLogger(__name__)
+
+SECRET_VARIABLE = "PRIMAWEB_CONVERTER_SECRET"
+MIN_SECRET_LENGTH = 32
+# The LibreOffice import filters `documents.conversion` asks for: LibreOffice never guesses.
+IMPORT_FILTERS = {
+    "doc": "MS Word 97",
+    "docx": "MS Word 2007 XML",
+    "odt": "writer8",
+    "rtf": "Rich Text Format",
+}
+# An upload is at most 1.5 MB; base64 and the XML around it make it a third larger.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+# Said in the fault when unoserver does not answer: `documents.conversion` takes it as « try again ».
+BACKEND_UNAVAILABLE = "converter backend unavailable"
+REFUSED = "refused by the converter gate"
+
+
+class GateRefusal(xmlrpc.client.Fault):
+    def __init__(self, reason: str):
+        super().__init__(403, f"{REFUSED}: {reason}")
+
+
+def authorization_header(secret: str) -> list[tuple[str, str]]:
+    """The header a client sends (none without a secret), for `xmlrpc.client.ServerProxy(headers=...)`."""
+    return [("Authorization", f"Bearer {secret}")] if secret else []
+
+
+def is_loopback(interface: str) -> bool:
+    try:
+        return ipaddress.ip_address(interface).is_loopback
+    except ValueError:
+        return interface == "localhost"
+
+
+def check_secret(*, interface: str, secret: str) -> None:
+    """Raises ValueError when the gate may not listen on `interface` with `secret`: beyond the loopback a
+    secret of at least MIN_SECRET_LENGTH characters is required."""
+    if secret and len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{SECRET_VARIABLE} is too short ({len(secret)} characters, at least {MIN_SECRET_LENGTH}); "
+            "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    if not secret and not is_loopback(interface):
+        raise ValueError(f"listening on {interface} needs a shared secret: set {SECRET_VARIABLE}")
+
+
+class _Handler(SimpleXMLRPCRequestHandler):
+    rpc_paths = ("/", "/RPC2")
+    timeout = 60  # a caller that stops sending in the middle of a request does not hold a thread
+
+    def do_POST(self):  # noqa: N802 - the name http.server calls
+        if not self.server.gate.authorised(self.headers.get("Authorization", "")):
+            logger.warning("Converter gate: request without the right secret from %s", self.client_address[0])
+            self.send_error(403, "Forbidden")
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            self.send_error(411, "Length Required")
+            return
+        if length > MAX_REQUEST_BYTES:
+            self.send_error(413, "Request Entity Too Large")
+            return
+        super().do_POST()
+
+    def log_message(self, format, *args):  # noqa: A002 - http.server's signature
+        logger.debug("Converter gate: " + format, *args)
+
+
+class _Server(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class ConverterGate:
+    """Serves the gate on `interface:port`, forwarding to the unoserver at `backend_url`."""
+
+    def __init__(
+        self, *, interface: str, port: int, backend_url: str, secret: str, backend_timeout: float = 120.0
+    ):
+        check_secret(interface=interface, secret=secret)
+        self.backend_url = backend_url
+        self.backend_timeout = backend_timeout
+        self._secret = secret.encode()
+        self.server = _Server(
+            (interface, port),
+            requestHandler=_Handler,
+            logRequests=False,
+            allow_none=True,
+            bind_and_activate=True,
+        )
+        self.server.gate = self
+        self.server.register_function(self.info, "info")
+        self.server.register_function(self.convert, "convert")
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def authorised(self, header: str) -> bool:
+        if not self._secret:
+            return True  # on the loopback only (check_secret)
+        scheme, _, given = header.partition(" ")
+        # Compared in constant time, so the answer's delay tells nothing about the secret.
+        return hmac.compare_digest(given.strip().encode(), self._secret) and scheme.lower() == "bearer"
+
+    def serve_forever(self) -> None:
+        self.server.serve_forever(poll_interval=0.2)
+
+    def shutdown(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- the two calls --------------------------------------------------------------------------------
+
+    def info(self) -> dict:
+        return self._backend().info()
+
+    def convert(
+        self,
+        inpath=None,
+        indata=None,
+        outpath=None,
+        convert_to=None,
+        filtername=None,
+        filter_options=None,
+        update_index=True,
+        infiltername=None,
+        password=None,
+    ):
+        if inpath is not None or outpath is not None:
+            raise GateRefusal("files are sent and returned as data, never named by a path")
+        if not isinstance(indata, xmlrpc.client.Binary) or not indata.data:
+            raise GateRefusal("the document's data is missing")
+        if convert_to != "pdf" or filtername is not None or filter_options:
+            raise GateRefusal("only a conversion to PDF with the default export is done")
+        if infiltername not in IMPORT_FILTERS.values():
+            raise GateRefusal(f"unknown import filter {infiltername!r}")
+        if password is not None:
+            raise GateRefusal("password-protected documents are not converted")
+        return self._backend().convert(
+            None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
+        )
+
+    def _backend(self):
+        return _ForwardingProxy(self.backend_url, self.backend_timeout)
+
+
+class _ForwardingProxy:
+    """One call to unoserver; its faults pass through, its absence becomes a fault that says so."""
+
+    def __init__(self, url: str, timeout: float):
+        self._url, self._timeout = url, timeout
+
+    def __getattr__(self, method: str):
+        def call(*args):
+            proxy = xmlrpc.client.ServerProxy(self._url, transport=_Transport(self._timeout), allow_none=True)
+            try:
+                return getattr(proxy, method)(*args)
+            except xmlrpc.client.Fault:
+                raise
+            except (OSError, xmlrpc.client.ProtocolError) as exc:
+                raise xmlrpc.client.Fault(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
+            finally:
+                proxy("close")()
+
+        return call
+
+
+class _Transport(xmlrpc.client.Transport):
+    def __init__(self, timeout: float, headers=()):
+        super().__init__(headers=headers)
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+def ping(url: str, secret: str, timeout: float = 10.0) -> bool:
+    """True when the gate at `url` answers info() to `secret` (the container's health check)."""
+    proxy = xmlrpc.client.ServerProxy(
+        url, transport=_Transport(timeout, authorization_header(secret)), allow_none=True
+    )
+    try:
+        return bool(proxy.info().get("api"))
+    except (xmlrpc.client.Error, OSError):
+        return False
+    finally:
+        proxy("close")()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The converter container's entry point: runs unoserver (the command after `--`, listening on the
+    loopback) and the gate in front of it, until unoserver exits or a SIGTERM comes; then exits, for
+    the container's restart policy to start both afresh."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interface", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=2003)
+    parser.add_argument("--backend", default="http://127.0.0.1:2004", help="unoserver's loopback URL")
+    parser.add_argument("--backend-timeout", type=float, default=120.0)
+    parser.add_argument("--ping", metavar="URL", help="only check that the gate at URL answers")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- unoserver ... (run and watched)")
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    secret = os.environ.get(SECRET_VARIABLE, "")
+    if options.ping:
+        return 0 if ping(options.ping, secret) else 1
+    if not is_loopback(urlsplit(options.backend).hostname or ""):
+        parser.error("the backend (unoserver) must listen on the loopback")
+    try:
+        gate = ConverterGate(
+            interface=options.interface,
+            port=options.port,
+            backend_url=options.backend,
+            secret=secret,
+            backend_timeout=options.backend_timeout,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    command = [part for part in options.command if part != "--"] if options.command else []
+    child = subprocess.Popen(command, start_new_session=True) if command else None  # noqa: S603
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threading.Thread(target=gate.serve_forever, name="converter-gate", daemon=True).start()
+    logger.info("Converter gate on %s:%s in front of %s", options.interface, gate.port, options.backend)
+    code = 0
+    while not stop.wait(0.5):
+        if child is not None and child.poll() is not None:
+            code = child.returncode or 1
+            logger.warning("unoserver exited with status %s; the gate stops too", child.returncode)
+            break
+    gate.shutdown()
+    if child is not None and child.poll() is None:
+        os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
