@@ -141,12 +141,35 @@ class Membership(CentreOwned):
         return self.role == self.Role.ADMINISTRATOR
 
 
-class AuditEventQuerySet(CentreOwnedQuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses every write but the insert, including the private paths Django itself takes.
+
+    `Model.save()` on an existing row goes through `_update`, bulk deletes through `_raw_delete`. On
+    PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0002), whatever the Python path;
+    these guards are what SQLite has.
+    """
+
     def update(self, **kwargs):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def _update(self, values):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
         raise PermissionError("The audit trail cannot be changed.")
 
     def delete(self):
         raise PermissionError("The audit trail cannot be deleted.")
+
+    def _raw_delete(self, using):
+        raise PermissionError("The audit trail cannot be deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet, CentreOwnedQuerySet):
+    pass
 
 
 class AuditEvent(models.Model):
@@ -183,10 +206,14 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("date et heure"), default=timezone.now, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
+    # The manager Django uses behind the scenes (`Model.save()`, `_base_manager`): append-only as well.
+    # Unscoped, as a base manager must be; nothing reads through it.
+    append_only = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement du journal")
         verbose_name_plural = _("journal des accès")
+        base_manager_name = "append_only"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["centre", "-at"], name="audit_centre_at")]
 
