@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
@@ -230,10 +230,22 @@ class AuditEvent(models.Model):
 
     @property
     def summary(self) -> str:
-        """What the event was about, when no object was involved (a BCSS consultation's criteria)."""
+        """What the event was about, in one line: the screen consulted (in the reader's language), the
+        object, the search criteria, and how many persons a list showed."""
+        details = self.details if isinstance(self.details, dict) else {}
+        parts = []
+        screen = details.get("screen")
+        if isinstance(screen, str) and screen:
+            parts.append(gettext(screen))
         if self.object_repr:
-            return self.object_repr
-        criteria = self.details.get("criteria") if isinstance(self.details, dict) else None
+            parts.append(self.object_repr)
+        criteria = details.get("criteria")
         if isinstance(criteria, dict):
-            return ", ".join(f"{key}: {value}" for key, value in criteria.items() if value not in ("", None))
-        return ""
+            shown = ", ".join(f"{key}: {value}" for key, value in criteria.items() if value not in ("", None))
+            if shown:
+                parts.append(shown)
+        persons = details.get("persons")
+        if isinstance(persons, list) and not self.object_repr and screen:
+            count = len(persons)
+            parts.append(ngettext("%(count)d personne", "%(count)d personnes", count) % {"count": count})
+        return " — ".join(parts)
