@@ -187,3 +187,23 @@ def test_admin_logs_summarise_a_consultation_in_the_readers_language(
     centre_admin_client.cookies["django_language"] = "nl"
     page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "view"}).content.decode()
     assert "3 personen" in page
+
+
+@pytest.mark.django_db
+def test_admin_logs_find_the_consultations_that_showed_a_person_by_their_niss(
+    worker_client, centre_admin_client, centre
+):
+    from stdnum.be import nn
+
+    shown, other = DossierFactory.create_batch(2, centre=centre)
+    document_in(centre, dossier=shown)
+    worker_client.get(reverse("dossiers:detail", args=[shown.pk]))
+    worker_client.get(reverse("documents:manage"), {"niss": shown.beneficiary.niss})
+
+    def found(niss):
+        page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "view", "target": niss})
+        return page.content.decode()
+
+    page = found(nn.format(shown.beneficiary.niss))
+    assert "Page principale du dossier" in page and "Gérer les documents" in page
+    assert "Gérer les documents" not in found(other.beneficiary.niss)
