@@ -172,6 +172,16 @@ class AuditEventQuerySet(AppendOnlyQuerySet, CentreOwnedQuerySet):
     pass
 
 
+# How the audit log names what `audit_consultation` and the BCSS consultations keep in `details`.
+DETAIL_LABELS = {
+    "screen": _("Écran"),
+    "view": _("Page"),
+    "persons": _("Personnes (NISS)"),
+    "shown": _("Éléments affichés"),
+    "criteria": _("Critères"),
+}
+
+
 class AuditEvent(models.Model):
     """One significant action: who, in which centre, what, on which object, when and from where.
 
@@ -229,6 +239,14 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit trail cannot be deleted.")
 
     @property
+    def details_display(self) -> list[tuple[str, str]]:
+        """The details as label and text, lists and mappings spelled out, for the event's page."""
+        details = self.details if isinstance(self.details, dict) else {}
+        return [
+            (str(DETAIL_LABELS.get(key, key)), _detail_text(key, value)) for key, value in details.items()
+        ]
+
+    @property
     def summary(self) -> str:
         """What the event was about, in one line: the screen consulted (in the reader's language), the
         object, the search criteria, and how many persons a list showed."""
@@ -249,3 +267,13 @@ class AuditEvent(models.Model):
             count = len(persons)
             parts.append(ngettext("%(count)d personne", "%(count)d personnes", count) % {"count": count})
         return " — ".join(parts)
+
+
+def _detail_text(key: str, value) -> str:
+    if key == "screen" and isinstance(value, str):
+        return gettext(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {_detail_text(name, item)}" for name, item in value.items())
+    return str(value)

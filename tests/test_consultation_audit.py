@@ -207,3 +207,19 @@ def test_admin_logs_find_the_consultations_that_showed_a_person_by_their_niss(
     page = found(nn.format(shown.beneficiary.niss))
     assert "Page principale du dossier" in page and "Gérer les documents" in page
     assert "Gérer les documents" not in found(other.beneficiary.niss)
+
+
+@pytest.mark.django_db
+def test_an_events_page_spells_out_the_persons_and_criteria_of_a_consultation(
+    worker_client, centre_admin_client, centre, worker
+):
+    dossiers = DossierFactory.create_batch(2, centre=centre)
+    worker_client.get(reverse("dossiers:list"))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
+
+    page = centre_admin_client.get(reverse("primaweb:audit_event", args=[event.pk])).content.decode()
+
+    assert "<dt>Personnes (NISS)</dt>" in page
+    assert ", ".join(sorted(dossier.beneficiary.niss for dossier in dossiers)) in page
+    assert "<dt>Écran</dt><dd>Dossiers du C.P.A.S.</dd>" in page
+    assert "tri: -created; page: 1" in page
