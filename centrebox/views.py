@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.models import Document
 from dossiers.models import Dossier
 from ebox.client import EboxError
 from primaweb.access import centre_required
+from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import selectors, services
@@ -48,6 +50,14 @@ def inbox(request):
     )
     page_size = filters.get("page_size") or 25
     page = Paginator(found, page_size).get_page(request.GET.get("page"))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("e-Box du C.P.A.S."),
+        # A citizen writes under their NISS: the senders shown are persons.
+        persons=[message.sender for message in page if message.sender_is_citizen],
+        shown=page,
+        criteria={**filters, "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -111,8 +121,17 @@ def label_remove(request, pk: int, label_pk: int):
 @require_GET
 def document_replies(request, pk: int):
     """The citizen's replies to a document, as a fragment the document's page embeds."""
-    document = get_for_centre_or_404(Document.objects, request.centre, pk=pk)
-    replies = selectors.replies_to_document(centre=request.centre, document=document)
+    document = get_for_centre_or_404(
+        Document.objects.select_related("dossier__beneficiary"), request.centre, pk=pk
+    )
+    replies = list(selectors.replies_to_document(centre=request.centre, document=document))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Réponse du bénéficiaire"),
+        target=document,
+        persons=[document.dossier.beneficiary.niss],
+        shown=replies,
+    )
     return render(request, "centrebox/_document_replies.html", {"document": document, "replies": replies})
 
 
@@ -120,6 +139,15 @@ def document_replies(request, pk: int):
 @require_GET
 def dossier_replies(request, dossier_pk: int):
     """The citizen's replies to the dossier's documents, as a fragment the dossier's page embeds."""
-    dossier = get_for_centre_or_404(Dossier.objects, request.centre, pk=dossier_pk)
-    replies = selectors.replies_in_dossier(centre=request.centre, dossier=dossier)
+    dossier = get_for_centre_or_404(
+        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
+    )
+    replies = list(selectors.replies_in_dossier(centre=request.centre, dossier=dossier))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Réponses du bénéficiaire"),
+        target=dossier,
+        persons=[dossier.beneficiary.niss],
+        shown=replies,
+    )
     return render(request, "centrebox/_dossier_replies.html", {"dossier": dossier, "replies": replies})

@@ -8,15 +8,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossiers import codes
 from dossiers.models import Dossier
 from primaweb.access import centre_required
-from primaweb.models import AuditEvent
-from primaweb.services import audit_record
+from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import selectors, services
@@ -39,6 +38,13 @@ def request_list(request):
     else:
         requests = selectors.requests_of_centre(centre=request.centre, **criteria)
     page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Demandes CPAS Online"),
+        persons=[online_request.niss for online_request in page],
+        shown=page,
+        criteria={**criteria, "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cpasonline/list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -50,17 +56,10 @@ def _get(request, pk):
     )
 
 
-def _get_logged(request, pk, **details) -> OnlineRequest:
+def _get_logged(request, pk, *, what: str) -> OnlineRequest:
     """The request, its consultation written to the audit trail (who read which request, when)."""
     online_request = _get(request, pk)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=request.user,
-        centre=request.centre,
-        target=online_request,
-        request=request,
-        details=details,
-    )
+    audit_consultation(request=request, what=what, target=online_request, persons=[online_request.niss])
     return online_request
 
 
@@ -112,7 +111,7 @@ def _details_context(online_request: OnlineRequest) -> dict:
 @require_GET
 def request_detail(request, pk: int):
     """« CPAS Online - détails d'une demande »; each opening is logged."""
-    online_request = _get_logged(request, pk)
+    online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
     return render(request, "cpasonline/detail.html", _details_context(online_request))
 
 
@@ -193,7 +192,7 @@ def link_dossier(request, pk: int, dossier_pk: int):
 @require_GET
 def print_pdf(request, pk: int):
     """« Imprimer »: the details as a PDF for the paper file."""
-    online_request = _get_logged(request, pk, pdf=True)
+    online_request = _get_logged(request, pk, what=gettext_noop("Imprimer"))
     content = services.details_pdf(online_request, context=_details_context(online_request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="demande-{online_request.reference}.pdf"'
@@ -208,6 +207,12 @@ def acknowledgement(request, pk: int):
     if not online_request.acknowledgement:
         messages.info(request, _("L'accusé de réception n'a pas encore été produit."))
         return redirect("cpasonline:detail", pk=online_request.pk)
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Accusé de réception (PDF)"),
+        target=online_request,
+        persons=[online_request.niss],
+    )
     return FileResponse(
         online_request.acknowledgement.open("rb"),
         content_type="application/pdf",
@@ -219,6 +224,15 @@ def acknowledgement(request, pk: int):
 @require_GET
 def dossier_section(request, dossier_pk: int):
     """The CPAS Online requests linked to a dossier, as a fragment its main page embeds."""
-    dossier = get_for_centre_or_404(Dossier.objects.all(), request.centre, pk=dossier_pk)
-    requests = selectors.requests_of_dossier(centre=request.centre, dossier=dossier)
+    dossier = get_for_centre_or_404(
+        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
+    )
+    requests = list(selectors.requests_of_dossier(centre=request.centre, dossier=dossier))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Demandes CPAS Online"),
+        target=dossier,
+        persons=[dossier.beneficiary.niss, *(online_request.niss for online_request in requests)],
+        shown=requests,
+    )
     return render(request, "cpasonline/_dossier_section.html", {"dossier": dossier, "requests": requests})

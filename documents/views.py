@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from dossiers.models import Dossier
 from dossiers.selectors import dossier_search
 from primaweb.access import centre_required
+from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import extensions, selectors, services
@@ -37,6 +39,13 @@ def upload_start(request):
             dossier_search(
                 centre=request.centre, niss=form.cleaned_data["niss"], name=form.cleaned_data["name"]
             )[:50]
+        )
+        audit_consultation(
+            request=request,
+            what=gettext_noop("Ajouter un document"),
+            persons=[dossier.beneficiary.niss for dossier in dossiers],
+            shown=dossiers,
+            criteria=form.cleaned_data,
         )
         if len(dossiers) == 1:
             return redirect("documents:upload", dossier_pk=dossiers[0].pk)
@@ -85,6 +94,12 @@ def upload(request, dossier_pk: int):
             else:
                 messages.success(request, _("Le document a été chargé."))
                 return redirect("documents:detail", pk=document.pk)
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Ajouter un document"),
+        target=dossier,
+        persons=[dossier.beneficiary.niss],
+    )
     return render(
         request,
         "documents/upload.html",
@@ -106,6 +121,12 @@ def document_detail(request, pk: int):
     if document.deleted_at is not None:
         messages.info(request, _("Ce document a été supprimé ; son historique reste consultable."))
     events = document.events.select_related("by")
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Traitement d'un document"),
+        target=document,
+        persons=[document.dossier.beneficiary.niss],
+    )
     return render(
         request,
         "documents/detail.html",
@@ -236,6 +257,12 @@ def document_delete(request, pk: int):
         services.document_delete(document=document, by=request.user, request=request)
         messages.success(request, _("Le document a été supprimé. Son historique reste consultable."))
         return redirect(_back(request, document, default=reverse("documents:manage")))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Supprimer le document ?"),
+        target=document,
+        persons=[document.dossier.beneficiary.niss],
+    )
     return render(request, "documents/confirm_delete.html", {"document": document})
 
 

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dossiers.models import Dossier
 from primaweb.access import centre_required
+from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import selectors
@@ -39,6 +41,14 @@ def manage(request):
         centre=request.centre, dossier=dossier, archived=archived, **filters
     )
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Anciens documents") if archived else gettext_noop("Gérer les documents"),
+        target=dossier,
+        persons=[document.dossier.beneficiary.niss for document in page],
+        shown=page,
+        criteria={**filters, "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -58,6 +68,15 @@ def manage(request):
 @centre_required
 def dossier_section(request, dossier_pk: int):
     """The documents of a dossier, as a fragment its main page embeds."""
-    dossier = get_for_centre_or_404(Dossier.objects.all(), request.centre, pk=dossier_pk)
-    documents = selectors.documents_of_centre(centre=request.centre, dossier=dossier)[:10]
+    dossier = get_for_centre_or_404(
+        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
+    )
+    documents = list(selectors.documents_of_centre(centre=request.centre, dossier=dossier)[:10])
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Documents"),
+        target=dossier,
+        persons=[dossier.beneficiary.niss],
+        shown=documents,
+    )
     return render(request, "documents/_dossier_section.html", {"dossier": dossier, "documents": documents})

@@ -2,12 +2,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from primaweb.access import centre_required
-from primaweb.models import AuditEvent
-from primaweb.services import audit_record
+from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import bcss, codes, identification, sections, selectors, services
@@ -206,8 +205,11 @@ def dossier_detail(request, pk: int):
     dossier = get_for_centre_or_404(
         Dossier.objects.select_related("beneficiary", "created_by"), request.centre, pk=pk
     )
-    audit_record(
-        action=AuditEvent.Action.VIEW, by=request.user, centre=request.centre, target=dossier, request=request
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Page principale du dossier"),
+        target=dossier,
+        persons=[dossier.beneficiary.niss],
     )
     return render(
         request,
@@ -229,6 +231,13 @@ def dossier_list(request):
     page = Paginator(selectors.dossiers_of_centre(centre=request.centre, sort=sort), 25).get_page(
         request.GET.get("page")
     )
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Dossiers du C.P.A.S."),
+        persons=[dossier.beneficiary.niss for dossier in page],
+        shown=page,
+        criteria={"tri": sort, "page": page.number},
+    )
     return render(request, "dossiers/list.html", {"page": page, "sort": sort})
 
 
@@ -239,6 +248,13 @@ def dossier_search(request):
     results = None
     if form.is_valid():
         results = list(selectors.dossier_search(centre=request.centre, **form.cleaned_data)[:100])
+        audit_consultation(
+            request=request,
+            what=gettext_noop("Rechercher un dossier"),
+            persons=[dossier.beneficiary.niss for dossier in results],
+            shown=results,
+            criteria=form.cleaned_data,
+        )
         if len(results) == 1:
             return redirect("dossiers:detail", pk=results[0].pk)
     return render(request, "dossiers/search.html", {"form": form, "results": results})

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.models import Document
 from primaweb.access import centre_required
+from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import services
@@ -19,7 +21,8 @@ def _document(request, pk: int) -> Document:
 
 
 def _publication(request, pk: int) -> Publication:
-    return get_for_centre_or_404(Publication.objects.select_related("document"), request.centre, pk=pk)
+    queryset = Publication.objects.select_related("document__dossier__beneficiary")
+    return get_for_centre_or_404(queryset, request.centre, pk=pk)
 
 
 @centre_required
@@ -56,6 +59,12 @@ def send(request, pk: int):
 def queued(request, pk: int):
     """« Voulez-vous envoyer un autre document ? » « Oui » → home page, « Non » → « Gérer les documents »."""
     publication = _publication(request, pk)
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Envoyer vers eBox"),
+        target=publication.document,
+        persons=[publication.document.dossier.beneficiary.niss],
+    )
     return render(request, "ebox/queued.html", {"publication": publication, "document": publication.document})
 
 
@@ -68,6 +77,13 @@ def document_publications(request, pk: int):
         Publication.objects.for_centre(request.centre)
         .filter(document=document)
         .select_related("requested_by")
+    )
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Envois vers l'eBox"),
+        target=document,
+        persons=[document.dossier.beneficiary.niss],
+        shown=publications,
     )
     return render(request, "ebox/_publications.html", {"document": document, "publications": publications})
 

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
@@ -141,12 +141,45 @@ class Membership(CentreOwned):
         return self.role == self.Role.ADMINISTRATOR
 
 
-class AuditEventQuerySet(CentreOwnedQuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses every write but the insert, including the private paths Django itself takes.
+
+    `Model.save()` on an existing row goes through `_update`, bulk deletes through `_raw_delete`. On
+    PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0002), whatever the Python path;
+    these guards are what SQLite has.
+    """
+
     def update(self, **kwargs):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def _update(self, values):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
         raise PermissionError("The audit trail cannot be changed.")
 
     def delete(self):
         raise PermissionError("The audit trail cannot be deleted.")
+
+    def _raw_delete(self, using):
+        raise PermissionError("The audit trail cannot be deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet, CentreOwnedQuerySet):
+    pass
+
+
+# How the audit log names what `audit_consultation` and the BCSS consultations keep in `details`.
+DETAIL_LABELS = {
+    "screen": _("Écran"),
+    "view": _("Page"),
+    "persons": _("Personnes (NISS)"),
+    "shown": _("Éléments affichés"),
+    "criteria": _("Critères"),
+}
 
 
 class AuditEvent(models.Model):
@@ -183,10 +216,14 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("date et heure"), default=timezone.now, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
+    # The manager Django uses behind the scenes (`Model.save()`, `_base_manager`): append-only as well.
+    # Unscoped, as a base manager must be; nothing reads through it.
+    append_only = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement du journal")
         verbose_name_plural = _("journal des accès")
+        base_manager_name = "append_only"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["centre", "-at"], name="audit_centre_at")]
 
@@ -202,11 +239,41 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit trail cannot be deleted.")
 
     @property
+    def details_display(self) -> list[tuple[str, str]]:
+        """The details as label and text, lists and mappings spelled out, for the event's page."""
+        details = self.details if isinstance(self.details, dict) else {}
+        return [
+            (str(DETAIL_LABELS.get(key, key)), _detail_text(key, value)) for key, value in details.items()
+        ]
+
+    @property
     def summary(self) -> str:
-        """What the event was about, when no object was involved (a BCSS consultation's criteria)."""
+        """What the event was about, in one line: the screen consulted (in the reader's language), the
+        object, the search criteria, and how many persons a list showed."""
+        details = self.details if isinstance(self.details, dict) else {}
+        parts = []
+        screen = details.get("screen")
+        if isinstance(screen, str) and screen:
+            parts.append(gettext(screen))
         if self.object_repr:
-            return self.object_repr
-        criteria = self.details.get("criteria") if isinstance(self.details, dict) else None
+            parts.append(self.object_repr)
+        criteria = details.get("criteria")
         if isinstance(criteria, dict):
-            return ", ".join(f"{key}: {value}" for key, value in criteria.items() if value not in ("", None))
-        return ""
+            shown = ", ".join(f"{key}: {value}" for key, value in criteria.items() if value not in ("", None))
+            if shown:
+                parts.append(shown)
+        persons = details.get("persons")
+        if isinstance(persons, list) and not self.object_repr and screen:
+            count = len(persons)
+            parts.append(ngettext("%(count)d personne", "%(count)d personnes", count) % {"count": count})
+        return " — ".join(parts)
+
+
+def _detail_text(key: str, value) -> str:
+    if key == "screen" and isinstance(value, str):
+        return gettext(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {_detail_text(name, item)}" for name, item in value.items())
+    return str(value)

@@ -64,7 +64,12 @@ def audit_events(
             | Q(user__last_name__icontains=user_query)
         )
     if object_query:
-        events = events.filter(Q(object_repr__icontains=object_query) | Q(object_id=object_query))
+        matches = Q(object_repr__icontains=object_query) | Q(object_id=object_query)
+        digits = "".join(character for character in object_query if character.isdigit())
+        if len(digits) == 11:
+            # A NISS, typed with or without its dots: the consultations that showed this person.
+            matches |= Q(details__persons__icontains=digits)
+        events = events.filter(matches)
     zone = timezone.get_current_timezone()
     if date_from:
         events = events.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=zone))

@@ -1,5 +1,7 @@
 """Writes of the core: the audit trail, centres and memberships."""
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.db import models, transaction
@@ -42,6 +44,56 @@ def audit_record(
         details=details or {},
         ip_address=client_address(request),
     )
+
+
+def audit_consultation(
+    *,
+    request: HttpRequest,
+    what: str,
+    target: models.Model | None = None,
+    persons: Iterable[str] = (),
+    shown: Iterable[models.Model] = (),
+    criteria: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Records that the signed-in user saw persons' data on a screen: one « Consultation » event.
+
+    Every view that shows a person's data calls it once per page it renders (a list: once for the page,
+    naming the persons of that page). The event holds who and from where (the request), the centre
+    chosen, the screen (`what`: its title, marked with `gettext_noop`, translated when the log is read),
+    the object opened (`target`), the NISS of the persons shown (`persons`), the ids of the rows listed
+    (`shown`) and the search criteria (`criteria`, empty values left out).
+    """
+    details: dict[str, Any] = {"screen": what}
+    if request.resolver_match is not None:
+        details["view"] = request.resolver_match.view_name
+    nisses = sorted({niss for niss in persons if niss})
+    if nisses:
+        details["persons"] = nisses
+    rows: dict[str, list[str]] = {}
+    for row in shown:
+        rows.setdefault(row._meta.label, []).append(str(row.pk))
+    if rows:
+        details["shown"] = rows
+    plain = {key: _plain(value) for key, value in (criteria or {}).items() if value not in ("", None)}
+    if plain:
+        details["criteria"] = plain
+    return audit_record(
+        action=AuditEvent.Action.VIEW,
+        by=request.user,
+        centre=getattr(request, "centre", None),
+        target=target,
+        request=request,
+        details=details,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A criterion as JSON can hold it: dates in ISO form, chosen objects by their name."""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from .access import administrator_required, centre_required, ensure_administrator
@@ -11,7 +12,7 @@ from .forms import AuditFilterForm
 from .menu import menu_for
 from .models import AuditEvent, Membership
 from .selectors import audit_events, centre_members, memberships_of_user
-from .services import audit_record
+from .services import audit_consultation, audit_record
 from .tenancy import CurrentCentreMiddleware
 
 
@@ -95,6 +96,14 @@ def audit_log(request):
             date_to=data.get("date_to"),
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # The trail names the persons consulted: reading it is a consultation too. Written once the page's
+    # rows are read, so that it does not shift the page the paginator counted.
+    page.object_list = list(page.object_list)
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Admin-Logs"),
+        criteria={**(form.cleaned_data if form.is_bound and form.is_valid() else {}), "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -106,4 +115,5 @@ def audit_log(request):
 def audit_event_detail(request, pk: int):
     event = get_object_or_404(audit_events(centre=request.centre), pk=pk)
     ensure_administrator(request)
+    audit_consultation(request=request, what=gettext_noop("Détails de l'événement"), target=event)
     return render(request, "primaweb/audit_event.html", {"event": event})

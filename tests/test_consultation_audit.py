@@ -1,0 +1,225 @@
+"""Every screen that shows a person's data leaves one « Consultation » in the audit trail.
+
+The sweep walks every URL of the project (the resolver's, not a hand-kept list): a screen added later
+without `primaweb.services.audit_consultation` fails here, unless it is named below among the screens
+that show no personal data, with the reason.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from primaweb.models import AuditEvent
+from tests.conftest import sign_in
+from tests.factories import (
+    DossierFactory,
+    MembershipFactory,
+    OnlineRequestFactory,
+    centre_message_in,
+    document_in,
+    niss_for,
+    publication_in,
+)
+from tests.tenancy import SWEEP_EXCLUDED_NAMESPACES, TENANT_OBJECTS
+
+# Screens that show no one's personal data, or are no screen at all. Each line says why; anything not
+# listed here must write a consultation event.
+NOT_CONSULTATIONS = {
+    # Public or signing-in pages: no one is signed in to a centre there.
+    "login": "the sign-in form",
+    "logout": "signs out (POST)",
+    "set_language": "switches the language (POST)",
+    "cpasonline:form": "the citizen's public form",
+    "cpasonline:sign_in": "the citizen's public sign-in",
+    "cpasonline:sign_out": "the citizen's public sign-out",
+    "cpasonline:filed": "the citizen's public confirmation",
+    # Pages of the user's own account and centre, no beneficiary on them.
+    "primaweb:home": "the menu and unread counts",
+    "primaweb:choose_centre": "the user's own centres and profiles",
+    "primaweb:select_centre": "chooses a centre (POST); traced as « Choix du C.P.A.S. »",
+    "primaweb:centre_sheet": "the centre's own sheet",
+    "primaweb:social_workers": "the centre's staff directory, no beneficiary",
+    "primaweb:my_access": "the user's own memberships",
+    "documents:status": "the conversion status of a document, as JSON: no name, no NISS",
+    # Steps that show nothing themselves: they redirect, or look up the BCSS. The BCSS look-ups of the
+    # identification flow are traced as « Consultation de la BCSS » by dossiers.services
+    # (tests/dossiers/test_identification_flow.py).
+    "dossiers:identify": "the BCSS search form; its look-ups are traced as BCSS consultations",
+    "dossiers:person_details": "the BCSS look-up of a person found; traced as a BCSS consultation",
+    "cpasonline:create_dossier": "redirects into the identification flow",
+    "cpasonline:link_dossier": "links a dossier and redirects; traced as a change",
+}
+
+# Screens that show their rows only once criteria are given: the sweep searches with these.
+QUERIES = {
+    "dossiers:search": lambda data: {"name": data["dossier"].beneficiary.last_name},
+    "documents:upload_start": lambda data: {"name": data["dossier"].beneficiary.last_name},
+}
+
+# The audit trail itself is for the centre's administrators.
+ADMINISTRATOR_SCREENS = {"primaweb:audit_log", "primaweb:audit_event"}
+
+
+def _acknowledged_request(centre):
+    online_request = OnlineRequestFactory(centre=centre, niss=niss_for("850730", 990))
+    online_request.acknowledgement.save("accuse.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return {"pk": online_request.pk}
+
+
+# Where the sweep's factories (made for another centre's ids) give an object that shows nothing.
+OWN_OBJECTS = {"cpasonline:acknowledgement": _acknowledged_request}
+
+
+def _all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SWEEP_EXCLUDED_NAMESPACES:
+                continue
+            inner = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
+            yield from _all_url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}".strip(":")
+
+
+URL_NAMES = sorted(set(_all_url_names()))
+CONSULTATIONS = [name for name in URL_NAMES if name not in NOT_CONSULTATIONS]
+
+
+def test_the_sweep_walks_the_screens_of_every_app():
+    assert {"dossiers:list", "documents:manage", "cpasonline:list", "centrebox:inbox", "ebox:queued"} <= set(
+        CONSULTATIONS
+    )
+    assert set(NOT_CONSULTATIONS) <= set(URL_NAMES), "Drop the allow-list's lines of URLs that are gone."
+
+
+@pytest.fixture
+def own_data(centre, worker):
+    """Data of the worker's own centre, so every list has rows and every person a NISS."""
+    from centrebox import services as centrebox
+
+    # Two namesakes, so that a search by name lists them instead of opening the one found.
+    dossier, _namesake = DossierFactory.create_batch(2, centre=centre, beneficiary__last_name="Dupont")
+    document = document_in(centre, dossier=dossier)
+    publication_in(centre, document=document)
+    OnlineRequestFactory(centre=centre, niss=dossier.beneficiary.niss)
+    centre_message_in(centre, sender=dossier.beneficiary.niss, sender_is_citizen=True)
+    membership = worker.memberships.get(centre=centre)
+    centrebox.grant_set(membership=membership, may_open_ebox=True, message_types=["SPPIS_INFORMATION"])
+    return {"dossier": dossier, "document": document}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", CONSULTATIONS)
+def test_every_screen_showing_persons_writes_one_consultation_event(url_name, centre, worker, own_data):
+    user = worker
+    if url_name in ADMINISTRATOR_SCREENS:
+        user = MembershipFactory(centre=centre, role="administrator").user
+    client = sign_in(Client(), user, centre)
+    kwargs = {}
+    if url_name in TENANT_OBJECTS:
+        kwargs = (OWN_OBJECTS.get(url_name) or TENANT_OBJECTS[url_name])(centre)
+    query = QUERIES[url_name](own_data) if url_name in QUERIES else {}
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    response = client.get(reverse(url_name, kwargs=kwargs), query)
+
+    if response.status_code == 405:
+        return  # An action taking POST only: it shows nothing on GET.
+    assert response.status_code == 200, f"{url_name} should show its page to a member: {response.status_code}"
+    events = list(AuditEvent.objects.filter(pk__gt=before, action=AuditEvent.Action.VIEW, user=user))
+    assert len(events) == 1, (
+        f"{url_name} shows a screen: it must call primaweb.services.audit_consultation once per page "
+        f"(or be listed in NOT_CONSULTATIONS with the reason it shows no personal data); wrote {len(events)}"
+    )
+    event = events[0]
+    assert event.centre == centre
+    # Whom the screen showed: the object opened, the persons listed, or the criteria searched.
+    assert event.object_id or event.details.get("persons") or event.details.get("criteria"), event.details
+
+
+@pytest.mark.django_db
+def test_a_list_writes_one_event_naming_the_persons_of_its_page_only(worker_client, centre, worker):
+    dossiers = DossierFactory.create_batch(27, centre=centre)  # 25 a page: the second page shows 2
+    before = AuditEvent.objects.count()
+
+    response = worker_client.get(reverse("dossiers:list"), {"page": 2, "tri": "number"})
+
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
+    shown = sorted(dossiers, key=lambda dossier: dossier.number)[25:]
+    assert event.details["persons"] == sorted(dossier.beneficiary.niss for dossier in shown)
+    assert event.details["shown"] == {"dossiers.Dossier": [str(dossier.pk) for dossier in shown]}
+    assert event.details["criteria"] == {"tri": "number", "page": 2}
+    assert (event.centre, event.ip_address) == (centre, "127.0.0.1")
+
+
+@pytest.mark.django_db
+def test_a_search_records_its_criteria_and_the_persons_found(worker_client, centre, worker):
+    found = DossierFactory.create_batch(2, centre=centre, beneficiary__last_name="Dupont")
+    DossierFactory(centre=centre, beneficiary__last_name="Martin")
+
+    worker_client.get(reverse("dossiers:search"), {"name": "dupont"})
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
+    assert event.details["criteria"] == {"name": "dupont"}
+    assert event.details["persons"] == sorted(dossier.beneficiary.niss for dossier in found)
+
+
+@pytest.mark.django_db
+def test_an_empty_search_form_shows_no_one_and_writes_nothing(worker_client, worker):
+    worker_client.get(reverse("dossiers:search"))
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, user=worker).exists()
+
+
+@pytest.mark.django_db
+def test_admin_logs_summarise_a_consultation_in_the_readers_language(
+    worker_client, centre_admin_client, centre
+):
+    DossierFactory.create_batch(3, centre=centre)
+    worker_client.get(reverse("dossiers:list"))
+
+    page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "view"}).content.decode()
+    assert "Dossiers du C.P.A.S. — tri: -created, page: 1 — 3 personnes" in page
+
+    centre_admin_client.cookies["django_language"] = "nl"
+    page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "view"}).content.decode()
+    assert "3 personen" in page
+
+
+@pytest.mark.django_db
+def test_admin_logs_find_the_consultations_that_showed_a_person_by_their_niss(
+    worker_client, centre_admin_client, centre
+):
+    from stdnum.be import nn
+
+    shown, other = DossierFactory.create_batch(2, centre=centre)
+    document_in(centre, dossier=shown)
+    worker_client.get(reverse("dossiers:detail", args=[shown.pk]))
+    worker_client.get(reverse("documents:manage"), {"niss": shown.beneficiary.niss})
+
+    def found(niss):
+        page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "view", "target": niss})
+        return page.content.decode()
+
+    page = found(nn.format(shown.beneficiary.niss))
+    assert "Page principale du dossier" in page and "Gérer les documents" in page
+    assert "Gérer les documents" not in found(other.beneficiary.niss)
+
+
+@pytest.mark.django_db
+def test_an_events_page_spells_out_the_persons_and_criteria_of_a_consultation(
+    worker_client, centre_admin_client, centre, worker
+):
+    dossiers = DossierFactory.create_batch(2, centre=centre)
+    worker_client.get(reverse("dossiers:list"))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
+
+    page = centre_admin_client.get(reverse("primaweb:audit_event", args=[event.pk])).content.decode()
+
+    assert "<dt>Personnes (NISS)</dt>" in page
+    assert ", ".join(sorted(dossier.beneficiary.niss for dossier in dossiers)) in page
+    assert "<dt>Écran</dt><dd>Dossiers du C.P.A.S.</dd>" in page
+    assert "tri: -created; page: 1" in page
