@@ -31,9 +31,11 @@ NOT_CONSULTATIONS = {
     "logout": "signs out (POST)",
     "set_language": "switches the language (POST)",
     "cpasonline:form": "the citizen's public form",
-    "cpasonline:sign_in": "the citizen's public sign-in",
     "cpasonline:sign_out": "the citizen's public sign-out",
     "cpasonline:filed": "the citizen's public confirmation",
+    "cpasonline:federal_sign_in": "sends the citizen to the federal sign-in provider",
+    "cpasonline:federal_callback": "the federal sign-in's return to the citizen's public form",
+    "cpasonline:simulated_sign_in": "the citizen's simulated sign-in, for the simulators only",
     # Pages of the user's own account and centre, no beneficiary on them.
     "primaweb:home": "the menu and unread counts",
     "primaweb:choose_centre": "the user's own centres and profiles",
