@@ -65,6 +65,13 @@ class AuditedAdminMixin:
         return super().log_deletions(request, queryset)
 
 
+def _scope_choices(form, scope):
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None:
+            field.queryset = scope(queryset)
+
+
 def _scoped_form(form_class, scope):
     """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init.
 
@@ -75,22 +82,21 @@ def _scoped_form(form_class, scope):
 
     def __init__(self, *args, **kwargs):
         form_class.__init__(self, *args, **kwargs)
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None:
-                field.queryset = scope(queryset)
+        _scope_choices(self, scope)
 
-    return type(form_class)(
-        form_class.__name__,
-        (form_class,),
-        {"__init__": __init__, "_centre_scoped": True, "__module__": form_class.__module__},
-    )
+    attrs = {"__init__": __init__, "_centre_scoped": True, "__module__": form_class.__module__}
+    return type(form_class)(form_class.__name__, (form_class,), attrs)
 
 
 def _scoped_formset(formset_class, scope):
-    return type(formset_class)(
-        formset_class.__name__, (formset_class,), {"form": _scoped_form(formset_class.form, scope)}
-    )
+    # A model formset adds each row's id field after the row's form is built: it is narrowed too, or an
+    # existing row's id could name another centre's row.
+    def add_fields(self, form, index):
+        formset_class.add_fields(self, form, index)
+        _scope_choices(form, scope)
+
+    attrs = {"form": _scoped_form(formset_class.form, scope), "add_fields": add_fields}
+    return type(formset_class)(formset_class.__name__, (formset_class,), attrs)
 
 
 class CentreAdministratorMixin(AuditedAdminMixin):
