@@ -222,7 +222,8 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(_("Un utilisateur doit avoir un accès à au moins un C.P.A.S."))
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked, so each field of an access has its own label (a tabular row has only column headers).
     model = Membership
     formset = MembershipInlineFormSet
     extra = 1
