@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from primaweb.models import AuditEvent, Membership, User
+from tests.conftest import sign_in
 from tests.factories import CentreFactory, MembershipFactory, UserFactory, audit_event_in
 
 
@@ -364,6 +365,13 @@ def test_a_change_to_a_shared_user_is_in_the_audit_trail_of_each_of_its_centres(
     for each in (centre, other_centre):
         changes = audit_events(centre=each, action="change", object_query=str(shared_user.pk))
         assert changes.filter(object_type="primaweb.User").count() == 2, each  # the e-mail, the password
+    # The other centre's administrator reads it in their Admin-Logs.
+    victim = sign_in(
+        Client(), MembershipFactory(centre=other_centre, role="administrator").user, other_centre
+    )
+    logs = victim.get(reverse("primaweb:audit_log"), {"action": "change", "target": str(shared_user.pk)})
+    shown = [event for event in logs.context["page"] if event.object_type == "primaweb.User"]
+    assert len(shown) == 2 and all(event.user.is_superuser for event in shown)
 
 
 @pytest.mark.django_db
