@@ -1,90 +1,112 @@
 """The Django admin: superusers see everything; a centre administrator sees their own centres only."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .communes import commune_choices
+from .forms import ExistingPersonForm
 from .models import AuditEvent, Centre, Membership, User
-from .selectors import administered_centres
-from .services import audit_record
+from .selectors import account_managed_by, administered_centres, centres_of_user
+from .services import audit_record, membership_grant_to_existing
+from .tenancy import CentreOwned
+
+
+def _centres_touched(obj) -> list:
+    """The centres whose audit trail an admin change of `obj` belongs to (None: no centre at all)."""
+    if isinstance(obj, Centre):
+        return [obj]
+    if isinstance(obj, User):
+        # An account is shared by every centre it has an access to: each sees what was done to it.
+        return list(centres_of_user(user=obj)) or [None]
+    if getattr(obj, "centre_id", None) is not None:
+        return [obj.centre]
+    return [None]
 
 
 class AuditedAdminMixin:
-    """Changes made in the admin go to the centre's audit trail too."""
+    """Changes made in the admin go to the audit trail of every centre they touch."""
 
-    def _centre_of(self, obj):
-        if isinstance(obj, Centre):
-            return obj
-        return getattr(obj, "centre", None)
+    def _audit(self, request, action, obj, details=None):
+        for centre in _centres_touched(obj):
+            audit_record(
+                action=action, by=request.user, centre=centre, target=obj, request=request, details=details
+            )
 
     def save_formset(self, request, form, formset, change):
         # Inline rows (a user's accesses) carry their own centre: each gets its own trace.
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            audit_record(
-                action=AuditEvent.Action.CREATE,
-                by=request.user,
-                centre=self._centre_of(obj),
-                target=obj,
-                request=request,
-            )
+            self._audit(request, AuditEvent.Action.CREATE, obj)
         for obj, changed in formset.changed_objects:
-            audit_record(
-                action=AuditEvent.Action.CHANGE,
-                by=request.user,
-                centre=self._centre_of(obj),
-                target=obj,
-                request=request,
-                details={"fields": changed},
-            )
+            self._audit(request, AuditEvent.Action.CHANGE, obj, {"fields": changed})
         for obj in formset.deleted_objects:
-            audit_record(
-                action=AuditEvent.Action.DELETE,
-                by=request.user,
-                centre=self._centre_of(obj),
-                target=obj,
-                request=request,
-            )
+            self._audit(request, AuditEvent.Action.DELETE, obj)
 
     def log_addition(self, request, obj, message):
-        audit_record(
-            action=AuditEvent.Action.CREATE,
-            by=request.user,
-            centre=self._centre_of(obj),
-            target=obj,
-            request=request,
-            details={"admin": str(message)},
-        )
+        self._audit(request, AuditEvent.Action.CREATE, obj, {"admin": str(message)})
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit_record(
-            action=AuditEvent.Action.CHANGE,
-            by=request.user,
-            centre=self._centre_of(obj),
-            target=obj,
-            request=request,
-            details={"admin": str(message)},
-        )
+        self._audit(request, AuditEvent.Action.CHANGE, obj, {"admin": str(message)})
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
+        # Called before the rows go, so an account's centres are still known.
         for obj in queryset:
-            audit_record(
-                action=AuditEvent.Action.DELETE,
-                by=request.user,
-                centre=self._centre_of(obj),
-                target=obj,
-                request=request,
-            )
+            self._audit(request, AuditEvent.Action.DELETE, obj)
         return super().log_deletions(request, queryset)
 
 
+def _scope_choices(form, scope):
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None:
+            field.queryset = scope(queryset)
+
+
+def _scoped_form(form_class, scope):
+    """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init.
+
+    Narrowing the field's queryset narrows both what the widget offers and what a submission may name.
+    """
+    if getattr(form_class, "_centre_scoped", False):
+        return form_class
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        _scope_choices(self, scope)
+
+    attrs = {"__init__": __init__, "_centre_scoped": True, "__module__": form_class.__module__}
+    return type(form_class)(form_class.__name__, (form_class,), attrs)
+
+
+def _scoped_formset(formset_class, scope):
+    # A model formset adds each row's id field after the row's form is built: it is narrowed too, or an
+    # existing row's id could name another centre's row.
+    def add_fields(self, form, index):
+        formset_class.add_fields(self, form, index)
+        _scope_choices(form, scope)
+
+    attrs = {"form": _scoped_form(formset_class.form, scope), "add_fields": add_fields}
+    return type(formset_class)(formset_class.__name__, (formset_class,), attrs)
+
+
 class CentreAdministratorMixin(AuditedAdminMixin):
-    """Open to superusers and centre administrators; the rows are scoped by `scope_queryset`."""
+    """Open to superusers and centre administrators, who see and pick only what their centres own.
+
+    The rows are scoped by `scope_queryset`. Every form the admin builds for a centre administrator (the
+    object's own, its inlines', the list's) offers and accepts in each foreign-key and many-to-many field
+    only what they may see: the rows the related model's admin shows them, the rows of their centres for
+    a centre-owned model without an admin, nothing of any other model. A new admin inherits all of it.
+    """
 
     def is_centre_administrator(self, request) -> bool:
         return request.user.is_superuser or administered_centres(user=request.user).exists()
@@ -113,11 +135,42 @@ class CentreAdministratorMixin(AuditedAdminMixin):
     def scope_queryset(self, queryset, centres):
         return queryset.filter(centre__in=centres)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A centre administrator can only attach things to the centres they administer.
-        if db_field.name == "centre" and not request.user.is_superuser:
-            kwargs["queryset"] = administered_centres(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not request.user.is_superuser:
+            # Another centre's id and an id that exists nowhere look the same: not found.
+            raise Http404
+        return obj
+
+    def visible_rows(self, request, model):
+        """What of `model` a centre administrator may see and pick."""
+        model_admin = self.admin_site._registry.get(model)
+        if isinstance(model_admin, CentreAdministratorMixin):
+            return model_admin.get_queryset(request)
+        if issubclass(model, CentreOwned):
+            return model._default_manager.filter(centre__in=administered_centres(user=request.user))
+        return model._default_manager.none()
+
+    def _choice_scope(self, request):
+        def scope(queryset):
+            if request.user.is_superuser:
+                return queryset
+            return queryset.filter(pk__in=self.visible_rows(request, queryset.model).values("pk"))
+
+        return scope
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _scoped_form(super().get_form(request, obj, **kwargs), self._choice_scope(request))
+
+    def get_changelist_form(self, request, **kwargs):
+        return _scoped_form(super().get_changelist_form(request, **kwargs), self._choice_scope(request))
+
+    def get_changelist_formset(self, request, **kwargs):
+        return _scoped_formset(super().get_changelist_formset(request, **kwargs), self._choice_scope(request))
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield _scoped_formset(formset, self._choice_scope(request)), inline
 
 
 class CentreForm(forms.ModelForm):
@@ -169,7 +222,8 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(_("Un utilisateur doit avoir un accès à au moins un C.P.A.S."))
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked, so each field of an access has its own label (a tabular row has only column headers).
     model = Membership
     formset = MembershipInlineFormSet
     extra = 1
@@ -187,15 +241,18 @@ class MembershipInline(admin.TabularInline):
         formset.centres = administered_centres(user=request.user)
         return formset
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "centre" and not request.user.is_superuser:
-            kwargs["queryset"] = administered_centres(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def has_view_permission(self, request, obj=None):
         return True
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+# What takes effect in every centre of an account: the sign-in identity and whether it may sign in.
+ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "niss", "is_active")
+SHARED_ACCOUNT_NOTE = _(
+    "L'identité, le mot de passe et l'activation de cet utilisateur ne sont pas gérés par votre C.P.A.S. : "
+    "vous gérez ici ses accès à votre C.P.A.S."
+)
 
 
 @admin.register(User)
@@ -217,25 +274,38 @@ class UserAdmin(CentreAdministratorMixin, DjangoUserAdmin):
     def scope_queryset(self, queryset, centres):
         return queryset.filter(memberships__centre__in=centres).distinct()
 
+    def manages_account(self, request, obj) -> bool:
+        return obj is None or account_managed_by(account=obj, administrator=request.user)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
-        # A centre administrator cannot hand out platform-wide powers.
-        return [
-            (
-                name,
-                {
-                    **opts,
-                    "fields": tuple(
-                        f
-                        for f in opts["fields"]
-                        if f not in {"is_staff", "is_superuser", "groups", "user_permissions"}
-                    ),
-                },
-            )
+        # A centre administrator cannot hand out platform-wide powers, nor reach the password of an
+        # account that is not theirs alone.
+        hidden = {"is_staff", "is_superuser", "groups", "user_permissions"}
+        if not self.manages_account(request, obj):
+            hidden.add("password")
+        fieldsets = [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in hidden)})
             for name, opts in fieldsets
         ]
+        if not self.manages_account(request, obj):
+            name, opts = fieldsets[0]
+            fieldsets[0] = (name, {**opts, "description": SHARED_ACCOUNT_NOTE})
+        return [(name, opts) for name, opts in fieldsets if opts["fields"]]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.manages_account(request, obj):
+            readonly += ACCOUNT_FIELDS
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and not self.manages_account(request, user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request, obj=None):
         # Users may appear in other centres' audit trails: withdraw their access instead.
@@ -248,6 +318,53 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__last_name", "user__first_name")
     autocomplete_fields = ("user",)
+
+    def get_urls(self):
+        add_existing = self.admin_site.admin_view(self.add_existing_view)
+        return [
+            path("ajouter-existante/", add_existing, name="primaweb_membership_add_existing"),
+            *super().get_urls(),
+        ]
+
+    def add_existing_view(self, request):
+        """« Ajouter une personne existante »: an exact NISS or e-mail gives that person an access here.
+
+        No list, no search, no word of other centres: one match is granted and shown, anything else
+        (nobody, several, a platform account) gets the same answer.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        centres = administered_centres(user=request.user)
+        form = ExistingPersonForm(request.POST or None, centres=centres)
+        if request.method == "POST" and form.is_valid():
+            membership = membership_grant_to_existing(
+                identifier=form.cleaned_data["identifier"],
+                centre=form.cleaned_data["centre"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                request=request,
+            )
+            if membership is not None:
+                messages.success(
+                    request,
+                    _("%(user)s a maintenant accès à %(centre)s.")
+                    % {"user": membership.user, "centre": membership.centre},
+                )
+                return redirect("admin:primaweb_user_change", membership.user_id)
+            form.add_error(
+                "identifier",
+                _(
+                    "Aucune personne ne peut être ajoutée avec ce NISS ou cette adresse e-mail. "
+                    "Vérifiez la saisie, ou créez un nouvel utilisateur."
+                ),
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Ajouter une personne existante"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/primaweb/membership/add_existing.html", context)
 
 
 @admin.register(AuditEvent)

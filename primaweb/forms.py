@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import AuditEvent, Membership
 from .validators import TypedTextValidator, strip_invisible
 
 
@@ -55,3 +55,19 @@ class AuditFilterForm(TypedTextMixin, forms.Form):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", _("La date de fin précède la date de début."))
         return cleaned
+
+
+class ExistingPersonForm(TypedTextMixin, forms.Form):
+    """« Ajouter une personne existante »: an exact NISS or e-mail, never a search."""
+
+    identifier = forms.CharField(
+        label=_("NISS ou adresse e-mail"),
+        max_length=254,
+        help_text=_("Le NISS (11 chiffres) ou l'adresse e-mail exacte de la personne."),
+    )
+    centre = forms.ModelChoiceField(label=_("C.P.A.S."), queryset=None, empty_label=None)
+    role = forms.ChoiceField(label=_("Profil"), choices=Membership.Role.choices)
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres

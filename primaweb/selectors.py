@@ -32,6 +32,9 @@ def centre_members(*, centre: Centre, role: str | None = None) -> QuerySet[Membe
 
 
 def administered_centres(*, user: User) -> QuerySet[Centre]:
+    # The admin asks this of every visitor, signed in or not: an anonymous or disabled one administers none.
+    if not user.is_authenticated or not user.is_active:
+        return Centre.objects.none()
     if user.is_superuser:
         return Centre.objects.all()
     return Centre.objects.filter(
@@ -39,6 +42,24 @@ def administered_centres(*, user: User) -> QuerySet[Centre]:
             user=user, role=Membership.Role.ADMINISTRATOR, is_active=True
         ).values("centre_id")
     )
+
+
+def account_managed_by(*, account: User, administrator: User) -> bool:
+    """Whether `administrator` may change `account`'s identity, password and activation.
+
+    Only when the account belongs to no other centre than the ones they administer and holds no
+    platform-wide power: what would take effect in another centre is that centre's (or a superuser's).
+    """
+    if administrator.is_superuser:
+        return True
+    if account.is_staff or account.is_superuser:
+        return False
+    return not account.memberships.exclude(centre__in=administered_centres(user=administrator)).exists()
+
+
+def centres_of_user(*, user: User) -> QuerySet[Centre]:
+    """Every centre where `user` has or had an access: the centres a change to the account touches."""
+    return Centre.objects.filter(pk__in=Membership.objects.filter(user=user).values("centre_id"))
 
 
 def audit_events(

@@ -123,7 +123,9 @@ def centre_create(
 
 
 @transaction.atomic
-def membership_grant(*, user: User, centre: Centre, role: str, by: User | None = None) -> Membership:
+def membership_grant(
+    *, user: User, centre: Centre, role: str, by: User | None = None, request: HttpRequest | None = None
+) -> Membership:
     """Gives `user` the `role` in `centre`, reactivating a withdrawn access; idempotent."""
     membership, created = Membership.objects.get_or_create(
         user=user, centre=centre, defaults={"role": role, "is_active": True}
@@ -139,6 +141,36 @@ def membership_grant(*, user: User, centre: Centre, role: str, by: User | None =
         by=by,
         centre=centre,
         target=membership,
+        request=request,
         details={"role": role},
     )
     return membership
+
+
+@transaction.atomic
+def membership_grant_to_existing(
+    *, identifier: str, centre: Centre, role: str, by: User, request: HttpRequest | None = None
+) -> Membership | None:
+    """Gives `role` in `centre` to the one person whose NISS or e-mail is exactly `identifier`.
+
+    Returns None, and grants nothing, when no person, several persons or a platform account (staff,
+    superuser) match: the caller answers all of these alike, so the look-up tells nothing of who exists
+    in other centres. Every look-up is traced under `centre`, with what was typed.
+    """
+    identifier = identifier.strip()
+    digits = "".join(c for c in identifier if c.isdigit())
+    if len(digits) == 11 and not set(identifier) - set("0123456789 .-"):
+        matches = User.objects.filter(niss=digits)
+    else:
+        matches = User.objects.filter(email__iexact=identifier)
+    candidates = list(matches.filter(is_staff=False, is_superuser=False)[:2])
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        by=by,
+        centre=centre,
+        request=request,
+        details={"criteria": {"identifier": identifier}, "lookup": "existing_person"},
+    )
+    if len(candidates) != 1:
+        return None
+    return membership_grant(user=candidates[0], centre=centre, role=role, by=by, request=request)

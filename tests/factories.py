@@ -203,3 +203,62 @@ def centre_label_in(centre, name="À traiter"):
     from centrebox.models import CentreLabel
 
     return CentreLabel.objects.create(centre=centre, name=name)
+
+
+def inbox_grant_in(centre, *, membership=None, **fields):
+    """A member's grant on the centre's own e-Box."""
+    from centrebox.models import InboxGrant
+
+    membership = membership or MembershipFactory(centre=centre)
+    return InboxGrant.objects.create(centre=centre, membership=membership, **fields)
+
+
+def platform_object(label: str):
+    """One row of a model that belongs to no centre (sign-in attempts, groups, the simulators' data)."""
+    import uuid
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    model = apps.get_model(label)
+    token = uuid.uuid4().hex
+    later = timezone.now() + timedelta(days=1)
+    if label == "auth.Group":
+        return model.objects.create(name=f"groupe-{token[:8]}")
+    if label.startswith("axes."):
+        extra = {"failures_since_start": 1} if label == "axes.AccessAttempt" else {}
+        return model.objects.create(username=f"u{token[:8]}", ip_address="192.0.2.1", user_agent="t", **extra)
+    if label == "ebox_simulator.Citizen":
+        return model.objects.create(niss=niss_for("850730", 500 + uuid.uuid4().int % 400))
+    if label == "ebox_simulator.FaultSettings":
+        return model.objects.create()
+    if label == "ebox_simulator.OAuthClient":
+        return model.objects.create(client_id=token, client_secret=token)
+    if label == "ebox_simulator.AccessToken":
+        client = platform_object("ebox_simulator.OAuthClient")
+        return model.objects.create(token=token, client=client, scope="publication", expires_at=later)
+    if label == "ebox_simulator.Message":
+        return model.objects.create(
+            message_id=str(uuid.uuid4()),
+            client=platform_object("ebox_simulator.OAuthClient"),
+            sender_organization_id="0123456749",
+            recipient_niss=niss_for("850730", 2),
+            subject="Message",
+            language="fr",
+            expires_at=later,
+        )
+    if label == "ebox_simulator.Reply":
+        return model.objects.create(message=platform_object("ebox_simulator.Message"), answer="accept")
+    if label == "ebox_simulator.EnterpriseBox":
+        return model.objects.create(bce=token[:10])
+    if label == "ebox_simulator.EnterpriseMessage":
+        return model.objects.create(
+            message_id=str(uuid.uuid4()),
+            box=platform_object("ebox_simulator.EnterpriseBox"),
+            message_type_id="SPPIS_INFORMATION",
+            subject="Message",
+            language="fr",
+            expires_at=later,
+        )
+    raise LookupError(f"No platform object known for {label}: add it to tests/factories.py")

@@ -6,12 +6,16 @@ that is missing here, so no screen can slip through unchecked.
 """
 
 from tests.factories import (
+    DocumentTypeFactory,
     DossierFactory,
+    MembershipFactory,
     OnlineRequestFactory,
     audit_event_in,
     centre_label_in,
     centre_message_in,
     document_in,
+    inbox_grant_in,
+    platform_object,
     publication_in,
 )
 
@@ -58,3 +62,35 @@ TENANT_OBJECTS = {
 # Namespaces with a scoping of their own, tested on their own (tests/test_admin.py).
 # The simulators stand for outside services: their pages belong to citizens, not to a centre.
 SWEEP_EXCLUDED_NAMESPACES = {"admin", "bcss_simulator", "ebox_simulator"}
+
+# The admin sweep (tests/test_admin_sweep.py) walks every registered model admin. A model a centre owns
+# says here how to make one in a given centre; a model of the platform (no centre) is closed to centre
+# administrators and only needs a row. A registered model in neither table fails the sweep.
+ADMIN_TENANT_OBJECTS = {
+    "primaweb.Centre": lambda centre: centre,
+    "primaweb.User": lambda centre: MembershipFactory(centre=centre).user,
+    "primaweb.Membership": lambda centre: MembershipFactory(centre=centre),
+    "primaweb.AuditEvent": audit_event_in,
+    "documents.DocumentType": lambda centre: DocumentTypeFactory(centre=centre),
+    "ebox.Publication": publication_in,
+    "centrebox.InboxGrant": inbox_grant_in,
+    "centrebox.CentreLabel": centre_label_in,
+}
+
+ADMIN_PLATFORM_OBJECTS = {
+    label: (lambda label=label: platform_object(label))
+    for label in (
+        "auth.Group",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+        "ebox_simulator.FaultSettings",
+        "ebox_simulator.Citizen",
+        "ebox_simulator.Message",
+        "ebox_simulator.OAuthClient",
+        "ebox_simulator.AccessToken",
+        "ebox_simulator.Reply",
+        "ebox_simulator.EnterpriseBox",
+        "ebox_simulator.EnterpriseMessage",
+    )
+}

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from primaweb.models import AuditEvent, Membership, User
+from tests.conftest import sign_in
 from tests.factories import CentreFactory, MembershipFactory, UserFactory, audit_event_in
 
 
@@ -35,7 +36,7 @@ def test_centre_administrator_sees_only_their_centres_users_and_memberships(admi
     stranger = MembershipFactory(centre=other_centre).user
     users = admin_site.get(reverse("admin:primaweb_user_changelist")).content.decode()
     assert colleague.username in users and stranger.username not in users
-    assert admin_site.get(reverse("admin:primaweb_user_change", args=[stranger.pk])).status_code == 302
+    assert admin_site.get(reverse("admin:primaweb_user_change", args=[stranger.pk])).status_code == 404
     memberships = admin_site.get(reverse("admin:primaweb_membership_changelist")).content.decode()
     assert other_centre.name_fr not in memberships
 
@@ -153,3 +154,243 @@ def test_superuser_sees_every_centre():
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     listing = client.get(reverse("admin:primaweb_centre_changelist")).content.decode()
     assert first.name_fr in listing and second.name_fr in listing
+
+
+def _membership_form(user, centre, role="administrator"):
+    return {"user": str(user.pk), "centre": str(centre.pk), "role": role, "is_active": "on"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("victim", ["other_centres_worker", "superuser", "staff"])
+def test_centre_administrator_cannot_take_an_outside_account_into_their_centre(
+    admin_site, centre, other_centre, victim
+):
+    user = {
+        "other_centres_worker": lambda: MembershipFactory(centre=other_centre).user,
+        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
+        "staff": lambda: UserFactory(is_staff=True),
+    }[victim]()
+
+    response = admin_site.post(reverse("admin:primaweb_membership_add"), _membership_form(user, centre))
+
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not Membership.objects.filter(user=user, centre=centre).exists()
+    assert admin_site.get(reverse("admin:auth_user_password_change", args=[user.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_membership_autocomplete_offers_only_the_centres_own_people(admin_site, centre, other_centre):
+    colleague = MembershipFactory(centre=centre, user__last_name="Zorglub").user
+    stranger = MembershipFactory(centre=other_centre, user__last_name="Zorglub").user
+    response = admin_site.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "primaweb", "model_name": "membership", "field_name": "user", "term": "Zorglub"},
+    )
+    ids = {row["id"] for row in response.json()["results"]}
+    assert ids == {str(colleague.pk)} and str(stranger.pk) not in ids
+
+
+@pytest.fixture
+def shared_user(centre, other_centre):
+    user = MembershipFactory(centre=centre).user
+    MembershipFactory(centre=other_centre, user=user)
+    return user
+
+
+def _user_change_form(user, membership, **changes):
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "niss": user.niss,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": str(membership.pk),
+        "memberships-0-user": str(user.pk),
+        "memberships-0-centre": str(membership.centre_id),
+        "memberships-0-role": membership.role,
+        "memberships-0-is_active": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.mark.django_db
+def test_shared_users_identity_password_and_activation_are_read_only_for_a_centre_administrator(
+    admin_site, centre, shared_user
+):
+    membership = shared_user.memberships.get(centre=centre)
+    before = (shared_user.username, shared_user.email, shared_user.password)
+
+    page = admin_site.get(reverse("admin:primaweb_user_change", args=[shared_user.pk])).content.decode()
+    assert 'name="username"' not in page and 'name="email"' not in page and "../password/" not in page
+
+    response = admin_site.post(
+        reverse("admin:primaweb_user_change", args=[shared_user.pk]),
+        _user_change_form(
+            shared_user,
+            membership,
+            username="pris",
+            email="pirate@example.org",
+            niss="85073000287",
+            is_active=None,
+            **{"memberships-0-role": "administrator"},
+        ),
+    )
+    password = admin_site.post(
+        reverse("admin:auth_user_password_change", args=[shared_user.pk]),
+        {"password1": "Un-mot-de-passe-solide-42", "password2": "Un-mot-de-passe-solide-42"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert password.status_code == 403
+    shared_user.refresh_from_db()
+    assert (shared_user.username, shared_user.email, shared_user.password) == before
+    assert shared_user.is_active and shared_user.niss == ""
+    # What is the centre's own stays theirs to manage.
+    assert shared_user.memberships.get(centre=centre).role == "administrator"
+
+
+@pytest.mark.django_db
+def test_centre_administrator_still_manages_the_accounts_of_their_centre_alone(admin_site, centre):
+    membership = MembershipFactory(centre=centre)
+    user = membership.user
+    response = admin_site.post(
+        reverse("admin:primaweb_user_change", args=[user.pk]),
+        _user_change_form(user, membership, username="renomme", is_active=None),
+    )
+    password = admin_site.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {
+            "password1": "Un-mot-de-passe-solide-42",
+            "password2": "Un-mot-de-passe-solide-42",
+            "set_usable_password": "true",
+        },
+    )
+    assert response.status_code == 302 and password.status_code == 302
+    user.refresh_from_db()
+    assert user.username == "renomme" and not user.is_active
+    assert user.check_password("Un-mot-de-passe-solide-42")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("by", ["niss", "email"])
+def test_centre_administrator_adds_an_existing_person_by_exact_niss_or_email(
+    admin_site, centre, other_centre, by
+):
+    person = MembershipFactory(centre=other_centre, user__niss="85073000287").user
+    identifier = {"niss": "85.07.30-002.87", "email": person.email.upper()}[by]
+
+    response = admin_site.post(
+        reverse("admin:primaweb_membership_add_existing"),
+        {"identifier": identifier, "centre": str(centre.pk), "role": "social_worker"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:primaweb_user_change", args=[person.pk])
+    assert person.memberships.get(centre=centre).role == "social_worker"
+    page = admin_site.get(response.url).content.decode()
+    assert other_centre.name_fr not in page
+    assert AuditEvent.objects.filter(centre=centre, details__criteria__identifier=identifier).exists()
+
+
+@pytest.mark.django_db
+def test_adding_an_existing_person_answers_alike_for_nobody_several_and_platform_accounts(
+    admin_site, centre, other_centre
+):
+    UserFactory(email="admin@plateforme.be", is_staff=True)
+    MembershipFactory(centre=other_centre, user__email="double@example.org")
+    MembershipFactory(centre=other_centre, user__email="double@example.org")
+    answers = set()
+    for identifier in ("personne@nulle.part", "admin@plateforme.be", "double@example.org"):
+        response = admin_site.post(
+            reverse("admin:primaweb_membership_add_existing"),
+            {"identifier": identifier, "centre": str(centre.pk), "role": "administrator"},
+        )
+        assert response.status_code == 200
+        answers.add(tuple(response.context["form"].errors["identifier"]))
+        assert other_centre.name_fr not in response.content.decode()
+    assert len(answers) == 1
+    assert Membership.objects.filter(centre=centre).count() == 1  # the administrator's own
+
+
+@pytest.mark.django_db
+def test_adding_an_existing_person_only_into_an_administered_centre(admin_site, other_centre):
+    person = UserFactory(email="quelquun@example.org")
+    response = admin_site.post(
+        reverse("admin:primaweb_membership_add_existing"),
+        {"identifier": person.email, "centre": str(other_centre.pk), "role": "administrator"},
+    )
+    assert response.status_code == 200 and "centre" in response.context["form"].errors
+    assert not person.memberships.exists()
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_shared_user_is_in_the_audit_trail_of_each_of_its_centres(
+    centre, other_centre, shared_user
+):
+    from primaweb.selectors import audit_events
+
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    membership = shared_user.memberships.get(centre=centre)
+    client.post(
+        reverse("admin:primaweb_user_change", args=[shared_user.pk]),
+        {
+            **_user_change_form(shared_user, membership, email="nouvelle@example.org"),
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "2",
+            "memberships-1-id": str(shared_user.memberships.get(centre=other_centre).pk),
+            "memberships-1-user": str(shared_user.pk),
+            "memberships-1-centre": str(other_centre.pk),
+            "memberships-1-role": "social_worker",
+            "memberships-1-is_active": "on",
+        },
+    )
+    client.post(
+        reverse("admin:auth_user_password_change", args=[shared_user.pk]),
+        {
+            "password1": "Un-mot-de-passe-solide-42",
+            "password2": "Un-mot-de-passe-solide-42",
+            "set_usable_password": "true",
+        },
+    )
+    shared_user.refresh_from_db()
+    assert shared_user.email == "nouvelle@example.org"
+    for each in (centre, other_centre):
+        changes = audit_events(centre=each, action="change", object_query=str(shared_user.pk))
+        assert changes.filter(object_type="primaweb.User").count() == 2, each  # the e-mail, the password
+    # The other centre's administrator reads it in their Admin-Logs.
+    victim = sign_in(
+        Client(), MembershipFactory(centre=other_centre, role="administrator").user, other_centre
+    )
+    logs = victim.get(reverse("primaweb:audit_log"), {"action": "change", "target": str(shared_user.pk)})
+    shown = [event for event in logs.context["page"] if event.object_type == "primaweb.User"]
+    assert len(shown) == 2 and all(event.user.is_superuser for event in shown)
+
+
+@pytest.mark.django_db
+def test_withdrawing_an_access_in_the_admin_is_traced_in_its_centre(admin_site, centre):
+    membership = MembershipFactory(centre=centre)
+    response = admin_site.post(
+        reverse("admin:primaweb_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(
+        centre=centre, action="delete", object_type="primaweb.Membership", object_id=str(membership.pk)
+    ).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["admin:index", "admin:login", "admin:primaweb_user_changelist"])
+def test_the_admin_sends_an_anonymous_visitor_to_its_sign_in_page(client, url_name):
+    response = client.get(reverse(url_name))
+    if url_name == "admin:login":
+        assert response.status_code == 200 and 'name="password"' in response.content.decode()
+    else:
+        assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
