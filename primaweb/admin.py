@@ -10,6 +10,7 @@ from .communes import commune_choices
 from .models import AuditEvent, Centre, Membership, User
 from .selectors import administered_centres
 from .services import audit_record
+from .tenancy import is_centre_owned, mark_across_centres
 
 
 class AuditedAdminMixin:
@@ -107,17 +108,31 @@ class CentreAdministratorMixin(AuditedAdminMixin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
-            return queryset
+            return mark_across_centres(queryset, reason="a superuser administers every centre")
         return self.scope_queryset(queryset, administered_centres(user=request.user))
 
     def scope_queryset(self, queryset, centres):
-        return queryset.filter(centre__in=centres)
+        return queryset.for_centres(centres)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A centre administrator can only attach things to the centres they administer.
         if db_field.name == "centre" and not request.user.is_superuser:
             kwargs["queryset"] = administered_centres(user=request.user)
+        if "queryset" not in kwargs and is_centre_owned(db_field.related_model):
+            kwargs["queryset"] = self.centre_owned_choices(request, db_field.related_model)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and is_centre_owned(db_field.related_model):
+            kwargs["queryset"] = self.centre_owned_choices(request, db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def centre_owned_choices(self, request, model):
+        # Django offers the whole table in a foreign-key field; centre-owned choices are the user's centres'.
+        queryset = model._default_manager.all()
+        if request.user.is_superuser:
+            return queryset.across_centres(reason="a superuser administers every centre")
+        return queryset.for_centres(administered_centres(user=request.user))
 
 
 class CentreForm(forms.ModelForm):
@@ -164,7 +179,12 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
         if self.request.user.is_superuser:
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        elsewhere = self.instance.pk and self.instance.memberships.exclude(centre__in=self.centres).exists()
+        elsewhere = (
+            self.instance.pk
+            and self.instance.memberships.across_centres(reason="does the user keep an access elsewhere")
+            .exclude(centre__in=self.centres)
+            .exists()
+        )
         if not kept and not elsewhere:
             raise ValidationError(_("Un utilisateur doit avoir un accès à au moins un C.P.A.S."))
 
@@ -178,8 +198,8 @@ class MembershipInline(admin.TabularInline):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
-            return queryset
-        return queryset.filter(centre__in=administered_centres(user=request.user))
+            return queryset.across_centres(reason="a superuser administers every centre")
+        return queryset.for_centres(administered_centres(user=request.user))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
