@@ -44,7 +44,7 @@ class InboxGrantAdmin(CentreAdministratorMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "membership" and not request.user.is_superuser:
-            kwargs["queryset"] = Membership.objects.filter(centre__in=administered_centres(user=request.user))
+            kwargs["queryset"] = Membership.objects.for_centres(administered_centres(user=request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -68,7 +68,7 @@ def _store(centre: Centre, item: client.InboxMessage) -> tuple[CentreMessage, bo
     publication = _publication_for(centre, item.original_message_id)
     citizen = bool(item.sender_citizen_id)
     with transaction.atomic():
-        message, created = CentreMessage.objects.get_or_create(
+        message, created = CentreMessage.objects.for_centre(centre).get_or_create(
             centre=centre,
             message_id=item.message_id,
             defaults={
@@ -116,7 +116,7 @@ def inbox_import(*, centre: Centre) -> dict[str, int]:
     loses nothing: the messages of the pages already read stay, and the next run reads them again
     without duplicating them. A reply whose original message matches no publication is kept unlinked.
     """
-    cursor, _created = InboxCursor.objects.get_or_create(centre=centre)
+    cursor, _created = InboxCursor.objects.for_centre(centre).get_or_create(centre=centre)
     received_after = ""
     if cursor.received_after is not None:
         received_after = (cursor.received_after - CURSOR_OVERLAP).astimezone(UTC).isoformat()
@@ -137,7 +137,9 @@ def inbox_import(*, centre: Centre) -> dict[str, int]:
         if not page.items or page_number * page.page_size >= page.total:
             break
     counts["linked"] += _link_waiting_replies(centre)
-    InboxCursor.objects.filter(pk=cursor.pk).update(received_after=latest, last_run_at=timezone.now())
+    InboxCursor.objects.for_centre(centre).filter(pk=cursor.pk).update(
+        received_after=latest, last_run_at=timezone.now()
+    )
     return counts
 
 
@@ -207,7 +209,7 @@ def grant_set(
     *, membership: Membership, may_open_ebox: bool, message_types: list[str], by: User | None = None
 ) -> InboxGrant:
     """Sets what a member may see of the centre's e-Box (the administrator's screen and tests)."""
-    grant, _created = InboxGrant.objects.update_or_create(
+    grant, _created = InboxGrant.objects.for_centre(membership.centre_id).update_or_create(
         membership=membership,
         defaults={
             "centre": membership.centre,

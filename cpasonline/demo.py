@@ -66,7 +66,9 @@ def seed_online_requests(centres) -> None:
         for spec in DEMO_REQUESTS.get(centre.nis_code, ()):
             spec = dict(spec)
             submitted_at = now - timedelta(days=spec.pop("days_ago"))
-            OnlineRequest.objects.get_or_create(
+            OnlineRequest.objects.across_centres(
+                reason="demo data: a reference is unique in every centre"
+            ).get_or_create(
                 reference=spec.pop("reference"),
                 defaults={
                     "centre": centre,

@@ -185,7 +185,8 @@ def online_request_submit(
 def _create_with_fresh_reference(fields: dict, attempts: int = 5) -> OnlineRequest:
     for _attempt in range(attempts):
         reference = rules.new_reference()
-        if OnlineRequest.objects.filter(reference=reference).exists():
+        taken = OnlineRequest.objects.across_centres(reason="a reference is unique in every centre")
+        if taken.filter(reference=reference).exists():
             continue
         try:
             with transaction.atomic():
@@ -216,7 +217,12 @@ def acknowledgement_send(*, request_id: int) -> None:
     Idempotent: a PDF already kept is not rendered again and a sent acknowledgement is not sent twice.
     A PDF that cannot be rendered does not hold the e-mail back.
     """
-    online_request = OnlineRequest.objects.select_related("centre").filter(pk=request_id).first()
+    online_request = (
+        OnlineRequest.objects.across_centres(reason="a request named by the id its submission queued")
+        .select_related("centre")
+        .filter(pk=request_id)
+        .first()
+    )
     if online_request is None:
         return
     if not online_request.acknowledgement:
@@ -228,7 +234,7 @@ def acknowledgement_send(*, request_id: int) -> None:
             online_request.acknowledgement.save(
                 f"accuse-{online_request.reference}.pdf", ContentFile(content), save=False
             )
-            OnlineRequest.objects.filter(pk=online_request.pk).update(
+            OnlineRequest.objects.for_centre(online_request.centre_id).filter(pk=online_request.pk).update(
                 acknowledgement=online_request.acknowledgement.name
             )
     if online_request.acknowledged_at is not None:
@@ -244,7 +250,9 @@ def acknowledgement_send(*, request_id: int) -> None:
         with online_request.acknowledgement as file:
             message.attach(f"{online_request.reference}.pdf", file.read(), "application/pdf")
     message.send()
-    OnlineRequest.objects.filter(pk=online_request.pk).update(acknowledged_at=timezone.now())
+    OnlineRequest.objects.for_centre(online_request.centre_id).filter(pk=online_request.pk).update(
+        acknowledged_at=timezone.now()
+    )
 
 
 def details_pdf(online_request: OnlineRequest, *, context: dict) -> bytes:
@@ -257,9 +265,8 @@ def online_request_mark_read(
     *, online_request: OnlineRequest, by: User, request: HttpRequest | None = None
 ) -> bool:
     """« Marquer comme lu »: records the date and the worker; True if it was unread until now."""
-    updated = OnlineRequest.objects.filter(pk=online_request.pk, read_at__isnull=True).update(
-        read_at=timezone.now(), read_by=by
-    )
+    unread = OnlineRequest.objects.for_centre(online_request.centre_id).filter(read_at__isnull=True)
+    updated = unread.filter(pk=online_request.pk).update(read_at=timezone.now(), read_by=by)
     if updated:
         online_request.refresh_from_db(fields=["read_at", "read_by"])
         audit_record(

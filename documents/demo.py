@@ -18,7 +18,7 @@ DEMO_TYPES = (
 def seed_document_types(centres) -> None:
     for centre in centres:
         for label_fr, label_nl, label_de, message_type, months in DEMO_TYPES:
-            DocumentType.objects.update_or_create(
+            DocumentType.objects.for_centre(centre).update_or_create(
                 centre=centre,
                 label_fr=label_fr,
                 defaults={

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from primaweb.tenancy import CentreOwned
+from primaweb.tenancy import CentreOwned, CentreOwnedQuerySet
 
 
 class DocumentType(CentreOwned):
@@ -203,6 +203,10 @@ class DocumentEvent(models.Model):
     )
     at = models.DateTimeField(_("le"), default=timezone.now)
     details = models.JSONField(_("détails"), default=dict, blank=True)
+
+    # Centre-owned through its document (primaweb.tenancy): read as `document.events`.
+    centre_lookup = "document__centre"
+    objects = CentreOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement du document")

@@ -52,4 +52,8 @@ def document_of_centre(*, centre: Centre) -> QuerySet[Document]:
 
 
 def duplicate_in_dossier(*, dossier: Dossier, sha256: str) -> Document | None:
-    return Document.objects.filter(dossier=dossier, sha256=sha256, deleted_at__isnull=True).first()
+    return (
+        Document.objects.for_centre(dossier.centre_id)
+        .filter(dossier=dossier, sha256=sha256, deleted_at__isnull=True)
+        .first()
+    )

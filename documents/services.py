@@ -41,6 +41,11 @@ def read_upload(file, limit: int) -> bytes:
     return file.read(limit + 1)
 
 
+def _by_id():
+    # Conversion tasks and the eBox app name a document by the id that a scoped service queued.
+    return Document.objects.across_centres(reason="a document named by the id a scoped service queued")
+
+
 def event_record(*, document: Document, kind: str, by: User | None, **details) -> DocumentEvent:
     return DocumentEvent.objects.create(document=document, kind=kind, by=by, details=details)
 
@@ -176,7 +181,7 @@ def document_convert(*, document_id: int, version: int) -> Document | None:
     a file LibreOffice cannot convert leaves the document « Conversion échouée » with the reason.
     """
     with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        document = _by_id().select_for_update().filter(pk=document_id).first()
         if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
             return document
         if document.deleted_at is not None:
@@ -190,7 +195,7 @@ def document_convert(*, document_id: int, version: int) -> Document | None:
     except conversion.ConversionFailed as exc:
         return document_conversion_failed(document_id=document_id, version=version, reason=str(exc))
     except conversion.ConverterUnavailable:
-        Document.objects.filter(pk=document_id, version=version, status=Document.Status.CONVERTING).update(
+        _by_id().filter(pk=document_id, version=version, status=Document.Status.CONVERTING).update(
             status=Document.Status.PENDING
         )
         raise
@@ -209,13 +214,13 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
             "reason": exc
         }
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
-    document = Document.objects.get(pk=document_id)
+    document = _by_id().get(pk=document_id)
     # Named after the content, so a re-run after a crash writes the same file instead of a second one.
     name = f"v{version}-{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
     path = document.storage_path(name)
     stored = path if default_storage.exists(path) else _store(document, name, pdf)
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
+        document = _by_id().select_for_update().get(pk=document_id)
         if (
             document.version != version
             or document.status not in Document.IN_CONVERSION
@@ -237,7 +242,7 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
 def document_conversion_failed(*, document_id: int, version: int, reason: str) -> Document | None:
     """Leaves the document visibly « Conversion échouée » with the reason; the original is kept."""
     with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        document = _by_id().select_for_update().filter(pk=document_id).first()
         if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
             return document
         document.status = Document.Status.FAILED
@@ -250,7 +255,7 @@ def document_conversion_failed(*, document_id: int, version: int, reason: str) -
 @transaction.atomic
 def document_retry(*, document: Document, by: User) -> Document:
     """« Réessayer »: queues the conversion of a failed document again."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.for_centre(document.centre_id).select_for_update().get(pk=document.pk)
     if document.status != Document.Status.FAILED or document.deleted_at is not None:
         raise DocumentLocked(document.status)
     document.status = Document.Status.PENDING
@@ -272,7 +277,7 @@ def document_replace(
         raise DocumentLocked(document.status)
     checked = validate_upload(name=name, data=data)
     with _files_removed_on_failure() as written, transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document.pk)
+        document = Document.objects.for_centre(document.centre_id).select_for_update().get(pk=document.pk)
         if not document.is_editable:
             raise DocumentLocked(document.status)
         previous = {document.original.name, document.pdf.name}
@@ -308,7 +313,7 @@ def document_replace(
 @transaction.atomic
 def document_archive(*, document: Document, by: User, archived: bool = True) -> Document:
     """« Archiver » / « Désarchiver »: archived documents move to « Anciens documents »."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.for_centre(document.centre_id).select_for_update().get(pk=document.pk)
     if document.deleted_at is not None or (document.archived_at is not None) == archived:
         return document
     document.archived_at = timezone.now() if archived else None
@@ -321,7 +326,7 @@ def document_archive(*, document: Document, by: User, archived: bool = True) -> 
 @transaction.atomic
 def document_delete(*, document: Document, by: User, request: HttpRequest | None = None) -> Document:
     """« Supprimer »: only before sending. The files are removed; the document's history stays."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.for_centre(document.centre_id).select_for_update().get(pk=document.pk)
     if not document.is_editable:
         raise DocumentLocked(document.status)
     files = {document.original.name, document.pdf.name}
@@ -355,7 +360,7 @@ def document_record_access(
 def stale_conversions(*, older_than: timezone.timedelta):
     """Documents waiting for a conversion for too long: their task was lost or its worker died."""
     limit = timezone.now() - older_than
-    return Document.objects.filter(
+    return Document.objects.across_centres(reason="beat: every centre's stale conversions").filter(
         status__in=Document.IN_CONVERSION, deleted_at__isnull=True, uploaded_at__lt=limit
     )
 
@@ -366,7 +371,7 @@ def stale_conversions(*, older_than: timezone.timedelta):
 @transaction.atomic
 def document_mark_sent(*, document_id: int, by: User | None, **details) -> Document:
     """« Envoyé vers eBox avec succès »: from then on the document can be neither replaced nor deleted."""
-    document = Document.objects.select_for_update().get(pk=document_id)
+    document = _by_id().select_for_update().get(pk=document_id)
     if document.status not in (Document.Status.SENT, Document.Status.READ):
         document.status = Document.Status.SENT
         document.save(update_fields=["status"])
@@ -377,7 +382,7 @@ def document_mark_sent(*, document_id: int, by: User | None, **details) -> Docum
 @transaction.atomic
 def document_mark_read(*, document_id: int, **details) -> Document:
     """« Lu par le destinataire », once: later calls change nothing."""
-    document = Document.objects.select_for_update().get(pk=document_id)
+    document = _by_id().select_for_update().get(pk=document_id)
     if document.status != Document.Status.READ:
         document.status = Document.Status.READ
         document.save(update_fields=["status"])
@@ -387,14 +392,14 @@ def document_mark_read(*, document_id: int, **details) -> Document:
 
 def document_record_send_failure(*, document_id: int, by: User | None, reason: str) -> DocumentEvent:
     """« Envoi échoué » in the document's history; the document's own status is left as it was."""
-    document = Document.objects.get(pk=document_id)
+    document = _by_id().get(pk=document_id)
     return event_record(document=document, kind=DocumentEvent.Kind.SEND_FAILED, by=by, reason=reason[:500])
 
 
 @transaction.atomic
 def document_reply_record(*, document_id: int, received_at, message_ref: str) -> Document:
     """The citizen answered the document in their eBox: « réponse reçue », once per reply."""
-    document = Document.objects.select_for_update().get(pk=document_id)
+    document = _by_id().select_for_update().get(pk=document_id)
     if document.events.filter(kind=DocumentEvent.Kind.REPLY_RECEIVED, details__message=message_ref).exists():
         return document
     if document.reply_received_at is None or document.reply_received_at < received_at:

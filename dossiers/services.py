@@ -80,7 +80,9 @@ def _consult(*, centre, by, request, criteria, call) -> bcss.IdentifyReply:
 
 
 def _next_number(centre: Centre) -> str:
-    counter, _created = DossierCounter.objects.select_for_update().get_or_create(centre=centre)
+    counter, _created = (
+        DossierCounter.objects.for_centre(centre).select_for_update().get_or_create(centre=centre)
+    )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     # Year of creation and a sequence: at most 11 characters, unique in the centre, never reused.

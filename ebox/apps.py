@@ -12,9 +12,11 @@ class EboxConfig(AppConfig):
         from .models import Publication
 
         register_hold(
-            lambda document: Publication.objects.filter(
-                document=document, state__in=Publication.OPEN_STATES
-            ).exists()
+            lambda document: (
+                Publication.objects.for_centre(document.centre_id)
+                .filter(document=document, state__in=Publication.OPEN_STATES)
+                .exists()
+            )
         )
 
         label = _("Envoyer vers eBox")

@@ -73,14 +73,19 @@ def publication_request(
     document is still under way.
     """
     document = (
-        Document.objects.select_for_update()
+        Document.objects.for_centre(document.centre_id)
+        .select_for_update()
         .select_related("dossier__beneficiary", "document_type")
         .get(pk=document.pk)
     )
     _check_sendable(document)
     centre = document.centre
     language = publication_language(centre=centre, language=language)
-    if Publication.objects.filter(document=document, state__in=Publication.OPEN_STATES).exists():
+    if (
+        Publication.objects.for_centre(document.centre_id)
+        .filter(document=document, state__in=Publication.OPEN_STATES)
+        .exists()
+    ):
         raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours."))
     try:
         with transaction.atomic():
@@ -111,6 +116,11 @@ def _pdf_of(document: Document) -> bytes:
         return pdf.read()
 
 
+def _by_id():
+    # The sending tasks and beat name a publication by the id that a scoped service queued.
+    return Publication.objects.across_centres(reason="a publication named by the id a scoped service queued")
+
+
 def publication_send(*, publication_id: int) -> Publication:
     """One attempt at delivering the publication; safe to call any number of times.
 
@@ -118,13 +128,17 @@ def publication_send(*, publication_id: int) -> Publication:
     be retried later (the same idempotency key will be used again).
     """
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().get(pk=publication_id)
+        publication = _by_id().select_for_update().get(pk=publication_id)
         if publication.state not in Publication.OPEN_STATES:
             return publication  # already settled: a re-run after a crash changes nothing
         publication.state = Publication.State.SENDING
         publication.attempts += 1
         publication.save(update_fields=["state", "attempts"])
-    document = Document.objects.select_related("document_type", "centre").get(pk=publication.document_id)
+    document = (
+        Document.objects.for_centre(publication.centre_id)
+        .select_related("document_type", "centre")
+        .get(pk=publication.document_id)
+    )
     if document.deleted_at is not None or not document.has_pdf:
         return _settle_failed(publication.pk, _("Le document a été supprimé avant son envoi."))
     stem = document.original_name.rsplit(".", 1)[0] or "document"
@@ -141,7 +155,9 @@ def publication_send(*, publication_id: int) -> Publication:
             reply_authorized=document.document_type.reply_authorized,
         )
     except client.EboxTransientError as exc:
-        Publication.objects.filter(pk=publication.pk).update(last_error=str(exc)[:1000])
+        Publication.objects.for_centre(publication.centre_id).filter(pk=publication.pk).update(
+            last_error=str(exc)[:1000]
+        )
         raise
     except client.EboxRejected as exc:
         reason = _("L'eBox a refusé le message : %(code)s %(message)s") % {
@@ -156,7 +172,7 @@ def publication_send(*, publication_id: int) -> Publication:
 
 @transaction.atomic
 def _settle_sent(publication_id: int, result: client.PublishResult) -> Publication:
-    publication = Publication.objects.select_for_update().get(pk=publication_id)
+    publication = _by_id().select_for_update().get(pk=publication_id)
     if publication.state not in Publication.OPEN_STATES and publication.state != Publication.State.FAILED:
         return publication  # another worker settled it first
     publication.state = Publication.State.SENT
@@ -176,7 +192,7 @@ def _settle_sent(publication_id: int, result: client.PublishResult) -> Publicati
 
 @transaction.atomic
 def _settle_no_digital_user(publication_id: int, result: client.PublishResult) -> Publication:
-    publication = Publication.objects.select_for_update().get(pk=publication_id)
+    publication = _by_id().select_for_update().get(pk=publication_id)
     if publication.state not in Publication.OPEN_STATES:
         return publication
     reason = no_digital_user_reason()
@@ -192,7 +208,7 @@ def _settle_no_digital_user(publication_id: int, result: client.PublishResult) -
 
 @transaction.atomic
 def _settle_failed(publication_id: int, reason: str) -> Publication:
-    publication = Publication.objects.select_for_update().get(pk=publication_id)
+    publication = _by_id().select_for_update().get(pk=publication_id)
     if publication.state not in Publication.OPEN_STATES:
         return publication
     publication.state = Publication.State.FAILED
@@ -222,12 +238,20 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
     service with that answer, and re-using it would never let it check whether the citizen has since
     activated the eBox. The old publication stays as the record of that first answer.
     """
-    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    publication = (
+        Publication.objects.for_centre(publication.centre_id).select_for_update().get(pk=publication.pk)
+    )
     if publication.state not in Publication.RETRYABLE_STATES:
         raise PublicationRefused(_("Cet envoi n'est pas en échec."))
-    document = Document.objects.select_for_update().get(pk=publication.document_id)
+    document = (
+        Document.objects.for_centre(publication.centre_id).select_for_update().get(pk=publication.document_id)
+    )
     _check_sendable(document)
-    if Publication.objects.filter(document=document, state__in=Publication.OPEN_STATES).exists():
+    if (
+        Publication.objects.for_centre(document.centre_id)
+        .filter(document=document, state__in=Publication.OPEN_STATES)
+        .exists()
+    ):
         raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours."))
     if publication.state == Publication.State.FAILED:
         publication.state = Publication.State.PENDING
@@ -257,9 +281,8 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
 def publications_retry_failed() -> int:
     """Queues again every failed publication (same key each); returns how many."""
     count = 0
-    for publication in Publication.objects.filter(state=Publication.State.FAILED).select_related(
-        "requested_by"
-    ):
+    failed = Publication.objects.across_centres(reason="command: every centre's failed publications")
+    for publication in failed.filter(state=Publication.State.FAILED).select_related("requested_by"):
         try:
             publication_retry(publication=publication, by=publication.requested_by)
         except PublicationRefused:
@@ -270,7 +293,12 @@ def publications_retry_failed() -> int:
 
 def publications_to_follow():
     """Sent and not yet read: the publications whose read status is worth asking for."""
-    return Publication.objects.filter(state=Publication.State.SENT).exclude(message_id="").order_by("pk")
+    return (
+        Publication.objects.across_centres(reason="beat: every centre's publications to follow")
+        .filter(state=Publication.State.SENT)
+        .exclude(message_id="")
+        .order_by("pk")
+    )
 
 
 def publications_sync_status() -> dict[str, int]:
@@ -296,7 +324,7 @@ def publications_sync_status() -> dict[str, int]:
 
 @transaction.atomic
 def _settle_read(publication_id: int) -> bool:
-    publication = Publication.objects.select_for_update().get(pk=publication_id)
+    publication = _by_id().select_for_update().get(pk=publication_id)
     if publication.state != Publication.State.SENT:
         return False
     publication.state = Publication.State.READ

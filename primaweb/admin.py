@@ -16,7 +16,7 @@ from .forms import ExistingPersonForm
 from .models import AuditEvent, Centre, Membership, User
 from .selectors import account_managed_by, administered_centres, centres_of_user
 from .services import audit_record, membership_grant_to_existing
-from .tenancy import CentreOwned
+from .tenancy import is_centre_owned, mark_across_centres
 
 
 def _centres_touched(obj) -> list:
@@ -129,11 +129,11 @@ class CentreAdministratorMixin(AuditedAdminMixin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
-            return queryset
+            return mark_across_centres(queryset, reason="a superuser administers every centre")
         return self.scope_queryset(queryset, administered_centres(user=request.user))
 
     def scope_queryset(self, queryset, centres):
-        return queryset.filter(centre__in=centres)
+        return queryset.for_centres(centres)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -147,15 +147,18 @@ class CentreAdministratorMixin(AuditedAdminMixin):
         model_admin = self.admin_site._registry.get(model)
         if isinstance(model_admin, CentreAdministratorMixin):
             return model_admin.get_queryset(request)
-        if issubclass(model, CentreOwned):
-            return model._default_manager.filter(centre__in=administered_centres(user=request.user))
+        if is_centre_owned(model):
+            return model._default_manager.for_centres(administered_centres(user=request.user))
         return model._default_manager.none()
 
     def _choice_scope(self, request):
         def scope(queryset):
             if request.user.is_superuser:
-                return queryset
-            return queryset.filter(pk__in=self.visible_rows(request, queryset.model).values("pk"))
+                return mark_across_centres(queryset, reason="a superuser administers every centre")
+            return mark_across_centres(
+                queryset.filter(pk__in=self.visible_rows(request, queryset.model).values("pk")),
+                reason="narrowed to the rows the administrator may see",
+            )
 
         return scope
 
@@ -217,7 +220,12 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
         if self.request.user.is_superuser:
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        elsewhere = self.instance.pk and self.instance.memberships.exclude(centre__in=self.centres).exists()
+        elsewhere = (
+            self.instance.pk
+            and self.instance.memberships.across_centres(reason="does the user keep an access elsewhere")
+            .exclude(centre__in=self.centres)
+            .exists()
+        )
         if not kept and not elsewhere:
             raise ValidationError(_("Un utilisateur doit avoir un accès à au moins un C.P.A.S."))
 
@@ -232,8 +240,8 @@ class MembershipInline(admin.StackedInline):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
-            return queryset
-        return queryset.filter(centre__in=administered_centres(user=request.user))
+            return queryset.across_centres(reason="a superuser administers every centre")
+        return queryset.for_centres(administered_centres(user=request.user))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

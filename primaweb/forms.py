@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Membership
+from .models import AuditEvent, Centre, Membership
 from .validators import TypedTextValidator, strip_invisible
 
 
@@ -65,7 +65,7 @@ class ExistingPersonForm(TypedTextMixin, forms.Form):
         max_length=254,
         help_text=_("Le NISS (11 chiffres) ou l'adresse e-mail exacte de la personne."),
     )
-    centre = forms.ModelChoiceField(label=_("C.P.A.S."), queryset=None, empty_label=None)
+    centre = forms.ModelChoiceField(label=_("C.P.A.S."), queryset=Centre.objects.none(), empty_label=None)
     role = forms.ChoiceField(label=_("Profil"), choices=Membership.Role.choices)
 
     def __init__(self, *args, centres, **kwargs):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
 from .communes import get_commune
-from .tenancy import CentreOwned, CentreOwnedQuerySet
+from .tenancy import SCOPED, CentreOwned, CentreOwnedQuerySet
 from .validators import validate_bce_number, validate_nis_code
 
 
@@ -169,7 +169,20 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet, CentreOwnedQuerySet):
-    pass
+    def for_centre(self, centre):
+        # Sign-in events belong to no centre: a centre sees those of its own members.
+        if centre is None:
+            raise ValueError("A centre-owned query needs a centre.")
+        members = Membership.objects.for_centre(centre).values("user_id")
+        return self.filter(
+            models.Q(centre=centre) | models.Q(centre__isnull=True, user_id__in=members)
+        )._marked(SCOPED)
+
+    def for_centres(self, centres):
+        members = Membership.objects.for_centres(centres).values("user_id")
+        return self.filter(
+            models.Q(centre__in=centres) | models.Q(centre__isnull=True, user_id__in=members)
+        )._marked(SCOPED)
 
 
 # How the audit log names what `audit_consultation` and the BCSS consultations keep in `details`.

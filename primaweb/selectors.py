@@ -10,7 +10,8 @@ from .models import AuditEvent, Centre, Membership, User
 
 def membership_for_user(*, user: User, centre_id: int) -> Membership | None:
     return (
-        Membership.objects.select_related("centre")
+        Membership.objects.across_centres(reason="the user's own memberships, on every request")
+        .select_related("centre")
         .filter(user=user, centre_id=centre_id, is_active=True)
         .first()
     )
@@ -18,7 +19,8 @@ def membership_for_user(*, user: User, centre_id: int) -> Membership | None:
 
 def memberships_of_user(*, user: User) -> QuerySet[Membership]:
     return (
-        Membership.objects.select_related("centre")
+        Membership.objects.across_centres(reason="the user's own memberships, to choose a centre")
+        .select_related("centre")
         .filter(user=user, is_active=True)
         .order_by("centre__name_fr")
     )
@@ -38,9 +40,9 @@ def administered_centres(*, user: User) -> QuerySet[Centre]:
     if user.is_superuser:
         return Centre.objects.all()
     return Centre.objects.filter(
-        pk__in=Membership.objects.filter(
-            user=user, role=Membership.Role.ADMINISTRATOR, is_active=True
-        ).values("centre_id")
+        pk__in=Membership.objects.across_centres(reason="the centres a user administers")
+        .filter(user=user, role=Membership.Role.ADMINISTRATOR, is_active=True)
+        .values("centre_id")
     )
 
 
@@ -54,12 +56,20 @@ def account_managed_by(*, account: User, administrator: User) -> bool:
         return True
     if account.is_staff or account.is_superuser:
         return False
-    return not account.memberships.exclude(centre__in=administered_centres(user=administrator)).exists()
+    return not (
+        account.memberships.across_centres(reason="does the account belong to another centre")
+        .exclude(centre__in=administered_centres(user=administrator))
+        .exists()
+    )
 
 
 def centres_of_user(*, user: User) -> QuerySet[Centre]:
     """Every centre where `user` has or had an access: the centres a change to the account touches."""
-    return Centre.objects.filter(pk__in=Membership.objects.filter(user=user).values("centre_id"))
+    return Centre.objects.filter(
+        pk__in=Membership.objects.across_centres(reason="every centre an account belongs to")
+        .filter(user=user)
+        .values("centre_id")
+    )
 
 
 def audit_events(
@@ -71,11 +81,7 @@ def audit_events(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    # Sign-in events belong to no centre: a centre sees those of its own members.
-    members = Membership.objects.for_centre(centre).values("user_id")
-    events = AuditEvent.objects.filter(
-        Q(centre=centre) | Q(centre__isnull=True, user_id__in=members)
-    ).select_related("user")
+    events = AuditEvent.objects.for_centre(centre).select_related("user")
     if action:
         events = events.filter(action=action)
     if user_query:

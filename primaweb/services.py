@@ -127,7 +127,7 @@ def membership_grant(
     *, user: User, centre: Centre, role: str, by: User | None = None, request: HttpRequest | None = None
 ) -> Membership:
     """Gives `user` the `role` in `centre`, reactivating a withdrawn access; idempotent."""
-    membership, created = Membership.objects.get_or_create(
+    membership, created = Membership.objects.for_centre(centre).get_or_create(
         user=user, centre=centre, defaults={"role": role, "is_active": True}
     )
     if not created and (membership.role != role or not membership.is_active):

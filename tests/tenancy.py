@@ -5,6 +5,9 @@ the given (foreign) centre and returns the URL's keyword arguments. The sweep fa
 that is missing here, so no screen can slip through unchecked.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from documents.samples import pdf_bytes
 from tests.factories import (
     DocumentTypeFactory,
     DossierFactory,
@@ -18,6 +21,15 @@ from tests.factories import (
     platform_object,
     publication_in,
 )
+
+
+def _acknowledged_request(centre):
+    from django.core.files.base import ContentFile
+
+    online_request = OnlineRequestFactory(centre=centre)
+    online_request.acknowledgement.save("accuse.pdf", ContentFile(pdf_bytes()))
+    return online_request
+
 
 TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
@@ -37,7 +49,7 @@ TENANT_OBJECTS = {
     "cpasonline:detail": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
     "cpasonline:mark_read": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
     "cpasonline:print": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
-    "cpasonline:acknowledgement": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:acknowledgement": lambda centre: {"pk": _acknowledged_request(centre).pk},
     "cpasonline:create_dossier": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
     "cpasonline:link_dossier": lambda centre: {
         "pk": OnlineRequestFactory(centre=centre).pk,
@@ -57,6 +69,13 @@ TENANT_OBJECTS = {
     },
     "centrebox:document_replies": lambda centre: {"pk": document_in(centre).pk},
     "centrebox:dossier_replies": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+}
+
+# The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
+# GETs redirect by design, to the page named here (never the sign-in page).
+GET_REDIRECTS = {
+    "cpasonline:create_dossier": "dossiers:identify",  # the identification flow, then link_dossier
+    "cpasonline:link_dossier": "cpasonline:detail",  # without the token signed by create_dossier
 }
 
 # Namespaces with a scoping of their own, tested on their own (tests/test_admin.py).
@@ -93,4 +112,76 @@ ADMIN_PLATFORM_OBJECTS = {
         "ebox_simulator.EnterpriseBox",
         "ebox_simulator.EnterpriseMessage",
     )
+}
+
+# --- ids that travel in a query string or a form body ------------------------------------------------
+
+
+class IdParameter:
+    """A view reading an object id from `param` (query string for GET, form body for POST).
+
+    `url` makes the URL's own keyword arguments in the user's centre; `foreign` makes an object in
+    another centre and returns it (its `pk` is sent). `expect` is "404" (the view refuses the id) or
+    "refused" (a bound form in the page's context has an error on `param`). Either way the object's
+    `str()` is not in the page and nothing is written.
+    """
+
+    def __init__(self, url_name, method, param, foreign, expect, url=lambda centre: {}, data=None):
+        self.url_name, self.method, self.param = url_name, method, param
+        self.foreign, self.expect, self.url, self.data = foreign, expect, url, data or {}
+
+    def __repr__(self):
+        return f"{self.url_name}?{self.param}"
+
+
+def _dossier(centre):
+    return {"dossier_pk": DossierFactory(centre=centre).pk}
+
+
+ID_PARAMETERS = [
+    IdParameter("documents:manage", "get", "dossier", lambda c: DossierFactory(centre=c), "404"),
+    IdParameter(
+        "documents:manage", "get", "document_type", lambda c: DocumentTypeFactory(centre=c), "refused"
+    ),
+    IdParameter(
+        "documents:upload",
+        "post",
+        "document_type",
+        lambda c: DocumentTypeFactory(centre=c),
+        "refused",
+        url=_dossier,
+        data={"file": lambda: SimpleUploadedFile("decision.pdf", pdf_bytes(), "application/pdf")},
+    ),
+    IdParameter(
+        "centrebox:inbox",
+        "get",
+        "label",
+        lambda c: centre_label_in(c, name="Libellé d'un autre CPAS"),
+        "refused",
+    ),
+]
+
+# Every key a view reads from request.GET / request.POST by name, and what it is. A key that names an
+# object is swept through ID_PARAMETERS; any other says why it names none. A new key fails the sweep.
+REQUEST_PARAMETERS = {
+    "dossier": "id: documents:manage",
+    "page": "a page number of the view's own, scoped list",
+    "retour": "a flag: come back to the identification state kept in the session",
+    "next": "a local URL to go back to, checked against the host",
+    "mode": "the identification mode: niss or phonetic",
+    "n": "an index into the BCSS answer kept in this user's session",
+    "tri": "a sort key among fixed choices",
+    "anciens": "a flag: archived documents",
+    "action": "archive or unarchive",
+    "t": "a signed token bound to the request's id and the user's (cpasonline:link_dossier)",
+    "language": "a language code",
+    "state": "the federal sign-in's anti-forgery value, checked against the citizen's session",
+    "code": "the federal sign-in's authorisation code, exchanged with the provider",
+}
+
+# Forms' fields that choose a centre-owned object, and the sweep case that covers each.
+MODEL_CHOICE_FIELDS = {
+    "documents.forms.UploadForm.document_type": "documents:upload?document_type",
+    "documents.forms.ManageFilterForm.document_type": "documents:manage?document_type",
+    "centrebox.forms.InboxFilterForm.label": "centrebox:inbox?label",
 }

@@ -1,0 +1,278 @@
+"""Tenancy is enforced: an unscoped query on centre-owned data inside a request or a task fails loudly."""
+
+import pytest
+from celery import shared_task
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.urls import include, path
+
+from documents.models import Document, DocumentEvent
+from dossiers.models import Dossier, Person
+from primaweb import tenancy
+from primaweb.models import Centre, Membership
+from primaweb.tenancy import UnscopedQuery, across_centres, tenancy_enforced, tenancy_is_enforced
+from primaweb.urls import urlpatterns as project_urlpatterns
+from tests.conftest import sign_in
+from tests.factories import CentreFactory, MembershipFactory, document_in
+
+pytestmark = pytest.mark.django_db
+
+
+# --- test-only views, in a URLconf that adds them to the project's ------------------------------------
+
+
+def _forgets_for_centre(request):
+    names = [str(dossier) for dossier in Dossier.objects.filter(number__isnull=False)]
+    return HttpResponse(", ".join(names))
+
+
+def _scoped(request):
+    return HttpResponse(str(Dossier.objects.for_centre(request.centre).count()))
+
+
+def _across_centres(request):
+    every = Dossier.objects.across_centres(reason="a test that counts every centre's dossiers")
+    return HttpResponse(str(every.count()))
+
+
+def _through_a_scoped_parent(request):
+    dossier = Dossier.objects.for_centre(request.centre).get()
+    return HttpResponse(str(len(dossier.documents.all())))
+
+
+def _gets_by_id(request, pk):
+    return HttpResponse(str(Document.objects.get(pk=pk)))
+
+
+urlpatterns = [
+    path(
+        "tenancy-test/",
+        include(
+            (
+                [
+                    path("forgets/", _forgets_for_centre),
+                    path("scoped/", _scoped),
+                    path("across/", _across_centres),
+                    path("parent/", _through_a_scoped_parent),
+                    path("by-id/<int:pk>/", _gets_by_id),
+                ],
+                "tenancy_test",
+            )
+        ),
+    ),
+    *project_urlpatterns,
+]
+
+with_test_views = pytest.mark.urls(__name__)
+
+
+@pytest.fixture
+def foreign_document():
+    return document_in(CentreFactory(brussels=True))
+
+
+@pytest.fixture
+def signed_in(client, foreign_document):
+    own = CentreFactory()
+    document_in(own)
+    sign_in(client, MembershipFactory(centre=own).user, own)
+    return client
+
+
+@with_test_views
+def test_a_view_that_forgets_for_centre_fails_instead_of_leaking(signed_in):
+    with pytest.raises(UnscopedQuery, match="dossiers.Dossier"):
+        signed_in.get("/tenancy-test/forgets/")
+
+
+@with_test_views
+def test_a_view_that_gets_an_object_by_id_without_its_centre_fails(signed_in, foreign_document):
+    with pytest.raises(UnscopedQuery, match="documents.Document"):
+        signed_in.get(f"/tenancy-test/by-id/{foreign_document.pk}/")
+
+
+@with_test_views
+@pytest.mark.parametrize(
+    ("url", "expected"), [("/tenancy-test/scoped/", b"1"), ("/tenancy-test/across/", b"2")]
+)
+def test_scoped_and_declared_cross_centre_reads_work_in_a_request(signed_in, url, expected):
+    response = signed_in.get(url)
+    assert response.status_code == 200
+    assert response.content == expected
+
+
+@with_test_views
+def test_children_of_an_object_reached_through_its_centre_are_readable(signed_in):
+    response = signed_in.get("/tenancy-test/parent/")
+    assert response.status_code == 200
+    assert response.content == b"1"
+
+
+def test_enforcement_lasts_for_the_request_only(client, worker, centre):
+    sign_in(client, worker, centre)
+    assert client.get("/").status_code == 200
+    assert not tenancy_is_enforced()
+
+
+# --- the rule, query by query ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_centres():
+    own, foreign = CentreFactory(), CentreFactory(brussels=True)
+    own_document, foreign_document = document_in(own), document_in(foreign)
+    for document in (own_document, foreign_document):
+        DocumentEvent.objects.create(document=document, kind=DocumentEvent.Kind.VIEWED)
+    return own, own_document, foreign_document
+
+
+def _first_centre():
+    return Centre.objects.order_by("pk").first()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        lambda: list(Dossier.objects.all()),
+        lambda: Dossier.objects.first(),
+        lambda: Dossier.objects.count(),
+        lambda: Dossier.objects.exists(),
+        lambda: Dossier.objects.aggregate(n=Count("pk")),
+        lambda: list(Dossier.objects.iterator()),
+        lambda: Dossier.objects.in_bulk(),
+        lambda: Dossier.objects.update(number="X"),
+        lambda: Document.objects.all().delete(),
+        lambda: Dossier.objects.get_or_create(number="X"),
+        lambda: list(DocumentEvent.objects.all()),
+        lambda: list(Membership.objects.all()),
+        # An unscoped subquery selects other centres' rows inside a scoped query.
+        lambda: list(
+            Person.objects.for_centre(_first_centre()).filter(pk__in=Dossier.objects.values("beneficiary"))
+        ),
+        # An OR with an unscoped queryset is unscoped.
+        lambda: list(Dossier.objects.for_centre(_first_centre()) | Dossier.objects.all()),
+        lambda: list(Dossier.objects.for_centre(_first_centre()).union(Dossier.objects.all())),
+        # A user spans centres: their memberships are not reached through a centre.
+        lambda: list(MembershipFactory(centre=_first_centre()).user.memberships.all()),
+    ],
+)
+def test_unscoped_queries_are_refused_while_enforced(two_centres, query):
+    with tenancy_enforced(), pytest.raises(UnscopedQuery):
+        query()
+
+
+def test_scoped_queries_see_their_centre_only_while_enforced(two_centres):
+    own, own_document, foreign_document = two_centres
+    with tenancy_enforced():
+        assert list(Document.objects.for_centre(own)) == [own_document]
+        assert Document.objects.for_centre(own).filter(pk=foreign_document.pk).count() == 0
+        assert list(DocumentEvent.objects.for_centre(own).values_list("document", flat=True)) == [
+            own_document.pk
+        ]
+        assert own_document.events.count() == 1
+        assert Document.objects.for_centres([own]).count() == 1
+        assert (Document.objects.for_centre(own) & Document.objects.all()).count() == 1
+        assert Document.objects.across_centres(reason="a test").count() == 2
+        with across_centres(reason="a test"):
+            assert Document.objects.count() == 2
+        assert Dossier.objects.none().count() == 0
+
+
+def test_a_cross_centre_read_must_say_why():
+    with pytest.raises(ValueError):
+        Dossier.objects.across_centres(reason=" ")
+    with pytest.raises(ValueError), across_centres(reason=""):
+        pass
+
+
+def test_model_forms_check_uniqueness_while_enforced(two_centres):
+    own = two_centres[0]
+    membership = MembershipFactory(centre=own)
+    duplicate = Membership(user=membership.user, centre=own, role=membership.role)
+    with tenancy_enforced(), pytest.raises(ValidationError, match="existe déjà"):
+        duplicate.full_clean()
+
+
+def test_every_model_holding_centre_data_is_centre_owned():
+    """A model with a foreign key to a centre, or to a centre's data, goes through `for_centre`."""
+    project_apps = {"primaweb", "dossiers", "documents", "cpasonline", "ebox", "centrebox"}
+    models = [m for m in apps.get_models() if m._meta.app_label in project_apps and not m._meta.auto_created]
+    uncovered = []
+    for model in models:
+        for field in model._meta.get_fields():
+            related = getattr(field, "related_model", None)
+            if not (field.is_relation and field.concrete and related):
+                continue
+            if (related is Centre or tenancy.is_centre_owned(related)) and not tenancy.is_centre_owned(model):
+                uncovered.append(f"{model._meta.label}.{field.name}")
+            if tenancy.is_centre_owned(model) and not (
+                hasattr(model, "centre_lookup") or any(f.name == "centre" for f in model._meta.fields)
+            ):
+                uncovered.append(f"{model._meta.label} (no centre column and no centre_lookup)")
+    assert sorted(set(uncovered)) == [], "Make these centre-owned (primaweb/tenancy.py)."
+    assert tenancy.is_centre_owned(DocumentEvent) and DocumentEvent.centre_lookup == "document__centre"
+
+
+# --- tasks -------------------------------------------------------------------------------------------
+
+
+@shared_task
+def _count_every_dossier():
+    return Dossier.objects.count()
+
+
+def test_a_task_runs_with_tenancy_enforced(two_centres):
+    result = _count_every_dossier.apply()
+
+    assert isinstance(result.result, UnscopedQuery)
+    assert not tenancy_is_enforced()
+
+
+def test_beat_requeues_every_centres_stale_conversions(two_centres, monkeypatch):
+    from django.utils import timezone
+
+    from documents import tasks
+
+    stale = timezone.now() - timezone.timedelta(hours=1)
+    Document.objects.update(status=Document.Status.PENDING, uploaded_at=stale)
+    queued = []
+    # The converter is outside the process; the beat task's job is to queue, and that is what is checked.
+    monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: queued.append(args))
+
+    result = tasks.requeue_stale_conversions.apply()
+
+    assert result.successful(), result.result
+    assert result.result == 2 and len(queued) == 2
+
+
+def test_the_login_lookup_of_memberships_spans_centres(client):
+    first, second = CentreFactory(), CentreFactory(brussels=True)
+    member = MembershipFactory(centre=first).user
+    MembershipFactory(centre=second, user=member)
+    client.force_login(member)
+
+    page = client.get("/centre/choisir/")
+
+    assert page.status_code == 200
+    assert first.name_fr in page.content.decode() and second.name_fr in page.content.decode()
+
+
+# --- the admin's foreign-key choices -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_admin_foreign_key_choices_are_the_administered_centres_data(client, superuser):
+    own, foreign = CentreFactory(), CentreFactory(brussels=True)
+    administrator = MembershipFactory(centre=own, role=Membership.Role.ADMINISTRATOR).user
+    administrator.is_superuser = superuser
+    administrator.save()
+    own_member, foreign_member = MembershipFactory(centre=own), MembershipFactory(centre=foreign)
+    client.force_login(administrator)
+
+    page = client.get("/admin/centrebox/inboxgrant/add/")
+
+    assert page.status_code == 200
+    assert f'value="{own_member.pk}"' in page.content.decode()
+    assert (f'value="{foreign_member.pk}"' in page.content.decode()) is superuser
