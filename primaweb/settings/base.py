@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -157,10 +158,15 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Behind a reverse proxy, the client's address is the last one the proxies added (django-ipware).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many reverse proxies stand in front of Primaweb, each appending to X-Forwarded-For: the client is
+# that many entries from the right. One setting for the lock-out, the public rate limits and the audit
+# trail (`primaweb.network.client_address`). AXES_PROXY_COUNT is its former name.
+PRIMAWEB_TRUSTED_PROXIES = int(
+    os.environ.get("PRIMAWEB_TRUSTED_PROXIES") or os.environ.get("AXES_PROXY_COUNT") or "0"
+)
+if PRIMAWEB_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PRIMAWEB_TRUSTED_PROXIES must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "primaweb.network.client_address"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
