@@ -168,3 +168,33 @@ def test_the_public_rate_limit_counts_the_real_address_whatever_the_client_forge
     assert submit(forged="198.51.100.77").status_code == 429
     assert submit(forged="198.51.100.78", real="192.0.2.50").status_code == 302
     cache.clear()
+
+
+def read_trusted_proxies(**environ: str) -> str:
+    """The setting as a fresh process reads it from the environment, or the error it stops with."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"PRIMAWEB_TRUSTED_PROXIES", "AXES_PROXY_COUNT"}}
+    code = (
+        "from django.conf import settings\n"
+        "try:\n    print(settings.PRIMAWEB_TRUSTED_PROXIES)\n"
+        "except Exception as error:\n    print(type(error).__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, **environ, "DJANGO_SETTINGS_MODULE": "primaweb.settings.test"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_number_of_proxies_comes_from_the_environment_and_refuses_nonsense():
+    assert read_trusted_proxies() == "0"
+    assert read_trusted_proxies(PRIMAWEB_TRUSTED_PROXIES="2") == "2"
+    assert read_trusted_proxies(AXES_PROXY_COUNT="1") == "1"  # the former name still counts
+    assert read_trusted_proxies(PRIMAWEB_TRUSTED_PROXIES="-1") == "ImproperlyConfigured"
+    assert read_trusted_proxies(PRIMAWEB_TRUSTED_PROXIES="un") == "ImproperlyConfigured"

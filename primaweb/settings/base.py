@@ -163,11 +163,10 @@ AXES_RESET_ON_SUCCESS = True
 # How many reverse proxies stand in front of Primaweb, each appending to X-Forwarded-For: the client is
 # that many entries from the right. One setting for the lock-out, the public rate limits and the audit
 # trail (`primaweb.network.client_address`). AXES_PROXY_COUNT is its former name.
-PRIMAWEB_TRUSTED_PROXIES = int(
-    os.environ.get("PRIMAWEB_TRUSTED_PROXIES") or os.environ.get("AXES_PROXY_COUNT") or "0"
-)
-if PRIMAWEB_TRUSTED_PROXIES < 0:
-    raise ImproperlyConfigured("PRIMAWEB_TRUSTED_PROXIES must be 0 or more.")
+_trusted_proxies = os.environ.get("PRIMAWEB_TRUSTED_PROXIES") or os.environ.get("AXES_PROXY_COUNT") or "0"
+if not _trusted_proxies.strip().isdigit():
+    raise ImproperlyConfigured("PRIMAWEB_TRUSTED_PROXIES must be a whole number, 0 or more.")
+PRIMAWEB_TRUSTED_PROXIES = int(_trusted_proxies)
 AXES_CLIENT_IP_CALLABLE = "primaweb.network.client_address"
 
 SESSION_COOKIE_HTTPONLY = True
