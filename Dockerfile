@@ -28,10 +28,11 @@ RUN pip install --no-cache-dir . \
 COPY . .
 
 # The production settings refuse to load without a secret key of 50 characters or more: this throw-away
-# value exists only for these two build commands and is not kept in the image's environment.
+# value exists only for these two build commands and is not kept in the image's environment. The static
+# files are collected with the simulators' too, so that one image serves a demo with them turned on.
 RUN SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime-0123456789 \
         python manage.py compilemessages --ignore=.venv -v0 \
-    && SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime-0123456789 \
+    && SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime-0123456789 PRIMAWEB_SIMULATORS=true \
         python manage.py collectstatic --noinput -v0
 
 # The code stays owned by root; the service user may write only to the var and media folders.

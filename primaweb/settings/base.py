@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -103,6 +104,8 @@ FILE_UPLOAD_HANDLERS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above XFrameOptionsMiddleware, whose header decides the policy's frame-ancestors.
+    "primaweb.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,10 +175,14 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Behind a reverse proxy, the client's address is the last one the proxies added (django-ipware).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many reverse proxies stand in front of Primaweb, each appending to X-Forwarded-For: the client is
+# that many entries from the right. One setting for the lock-out, the public rate limits and the audit
+# trail (`primaweb.network.client_address`). AXES_PROXY_COUNT is its former name.
+_trusted_proxies = os.environ.get("PRIMAWEB_TRUSTED_PROXIES") or os.environ.get("AXES_PROXY_COUNT") or "0"
+if not _trusted_proxies.strip().isdigit():
+    raise ImproperlyConfigured("PRIMAWEB_TRUSTED_PROXIES must be a whole number, 0 or more.")
+PRIMAWEB_TRUSTED_PROXIES = int(_trusted_proxies)
+AXES_CLIENT_IP_CALLABLE = "primaweb.network.client_address"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -185,6 +192,44 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every page (primaweb.headers): scripts and styles only from our own static
+# files, never inline, so that injected markup can neither run nor restyle anything. frame-ancestors
+# follows X-Frame-Options. A response that sets its own policy (the PDFs) keeps it.
+PRIMAWEB_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+}
+# No page needs a camera, a microphone, the position or a payment: refuse them to every frame.
+PRIMAWEB_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("nl", _("Nederlands")), ("de", _("Deutsch"))]

@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -29,6 +29,63 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Chromium writes a refused script or style to its own log, which Playwright's console event does not
+# carry: each page reports the violations it sees as console errors instead.
+REPORT_POLICY_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Refused to load or run ${event.blockedURI || "inline code"}: it violates the Content `
+    + `Security Policy directive ${event.effectiveDirective} (${event.sourceFile}:${event.lineNumber})`);
+});
+"""
+
+
+def is_policy_violation(text: str) -> bool:
+    return text.startswith("Refused to") and "Content Security Policy" in text
+
+
+@pytest.fixture
+def policy_violations():
+    """What Chromium refused on the walk's pages; the walk fails unless it is empty at the end."""
+    return []
+
+
+class PolicyWatchedBrowser:
+    """Chromium, whose every new context (and every page or pop-up in it) reports CSP violations."""
+
+    def __init__(self, browser, violations: list[str]):
+        self._browser = browser
+        self._violations = violations
+        self.contexts_opened = []
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_POLICY_VIOLATIONS)
+        context.on("console", self._record)
+        self.contexts_opened.append(context)
+        return context
+
+    def _record(self, message) -> None:
+        if is_policy_violation(message.text):
+            self._violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+def browser(chromium, policy_violations):
+    """The walk's Chromium: the walk fails if any page it opened broke the site's CSP."""
+    watched = PolicyWatchedBrowser(chromium, policy_violations)
+    yield watched
+    for context in watched.contexts_opened:
+        if context.pages:  # give the last reports the time to arrive
+            context.pages[0].wait_for_timeout(100)
+            break
+    for context in watched.contexts_opened:
+        context.close()
+    assert not policy_violations, "Content-Security-Policy violations:\n" + "\n".join(policy_violations)
 
 
 @pytest.fixture
