@@ -14,7 +14,7 @@ class EboxConfig(AppConfig):
         register_hold(
             lambda document: (
                 Publication.objects.for_centre(document.centre_id)
-                .filter(document=document, state__in=Publication.OPEN_STATES)
+                .filter(document=document, state__in=Publication.UNSETTLED_STATES)
                 .exists()
             )
         )
@@ -34,3 +34,19 @@ class EboxConfig(AppConfig):
             )
         )
         register_section(Section(_("Envois vers l'eBox"), "ebox:document_publications", order=10))
+
+        from primaweb.menu import Entry
+        from primaweb.menu import register as register_entry
+
+        from .selectors import to_verify_count
+
+        # The count beside it: sends waiting for a person to say whether they arrived.
+        register_entry(
+            Entry(
+                "documents",
+                _("Envois vers l'eBox"),
+                "ebox:publications",
+                order=30,
+                count=lambda centre: to_verify_count(centre=centre),
+            )
+        )

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 import requests
+import urllib3
 from django.conf import settings
 from django.core.cache import cache
 
@@ -24,11 +25,17 @@ class EboxError(Exception):
 
 
 class EboxTransientError(EboxError):
-    """The service was unreachable, overloaded or failing: the same request may succeed later."""
+    """The service was unreachable, overloaded or failing: the same request may succeed later.
 
-    def __init__(self, message: str, retry_after: float | None = None):
+    `maybe_stored` is False only when the failure proves the service stored nothing (the connection was
+    never made, a token step failed, a 401, a 429, a 503 with Retry-After: refused before the body was
+    read); a time-out after the body left, a reset connection or another 5xx may hide a stored message.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None, *, maybe_stored: bool = True):
         super().__init__(message)
         self.retry_after = retry_after
+        self.maybe_stored = maybe_stored
 
 
 class EboxRejected(EboxError):
@@ -115,9 +122,11 @@ def access_token(session: requests.Session, *, renew: bool = False) -> str:
             timeout=settings.EBOX_TIMEOUT,
         )
     except requests.RequestException as exc:
-        raise EboxTransientError(f"token: {exc.__class__.__name__}: {exc}") from exc
+        raise EboxTransientError(f"token: {exc.__class__.__name__}: {exc}", maybe_stored=False) from exc
     if response.status_code == 429 or response.status_code >= 500:
-        raise EboxTransientError(f"token: HTTP {response.status_code}", _retry_after(response))
+        raise EboxTransientError(
+            f"token: HTTP {response.status_code}", _retry_after(response), maybe_stored=False
+        )
     body = _json(response)
     if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
         error = body.get("error", "") if isinstance(body, dict) else ""
@@ -139,7 +148,9 @@ def _call(session: requests.Session, method: str, url: str, **kwargs) -> request
         try:
             response = session.request(method, url, headers=headers, timeout=settings.EBOX_TIMEOUT, **kwargs)
         except requests.RequestException as exc:
-            raise EboxTransientError(f"{exc.__class__.__name__}: {exc}") from exc
+            raise EboxTransientError(
+                f"{exc.__class__.__name__}: {exc}", maybe_stored=not never_connected(exc)
+            ) from exc
         if response.status_code != 401:
             return response
         forget_token()
@@ -147,10 +158,29 @@ def _call(session: requests.Session, method: str, url: str, **kwargs) -> request
     return response
 
 
+def never_connected(exc: requests.RequestException) -> bool:
+    """True when the request provably never reached the service: the connection was refused, timed out
+    or its name did not resolve. A reset or a read time-out may come after the body was received."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.ReadTimeout):
+        return False
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
+def _refused_unread(response: requests.Response) -> bool:
+    # A 429, or a 503 asking to come back later: the gateway turned the request away before reading it.
+    return response.status_code == 429 or (response.status_code == 503 and _retry_after(response) is not None)
+
+
 def _raise_for(response: requests.Response) -> None:
     status = response.status_code
     if status == 429 or status >= 500:
-        raise EboxTransientError(f"HTTP {status}", _retry_after(response))
+        raise EboxTransientError(
+            f"HTTP {status}", _retry_after(response), maybe_stored=not _refused_unread(response)
+        )
     if status >= 400:
         body = _json(response)
         body = body if isinstance(body, dict) else {}

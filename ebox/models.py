@@ -11,7 +11,13 @@ from primaweb.tenancy import CentreOwned
 class Publication(CentreOwned):
     """One document sent (or being sent) to one citizen's eBox.
 
-    One publication is one idempotency key, hence at most one message in the eBox whatever the retries.
+    The row is the queue's truth (an outbox): a pending publication is sent by a worker woken by the
+    broker, or by the sweep when that wake-up was lost. `lease_until` bounds how long a worker (or the
+    broker, for a queued one) may hold it before the sweep takes it back.
+
+    On the eBox API 2.1 the idempotency key is ignored by the service: an attempt whose answer was lost
+    after the body left may have delivered a message, so it becomes « envoi à vérifier » for a person to
+    settle, never a blind second send. On v3 the key makes any retry safe.
     """
 
     class State(models.TextChoices):
@@ -21,13 +27,17 @@ class Publication(CentreOwned):
         READ = "read", _("Lu")
         NO_DIGITAL_USER = "no_digital_user", _("Bénéficiaire sans eBox")
         FAILED = "failed", _("Envoi échoué")
+        TO_VERIFY = "to_verify", _("Envoi à vérifier")
 
     class Language(models.TextChoices):
         FR = "fr", _("Français")
         NL = "nl", _("Nederlands")
         DE = "de", _("Deutsch")
 
+    # A worker may still send these.
     OPEN_STATES = (State.PENDING, State.SENDING)
+    # Not settled: the document is held and no new send may start (a « à vérifier » one may be delivered).
+    UNSETTLED_STATES = (State.PENDING, State.SENDING, State.TO_VERIFY)
     RETRYABLE_STATES = (State.FAILED, State.NO_DIGITAL_USER)
 
     document = models.ForeignKey(
@@ -56,31 +66,50 @@ class Publication(CentreOwned):
     requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("réservé jusqu'au"), null=True, blank=True)
+    # Set just before the current attempt's request leaves: from then on it may have been delivered.
+    body_sent_at = models.DateTimeField(_("requête partie le"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifié par"),
+    )
+    resolved_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("publication eBox")
         verbose_name_plural = _("publications eBox")
         ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(fields=["state", "sent_at"], name="publication_state_sent")]
+        indexes = [
+            models.Index(fields=["state", "sent_at"], name="publication_state_sent"),
+            models.Index(fields=["state", "lease_until"], name="publication_state_lease"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    state__in=["pending", "sending", "sent", "read", "no_digital_user", "failed"]
+                    state__in=["pending", "sending", "sent", "read", "no_digital_user", "failed", "to_verify"]
                 ),
                 name="publication_known_state",
             ),
             models.CheckConstraint(
                 condition=models.Q(language__in=["fr", "nl", "de"]), name="publication_known_language"
             ),
-            # Sent or read means the eBox gave a message id.
+            # Sent or read means the eBox gave a message id, or a person checked the delivery of a send
+            # whose answer was lost (« Marquer comme envoyé »).
             models.CheckConstraint(
-                condition=~models.Q(state__in=["sent", "read"]) | ~models.Q(message_id=""),
+                condition=~models.Q(state__in=["sent", "read"])
+                | ~models.Q(message_id="")
+                | models.Q(resolved_by__isnull=False),
                 name="publication_sent_has_message_id",
             ),
-            # A double click must not queue the same document twice.
+            # A double click must not queue the same document twice, nor a new send start while an
+            # earlier one may have been delivered.
             models.UniqueConstraint(
                 fields=["document"],
-                condition=models.Q(state__in=["pending", "sending"]),
+                condition=models.Q(state__in=["pending", "sending", "to_verify"]),
                 name="publication_one_open_per_document",
             ),
         ]
@@ -91,3 +120,7 @@ class Publication(CentreOwned):
     @property
     def can_retry(self) -> bool:
         return self.state in self.RETRYABLE_STATES
+
+    @property
+    def to_verify(self) -> bool:
+        return self.state == self.State.TO_VERIFY

@@ -1,14 +1,19 @@
-"""Sending documents to the citizen's eBox, exactly once, and following whether they were read.
+"""Sending documents to the citizen's eBox, never twice without a person's say, and following whether
+they were read.
 
-A `Publication` carries one idempotency key, sent with every attempt: however many times a worker retries
-or re-runs after a crash, the eBox holds at most one message for it (a repeat answers 409 with the
-original message id, which counts as sent). The document's own status moves only through
+A `Publication` carries one idempotency key, sent with every attempt. Where the service honours it (API
+v3, EBOX_API_VERSION=3) a repeat answers 409 with the original message id, so every retry is safe. The API
+2.1 ignores it: an attempt whose answer was lost after the request left becomes « envoi à vérifier »
+(`Publication.State.TO_VERIFY`), and only failures that prove nothing was stored are retried by themselves.
+Queueing and leases live in `ebox.outbox`. The document's own status moves only through
 `documents.services`.
 """
 
+import dataclasses
 import logging
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +23,7 @@ from documents.models import Document
 from primaweb.models import AuditEvent, User
 from primaweb.services import audit_record
 
-from . import client
+from . import client, outbox
 from .models import Publication
 
 logger = logging.getLogger(__name__)
@@ -29,6 +34,15 @@ SYNC_BATCH = 100
 
 class PublicationRefused(Exception):
     """The request can not be accepted; the message is meant for the social worker."""
+
+
+class OutcomeNotRecorded(Exception):
+    """The eBox answered but the database failed while recording it: record `outcome` again, never
+    send again (the message may be in the citizen's eBox)."""
+
+    def __init__(self, outcome: dict):
+        super().__init__(outcome.get("kind", ""))
+        self.outcome = outcome
 
 
 def no_digital_user_reason() -> str:
@@ -56,10 +70,21 @@ def _check_sendable(document: Document) -> None:
         raise PublicationRefused(_("Seul un document enregistré peut être envoyé vers l'eBox."))
 
 
-def _queue(publication: Publication) -> None:
-    from .tasks import send_publication
-
-    transaction.on_commit(lambda: send_publication.delay(publication.pk))
+def _refuse_if_unsettled(document: Document) -> None:
+    states = set(
+        Publication.objects.for_centre(document.centre_id)
+        .filter(document=document, state__in=Publication.UNSETTLED_STATES)
+        .values_list("state", flat=True)
+    )
+    if Publication.State.TO_VERIFY in states:
+        raise PublicationRefused(
+            _(
+                "Un envoi précédent de ce document est à vérifier : indiquez d'abord s'il est arrivé "
+                "dans l'eBox du bénéficiaire."
+            )
+        )
+    if states:
+        raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours."))
 
 
 @transaction.atomic
@@ -81,12 +106,7 @@ def publication_request(
     _check_sendable(document)
     centre = document.centre
     language = publication_language(centre=centre, language=language)
-    if (
-        Publication.objects.for_centre(document.centre_id)
-        .filter(document=document, state__in=Publication.OPEN_STATES)
-        .exists()
-    ):
-        raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours."))
+    _refuse_if_unsettled(document)
     try:
         with transaction.atomic():
             publication = Publication.objects.create(
@@ -96,6 +116,7 @@ def publication_request(
                 language=language,
                 subject=document.document_type.label(language)[:400],
                 requested_by=by,
+                lease_until=outbox.lease(settings.EBOX_QUEUE_GRACE),
             )
     except IntegrityError as exc:  # a concurrent request won the race
         raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours.")) from exc
@@ -107,7 +128,7 @@ def publication_request(
         request=request,
         details={"publication": publication.pk, "language": language},
     )
-    _queue(publication)
+    outbox.publication_queue(publication)
     return publication
 
 
@@ -121,19 +142,48 @@ def _by_id():
     return Publication.objects.across_centres(reason="a publication named by the id a scoped service queued")
 
 
+def _take(publication_id: int) -> tuple[Publication, int | None]:
+    """Takes the publication for one attempt under a lease; returns it and the attempt's number, or
+    None when there is nothing to send (settled, held by a live worker, or to be verified)."""
+    with transaction.atomic():
+        publication = _by_id().select_for_update().get(pk=publication_id)
+        if publication.state not in Publication.OPEN_STATES:
+            return publication, None  # already settled: a re-run after a crash changes nothing
+        if publication.state == Publication.State.SENDING:
+            if publication.lease_until and publication.lease_until > timezone.now():
+                return publication, None  # another worker holds it
+            if outbox.may_have_left(publication) and not outbox.idempotent_api():
+                return outbox.hold_for_check(publication, outbox.lost_answer_reason()), None
+        publication.state = Publication.State.SENDING
+        publication.attempts += 1
+        publication.lease_until = outbox.lease(settings.EBOX_LEASE_SECONDS)
+        publication.body_sent_at = None
+        publication.save(update_fields=["state", "attempts", "lease_until", "body_sent_at"])
+        return publication, publication.attempts
+
+
+def _about_to_send(publication: Publication, attempt: int) -> bool:
+    # Committed before the request leaves, and only if this attempt still holds the publication: a
+    # worker whose lease lapsed and was taken over must not send too.
+    return bool(
+        _by_id()
+        .filter(pk=publication.pk, state=Publication.State.SENDING, attempts=attempt)
+        .update(body_sent_at=timezone.now())
+    )
+
+
 def publication_send(*, publication_id: int) -> Publication:
     """One attempt at delivering the publication; safe to call any number of times.
 
     Returns the publication in its new state. Raises `client.EboxTransientError` when the attempt should
-    be retried later (the same idempotency key will be used again).
+    be retried later (the publication is pending again): either the failure proves nothing was stored,
+    or the API honours the idempotency key. On the API 2.1 an answer lost after the request left returns
+    the publication « à vérifier » instead. Raises `OutcomeNotRecorded` when the answer came but could not
+    be written.
     """
-    with transaction.atomic():
-        publication = _by_id().select_for_update().get(pk=publication_id)
-        if publication.state not in Publication.OPEN_STATES:
-            return publication  # already settled: a re-run after a crash changes nothing
-        publication.state = Publication.State.SENDING
-        publication.attempts += 1
-        publication.save(update_fields=["state", "attempts"])
+    publication, attempt = _take(publication_id)
+    if attempt is None:
+        return publication
     document = (
         Document.objects.for_centre(publication.centre_id)
         .select_related("document_type", "centre")
@@ -142,6 +192,9 @@ def publication_send(*, publication_id: int) -> Publication:
     if document.deleted_at is not None or not document.has_pdf:
         return _settle_failed(publication.pk, _("Le document a été supprimé avant son envoi."))
     stem = document.original_name.rsplit(".", 1)[0] or "document"
+    pdf = _pdf_of(document)
+    if not _about_to_send(publication, attempt):
+        return _by_id().get(pk=publication.pk)
     try:
         result = client.publish(
             recipient_niss=publication.recipient_niss,
@@ -149,38 +202,78 @@ def publication_send(*, publication_id: int) -> Publication:
             subject=publication.subject,
             message_type=document.document_type.ebox_message_type,
             sender_bce=document.centre.bce_number,
-            pdf=_pdf_of(document),
+            pdf=pdf,
             filename=f"{stem}.pdf",
             idempotency_key=str(publication.idempotency_key),
             reply_authorized=document.document_type.reply_authorized,
         )
     except client.EboxTransientError as exc:
-        Publication.objects.for_centre(publication.centre_id).filter(pk=publication.pk).update(
-            last_error=str(exc)[:1000]
-        )
-        raise
+        if exc.maybe_stored and not outbox.idempotent_api():
+            outcome = {"kind": "to_verify", "error": str(exc)}
+        else:
+            _release(publication.pk, attempt, str(exc))
+            raise
     except client.EboxRejected as exc:
         reason = _("L'eBox a refusé le message : %(code)s %(message)s") % {
             "code": exc.code,
             "message": exc.message,
         }
-        return _settle_failed(publication.pk, reason.strip())
-    if result.no_digital_user:
-        return _settle_no_digital_user(publication.pk, result)
-    return _settle_sent(publication.pk, result)
+        outcome = {"kind": "failed", "reason": reason.strip()}
+    else:
+        outcome = {"kind": "published", "result": dataclasses.asdict(result)}
+    try:
+        return publication_record_outcome(publication_id=publication.pk, outcome=outcome)
+    except DatabaseError as exc:
+        raise OutcomeNotRecorded(outcome) from exc
+
+
+def _release(publication_id: int, attempt: int, error: str) -> None:
+    """Nothing was stored (or the key makes a repeat safe): pending again, for the task's retry."""
+    _by_id().filter(pk=publication_id, state=Publication.State.SENDING, attempts=attempt).update(
+        state=Publication.State.PENDING,
+        body_sent_at=None,
+        lease_until=outbox.lease(settings.EBOX_QUEUE_GRACE),
+        last_error=error[:1000],
+    )
+
+
+def publication_record_outcome(*, publication_id: int, outcome: dict) -> Publication:
+    """Writes what one attempt learnt (`outcome` as built by `publication_send`); idempotent."""
+    kind = outcome["kind"]
+    if kind == "published":
+        result = client.PublishResult(**outcome["result"])
+        if result.no_digital_user:
+            return _settle_no_digital_user(publication_id, result)
+        return _settle_sent(publication_id, result)
+    if kind == "failed":
+        return _settle_failed(publication_id, outcome["reason"])
+    return _settle_to_verify(publication_id, outcome["error"])
+
+
+@transaction.atomic
+def _settle_to_verify(publication_id: int, error: str) -> Publication:
+    publication = _by_id().select_for_update().get(pk=publication_id)
+    if publication.state not in Publication.OPEN_STATES:
+        return publication
+    logger.warning("eBox publication %s: %s", publication_id, error)
+    return outbox.hold_for_check(publication, f"{outbox.lost_answer_reason()} ({error})")
 
 
 @transaction.atomic
 def _settle_sent(publication_id: int, result: client.PublishResult) -> Publication:
     publication = _by_id().select_for_update().get(pk=publication_id)
-    if publication.state not in Publication.OPEN_STATES and publication.state != Publication.State.FAILED:
+    # A late answer settles a publication that was given up on or left to verify: it is the fact.
+    if publication.state not in (*Publication.UNSETTLED_STATES, Publication.State.FAILED):
         return publication  # another worker settled it first
     publication.state = Publication.State.SENT
     publication.message_id = result.message_id
     publication.expiration_date = result.expiration_date
     publication.sent_at = timezone.now()
     publication.last_error = ""
-    publication.save(update_fields=["state", "message_id", "expiration_date", "sent_at", "last_error"])
+    publication.lease_until = None
+    publication.save(
+        update_fields=["state", "message_id", "expiration_date", "sent_at", "last_error", "lease_until"]
+    )
     document_services.document_mark_sent(
         document_id=publication.document_id,
         by=publication.requested_by,
@@ -193,13 +286,14 @@ def _settle_sent(publication_id: int, result: client.PublishResult) -> Publicati
 @transaction.atomic
 def _settle_no_digital_user(publication_id: int, result: client.PublishResult) -> Publication:
     publication = _by_id().select_for_update().get(pk=publication_id)
-    if publication.state not in Publication.OPEN_STATES:
+    if publication.state not in Publication.UNSETTLED_STATES:
         return publication
     reason = no_digital_user_reason()
     publication.state = Publication.State.NO_DIGITAL_USER
     publication.message_id = result.message_id
     publication.last_error = reason
-    publication.save(update_fields=["state", "message_id", "last_error"])
+    publication.lease_until = None
+    publication.save(update_fields=["state", "message_id", "last_error", "lease_until"])
     document_services.document_record_send_failure(
         document_id=publication.document_id, by=publication.requested_by, reason=reason
     )
@@ -213,7 +307,8 @@ def _settle_failed(publication_id: int, reason: str) -> Publication:
         return publication
     publication.state = Publication.State.FAILED
     publication.last_error = reason[:1000]
-    publication.save(update_fields=["state", "last_error"])
+    publication.lease_until = None
+    publication.save(update_fields=["state", "last_error", "lease_until"])
     document_services.document_record_send_failure(
         document_id=publication.document_id, by=publication.requested_by, reason=reason
     )
@@ -229,9 +324,10 @@ def publication_give_up(*, publication_id: int, reason: str) -> Publication:
 def publication_retry(*, publication: Publication, by: User) -> Publication:
     """« Réessayer » a failed publication or one whose recipient had no eBox; returns the one queued.
 
-    A failed publication is queued again under its SAME idempotency key: its last attempt may have
-    reached the eBox even though no answer came back, and only the same key lets the service recognise
-    it (409 → the original message id) instead of delivering a second copy.
+    A failed publication is queued again under its SAME idempotency key: on the API v3 its last attempt
+    may have reached the eBox even though no answer came back, and only the same key lets the service
+    recognise it (409 → the original message id) instead of delivering a second copy. (On the API 2.1 a
+    failed publication provably stored nothing: a lost answer made it « à vérifier » instead.)
 
     A « bénéficiaire sans eBox » gets a NEW publication with a new key: the service answered and
     delivered nothing, so a new key cannot make a duplicate, whereas the old key may be remembered by the
@@ -247,16 +343,12 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
         Document.objects.for_centre(publication.centre_id).select_for_update().get(pk=publication.document_id)
     )
     _check_sendable(document)
-    if (
-        Publication.objects.for_centre(document.centre_id)
-        .filter(document=document, state__in=Publication.OPEN_STATES)
-        .exists()
-    ):
-        raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours."))
+    _refuse_if_unsettled(document)
     if publication.state == Publication.State.FAILED:
         publication.state = Publication.State.PENDING
         publication.last_error = ""
-        publication.save(update_fields=["state", "last_error"])
+        publication.lease_until = outbox.lease(settings.EBOX_QUEUE_GRACE)
+        publication.save(update_fields=["state", "last_error", "lease_until"])
         queued = publication
     else:
         queued = Publication.objects.create(
@@ -266,6 +358,7 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
             language=publication.language,
             subject=publication.subject,
             requested_by=by,
+            lease_until=outbox.lease(settings.EBOX_QUEUE_GRACE),
         )
     audit_record(
         action=AuditEvent.Action.SEND,
@@ -274,7 +367,7 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
         target=document,
         details={"publication": queued.pk, "retry_of": publication.pk},
     )
-    _queue(queued)
+    outbox.publication_queue(queued)
     return queued
 
 

@@ -1,18 +1,23 @@
-"""« Envoyer vers eBox », the follow-up screen, the document's publications and « Réessayer »."""
+"""« Envoyer vers eBox », the follow-up screen, the document's publications, « Réessayer », the centre's
+sends by state, and the person's answer about a send « à vérifier »."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.models import Document
 from primaweb.access import centre_required
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import services
+from . import selectors, services, verification
+from .forms import PublicationFilterForm, VerificationForm
 from .models import Publication
+
+PAGE_SIZE = 25
 
 
 def _document(request, pk: int) -> Document:
@@ -99,3 +104,65 @@ def retry(request, pk: int):
     else:
         messages.success(request, _("L'envoi vers l'eBox a été relancé."))
     return redirect("documents:detail", pk=publication.document_id)
+
+
+@centre_required
+@require_GET
+def publications(request):
+    """« Envois vers l'eBox »: the centre's sends, filterable by state (« Envoi à vérifier »…)."""
+    form = PublicationFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    page = Paginator(selectors.publications_of(centre=request.centre, state=state), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit_consultation(
+        request=request,
+        what=gettext_noop("Envois vers l'eBox"),
+        persons=[publication.recipient_niss for publication in page],
+        shown=page,
+        criteria={"state": state, "page": page.number},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ebox/publications.html",
+        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
+    )
+
+
+@centre_required
+@require_http_methods(["GET", "POST"])
+def verify(request, pk: int):
+    """« Vérifier l'envoi »: the answer was lost; the person says whether the message arrived."""
+    publication = _publication(request, pk)
+    form = VerificationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        act = (
+            verification.publication_confirm_sent
+            if form.cleaned_data["decision"] == "sent"
+            else verification.publication_resend
+        )
+        try:
+            act(publication=publication, by=request.user, request=request)
+        except services.PublicationRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            if form.cleaned_data["decision"] == "sent":
+                messages.success(request, _("L'envoi a été marqué comme arrivé dans l'eBox."))
+            else:
+                messages.success(request, _("Le document est renvoyé vers l'eBox."))
+        return redirect("documents:detail", pk=publication.document_id)
+    if request.method == "GET":
+        audit_consultation(
+            request=request,
+            what=gettext_noop("Vérifier l'envoi"),
+            target=publication.document,
+            persons=[publication.recipient_niss],
+        )
+    return render(
+        request,
+        "ebox/verify.html",
+        {"publication": publication, "document": publication.document, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

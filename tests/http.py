@@ -5,6 +5,7 @@ URL, headers, body — to the real simulator views, without a socket. Tests that
 to fail swap in `FailingAdapter`.
 """
 
+from http.client import RemoteDisconnected
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ import requests
 from django.test import Client
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import ProtocolError
 
 
 class DjangoAppAdapter(BaseAdapter):
@@ -31,15 +33,23 @@ class DjangoAppAdapter(BaseAdapter):
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode()
-        django_response = self.client.generic(
-            request.method,
-            url.path + (f"?{url.query}" if url.query else ""),
-            data=body,
-            content_type=request.headers.get("Content-Type", "application/octet-stream"),
-            SERVER_NAME=url.hostname or "testserver",
-            SERVER_PORT=str(url.port or 80),
-            **headers,
-        )
+        from simulators.ebox.faults import ConnectionDropped
+
+        try:
+            django_response = self.client.generic(
+                request.method,
+                url.path + (f"?{url.query}" if url.query else ""),
+                data=body,
+                content_type=request.headers.get("Content-Type", "application/octet-stream"),
+                SERVER_NAME=url.hostname or "testserver",
+                SERVER_PORT=str(url.port or 80),
+                **headers,
+            )
+        except ConnectionDropped as exc:
+            # What requests raises when a server closes the socket after reading the request.
+            raise requests.ConnectionError(
+                ProtocolError("Connection aborted.", RemoteDisconnected(str(exc))), request=request
+            ) from exc
         response = requests.Response()
         response.status_code = django_response.status_code
         response.headers = CaseInsensitiveDict(dict(django_response.items()))

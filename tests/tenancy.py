@@ -60,6 +60,7 @@ TENANT_OBJECTS = {
     "ebox:document_publications": lambda centre: {"pk": document_in(centre).pk},
     "ebox:queued": lambda centre: {"pk": publication_in(centre, state="pending").pk},
     "ebox:retry": lambda centre: {"pk": publication_in(centre).pk},
+    "ebox:verify": lambda centre: {"pk": publication_in(centre, state="to_verify").pk},
     "centrebox:message": lambda centre: {"pk": centre_message_in(centre).pk},
     "centrebox:message_read": lambda centre: {"pk": centre_message_in(centre).pk},
     "centrebox:label_add": lambda centre: {"pk": centre_message_in(centre).pk},

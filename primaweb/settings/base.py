@@ -67,6 +67,18 @@ EBOX_SCOPE = os.environ.get(
 )
 EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
 EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))
+# "2.1" ignores Idempotency-Key: a send whose answer was lost after the body left is not sent again by
+# itself but becomes « envoi à vérifier ». "3" honours the key: such sends are retried automatically.
+EBOX_API_VERSION = os.environ.get("EBOX_API_VERSION", "2.1").strip()
+if EBOX_API_VERSION not in ("2.1", "3"):
+    raise ImproperlyConfigured(f"EBOX_API_VERSION must be 2.1 or 3, not {EBOX_API_VERSION!r}")
+# A worker holds a publication it sends for this long (more than one attempt can take: the token, a
+# renewed token and the publication, each bounded by EBOX_TIMEOUT); once it is over, the sweep (every
+# EBOX_SWEEP_SECONDS) takes the publication back. A publication queued and not taken by a worker within
+# EBOX_QUEUE_GRACE seconds is queued again: the row, not the broker, is the queue's truth.
+EBOX_LEASE_SECONDS = int(os.environ.get("EBOX_LEASE_SECONDS", str(int(4 * EBOX_TIMEOUT) + 30)))
+EBOX_QUEUE_GRACE = int(os.environ.get("EBOX_QUEUE_GRACE", "60"))
+EBOX_SWEEP_SECONDS = float(os.environ.get("EBOX_SWEEP_SECONDS", "30"))
 # The centre's own (enterprise) e-Box: the consultation API, same token; imported every N seconds.
 EBOX_CONSULT_URL = os.environ.get(
     "EBOX_CONSULT_URL", f"{SITE_URL}/simulators/ebox/api/consultation/v2.1"
@@ -309,6 +321,12 @@ CELERY_BEAT_SCHEDULE = {
     "documents-requeue-stale-conversions": {
         "task": "documents.tasks.requeue_stale_conversions",
         "schedule": 300.0,
+    },
+    "ebox-sweep-publications": {
+        "task": "ebox.tasks.sweep_publications",
+        "schedule": EBOX_SWEEP_SECONDS,
+        # A sweep that could not run in time is superseded by the next one.
+        "options": {"expires": EBOX_SWEEP_SECONDS},
     },
     "ebox-sync-publication-statuses": {
         "task": "ebox.tasks.sync_publication_statuses",

@@ -70,7 +70,10 @@ def publish_message(request: HttpRequest, client, current: faults.Faults) -> Jso
         raise errors.invalid("publishMessage expects multipart/form-data")
     recorder = FileNameRecorder(request)
     request.upload_handlers.insert(0, recorder)
+    # The API 2.1 knows no Idempotency-Key: it ignores the header, so a repeat publishes again.
     key = request.headers.get("Idempotency-Key", "").strip() or None
+    if not current.honours_idempotency_key:
+        key = None
     if key:
         if len(key) > 255:
             raise errors.invalid("Idempotency-Key is longer than 255 characters")
@@ -85,7 +88,7 @@ def publish_message(request: HttpRequest, client, current: faults.Faults) -> Jso
         raise errors.invalid(f"Unexpected file parts: {', '.join(unexpected)}; use upfile1..upfile6")
     publication = publication_parse(_message_part(request), files)
     message, code = services.message_publish(client=client, publication=publication, idempotency_key=key)
-    faults.after_store(current)
+    faults.after_store(request, current)
     body = {"messageId": message.message_id, "expirationDate": _timestamp(message.expires_at)}
     if code == services.NO_DIGITAL_USER:
         body.update(code=code, message="The recipient has never activated their eBox")

@@ -1,5 +1,7 @@
 """Fault injection for the publisher API: latency, 500/503/429 answers, dropped connections, and a 503
-sent after a publication was stored.
+or a dropped connection after a publication was stored (the lost answer a client can not tell from a
+failure). A 503 or 429 before handling carries Retry-After, as a gateway turning a request away unread
+does; a 503 after storing does not.
 
 Values come from the `FaultSettings` row (editable in the admin), overridden key by key by the Django
 setting `EBOX_SIMULATOR_FAULTS` (a dict with the model's field names), read on every request. With a
@@ -30,7 +32,14 @@ class Faults:
     throttle_share: float = 0
     retry_after_seconds: int = 1
     fail_after_store_share: float = 0
+    drop_after_store_share: float = 0
     seed: int | None = None
+    api_version: str = ""  # "" follows the EBOX_API_VERSION setting
+
+    @property
+    def honours_idempotency_key(self) -> bool:
+        """v3 answers a repeated Idempotency-Key with 409; 2.1 ignores the header and publishes again."""
+        return (self.api_version or getattr(settings, "EBOX_API_VERSION", "2.1")) != "2.1"
 
 
 class ConnectionDropped(Exception):
@@ -79,12 +88,12 @@ def _server_socket(request: HttpRequest):
         return None
 
 
-def _drop(request: HttpRequest) -> None:
+def _drop(request: HttpRequest, why: str = "fault injection: connection dropped before any answer") -> None:
     connection = _server_socket(request)
     if connection is not None:
         with contextlib.suppress(OSError):  # the client may have gone already
             connection.shutdown(socket.SHUT_RDWR)
-    raise ConnectionDropped("fault injection: connection dropped before any answer")
+    raise ConnectionDropped(why)
 
 
 def before_handling(request: HttpRequest, faults: Faults) -> None:
@@ -96,7 +105,15 @@ def before_handling(request: HttpRequest, faults: Faults) -> None:
     bands = (
         (faults.drop_share, None),
         (faults.error_500_share, errors.ApiError(500, "INTERNAL_ERROR", "Simulated internal error")),
-        (faults.error_503_share, errors.ApiError(503, "SERVICE_UNAVAILABLE", "Simulated unavailability")),
+        (
+            faults.error_503_share,
+            errors.ApiError(
+                503,
+                "SERVICE_UNAVAILABLE",
+                "Simulated unavailability",
+                headers={"Retry-After": str(faults.retry_after_seconds)},
+            ),
+        ),
         (
             faults.throttle_share,
             errors.ApiError(
@@ -116,7 +133,9 @@ def before_handling(request: HttpRequest, faults: Faults) -> None:
             raise error
 
 
-def after_store(faults: Faults) -> None:
-    """May raise a 503 although the publication is stored: the case the Idempotency-Key exists for."""
+def after_store(request: HttpRequest, faults: Faults) -> None:
+    """May answer a 503, or drop the connection, although the publication is stored: the lost answer."""
     if faults.fail_after_store_share and _draw(faults.seed) < faults.fail_after_store_share:
         raise errors.ApiError(503, "SERVICE_UNAVAILABLE", "Simulated unavailability after storing")
+    if faults.drop_after_store_share and _draw(faults.seed) < faults.drop_after_store_share:
+        _drop(request, "fault injection: connection dropped after storing the publication")

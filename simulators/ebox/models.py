@@ -165,9 +165,10 @@ class Reply(models.Model):
 
 class FaultSettings(models.Model):
     """The one row of fault injection for the publisher API. Shares are probabilities in 0..1, drawn in
-    the order: dropped connection, 500, 503, 429 (their sum should stay ≤ 1); `fail_after_store` is drawn
-    separately, after a publication is stored. Django's `EBOX_SIMULATOR_FAULTS` setting overrides any
-    field it names (see `faults.py`)."""
+    the order: dropped connection, 500, 503, 429 (their sum should stay ≤ 1); `fail_after_store` and
+    `drop_after_store` are drawn separately, after a publication is stored. `api_version` chooses whether
+    Idempotency-Key is honoured (v3) or ignored (2.1, the real service's behaviour). Django's
+    `EBOX_SIMULATOR_FAULTS` setting overrides any field it names (see `faults.py`)."""
 
     latency_ms = models.PositiveIntegerField(_("latence ajoutée (ms)"), default=0)
     drop_share = models.FloatField(_("part de connexions coupées"), default=0)
@@ -176,7 +177,18 @@ class FaultSettings(models.Model):
     throttle_share = models.FloatField(_("part de réponses 429"), default=0)
     retry_after_seconds = models.PositiveIntegerField(_("Retry-After des réponses 429 (s)"), default=1)
     fail_after_store_share = models.FloatField(_("part de 503 après enregistrement"), default=0)
+    drop_after_store_share = models.FloatField(
+        _("part de connexions coupées après enregistrement"), default=0
+    )
     seed = models.IntegerField(_("graine aléatoire"), null=True, blank=True)
+    # The API 2.1 ignores Idempotency-Key (a repeat publishes again); v3 answers 409 with the original.
+    api_version = models.CharField(
+        _("version de l'API"),
+        max_length=5,
+        blank=True,
+        choices=[("", _("celle de EBOX_API_VERSION")), ("2.1", "2.1"), ("3", "3")],
+        default="",
+    )
 
     class Meta:
         verbose_name = _("injection de pannes")

@@ -1,8 +1,11 @@
 """A stand-in for the eBox REST API 2.1 at the HTTP level, implementing the contract the client relies on.
 
 Used while the real simulator (simulators/ebox/) is not there yet. Like a network, it can be told to fail:
-`script` holds the outcome of the next publishMessage calls ("503", "429", "connection", "stored-503" —
-the message is stored, then the reply is lost — or "400").
+`script` holds the outcome of the next publishMessage calls: "connection" (refused: nothing reached the
+service), "503" and "429" (turned away unread, with Retry-After), "500" (failed, nothing stored, but the
+client can not know it), "stored-503" and "stored-reset" (the message is stored, then the reply is lost
+as a 503 or a reset connection), "timeout" (stored, the answer never comes), or "400".
+Like the API 2.1 it ignores Idempotency-Key unless `idempotent` (the v3 behaviour).
 """
 
 import base64
@@ -19,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 
 @dataclass
@@ -37,7 +41,8 @@ class FakeEbox(BaseAdapter):
     client_id: str = "primaweb"
     client_secret: str = "primaweb-simulator-secret"
     token_lifetime: int = 300
-    messages: dict = field(default_factory=dict)  # idempotency key → StoredMessage
+    messages: dict = field(default_factory=dict)  # message id → StoredMessage
+    idempotent: bool = False
     not_activated: set = field(default_factory=set)
     tokens: set = field(default_factory=set)
     script: list = field(default_factory=list)
@@ -84,16 +89,20 @@ class FakeEbox(BaseAdapter):
     def _publish(self, request):
         outcome = self.script.pop(0) if self.script else "ok"
         if outcome == "connection":
-            raise requests.ConnectionError("connection refused")
+            refused = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused")
+            raise requests.ConnectionError(MaxRetryError(None, request.url, refused), request=request)
         if outcome == "503":
-            return self._reply(request, 503, {"code": "UNAVAILABLE"})
+            return self._reply(request, 503, {"code": "UNAVAILABLE"}, headers={"Retry-After": "3"})
+        if outcome == "500":
+            return self._reply(request, 500, {"code": "INTERNAL_ERROR"})
         if outcome == "429":
             return self._reply(request, 429, {"code": "TOO_MANY_REQUESTS"}, headers={"Retry-After": "7"})
         if outcome == "400":
             return self._reply(request, 400, self._error("INVALID_INPUT", "Subject is too long"))
         key = request.headers.get("Idempotency-Key", "")
-        if key and key in self.messages:
-            return self._reply(request, 409, {"messageId": self.messages[key].message_id, "code": "CONFLICT"})
+        original = next((m for m in self.messages.values() if key and m.key == key), None)
+        if self.idempotent and original is not None:
+            return self._reply(request, 409, {"messageId": original.message_id, "code": "CONFLICT"})
         content_type = request.headers["Content-Type"]
         body = request.body if isinstance(request.body, bytes) else request.body.encode()
         parsed = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
@@ -123,9 +132,14 @@ class FakeEbox(BaseAdapter):
             message=message,
             pdf=pdf,
         )
-        self.messages[key] = stored
+        self.messages[stored.message_id] = stored
         if outcome == "stored-503":
             return self._reply(request, 503, {"code": "UNAVAILABLE"})
+        if outcome == "stored-reset":
+            reset = ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset"))
+            raise requests.ConnectionError(reset, request=request)
+        if outcome == "timeout":
+            raise requests.ReadTimeout("Read timed out. (read timeout=15)", request=request)
         code = "NO_DIGITAL_USER" if recipient in self.not_activated else "OK"
         return self._reply(
             request,

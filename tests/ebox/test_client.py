@@ -84,6 +84,7 @@ def test_the_digest_is_base64url_sha256_without_padding():
 
 
 def test_409_returns_the_original_message(ebox):
+    ebox.idempotent = True  # the API v3
     first = _publish("same")
     again = _publish("same")
 
@@ -131,9 +132,30 @@ def test_timeouts_are_transient(monkeypatch, settings):
         _publish()
 
 
+@pytest.mark.parametrize(
+    ("script", "maybe_stored"),
+    [
+        ("connection", False),
+        ("429", False),
+        ("503", False),  # turned away with Retry-After, before the body was read
+        ("500", True),
+        ("stored-503", True),  # a 503 without Retry-After may come after storing
+        ("stored-reset", True),
+        ("timeout", True),
+    ],
+)
+def test_transient_failures_say_whether_a_message_may_have_been_stored(ebox, script, maybe_stored):
+    ebox.script = [script]
+
+    with pytest.raises(client.EboxTransientError) as failure:
+        _publish()
+
+    assert failure.value.maybe_stored is maybe_stored
+
+
 def test_search_status_reports_read_messages(ebox):
     result = _publish()
-    ebox.messages["k-1"].read = True
+    ebox.messages[result.message_id].read = True
 
     (status,) = client.search_status([(result.message_id, "85073000278")])
 

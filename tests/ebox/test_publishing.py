@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.models import Document, DocumentEvent
 from ebox import services, tasks
@@ -148,7 +149,7 @@ def test_retry_after_no_digital_user_uses_a_new_key_and_delivers_once_activated(
 
 
 @pytest.mark.parametrize("failure", ["503", "429", "connection"])
-def test_transient_failures_are_retried_with_the_same_key(
+def test_failures_that_prove_nothing_was_stored_are_retried_with_the_same_key(
     worker_client, centre, ebox, django_capture_on_commit_callbacks, failure
 ):
     document = document_in(centre)
@@ -183,10 +184,32 @@ def test_retry_after_is_honoured(
     assert real(20) <= tasks.BACKOFF_MAX
 
 
-def test_reply_lost_after_storing_recovers_the_original_message(
-    worker_client, centre, ebox, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("failure", ["stored-503", "stored-reset", "timeout", "500"])
+def test_on_api_2_1_a_lost_answer_is_left_to_verify_not_sent_again(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks, failure
+):
+    """The eBox may have stored the message; the API 2.1 ignores the key, so a retry would publish twice."""
+    document = document_in(centre)
+    ebox.script = [failure]
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.TO_VERIFY
+    assert len(ebox.publish_calls()) == 1
+    assert len(ebox.messages) == (0 if failure == "500" else 1)
+    document.refresh_from_db()
+    assert document.status == Document.Status.REGISTERED
+    fragment = worker_client.get(reverse("ebox:document_publications", args=[document.pk])).content.decode()
+    assert "Envoi à vérifier" in fragment and "Vérifier l'envoi" in fragment
+
+
+def test_on_api_v3_a_lost_answer_is_retried_and_recovers_the_original_message(
+    worker_client, centre, ebox, settings, django_capture_on_commit_callbacks
 ):
     """The eBox stored the message, then the reply was lost: the retry gets 409 and the original id."""
+    settings.EBOX_API_VERSION = "3"
+    ebox.idempotent = True
     document = document_in(centre)
     ebox.script = ["stored-503"]
 
@@ -213,15 +236,19 @@ def test_rerunning_the_task_after_success_sends_nothing(
     assert document.events.filter(kind=DocumentEvent.Kind.SENT).count() == 1
 
 
-def test_crash_after_delivery_before_recording_is_not_a_duplicate(centre, ebox):
-    """The worker died after the eBox stored the message: the re-run (state « envoi en cours ») gets 409."""
+def test_on_api_v3_crash_after_delivery_before_recording_is_not_a_duplicate(centre, ebox, settings):
+    """The worker died after the eBox stored the message: once its lease lapsed, the re-run gets 409."""
+    settings.EBOX_API_VERSION = "3"
+    ebox.idempotent = True
     document = document_in(centre)
     publication = services.publication_request(document=document, language=None, by=document.uploaded_by)
     ebox.script = ["stored-503"]
     with pytest.raises(Exception):  # noqa: B017 - the first attempt's reply is lost
         services.publication_send(publication_id=publication.pk)
-    publication.refresh_from_db()
-    assert publication.state == Publication.State.SENDING
+    # The worker was killed during a later attempt, after its request left.
+    Publication.objects.filter(pk=publication.pk).update(
+        state="sending", lease_until=None, body_sent_at=timezone.now()
+    )
 
     tasks.send_publication.apply(args=[publication.pk])
 

@@ -23,7 +23,7 @@ def _sent(centre, ebox, django_capture_on_commit_callbacks):
 def test_status_sync_marks_read_publications_and_documents(centre, ebox, django_capture_on_commit_callbacks):
     read = _sent(centre, ebox, django_capture_on_commit_callbacks)
     unread = _sent(centre, ebox, django_capture_on_commit_callbacks)
-    ebox.messages[str(read.idempotency_key)].read = True
+    ebox.messages[read.message_id].read = True
 
     counts = services.publications_sync_status()
 
@@ -51,7 +51,7 @@ def test_status_sync_works_in_batches(centre, ebox, django_capture_on_commit_cal
 
 def test_ebox_sync_command_prints_counts(centre, ebox, django_capture_on_commit_callbacks, capsys):
     publication = _sent(centre, ebox, django_capture_on_commit_callbacks)
-    ebox.messages[str(publication.idempotency_key)].read = True
+    ebox.messages[publication.message_id].read = True
 
     call_command("ebox_sync")
 

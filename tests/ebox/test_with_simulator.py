@@ -1,10 +1,15 @@
 """The whole path against the real eBox simulator, reached over (in-process) HTTP."""
 
+import io
+
 import pytest
+import requests
+from django.core.management import call_command
 from django.urls import reverse
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from documents.models import Document, DocumentEvent
-from ebox import services
+from ebox import services, tasks
 from ebox.models import Publication
 from simulators.ebox import services as simulator
 from simulators.ebox.models import AccessToken, Message
@@ -69,9 +74,33 @@ def test_citizen_who_never_activated_is_no_digital_user(
     assert document.status == Document.Status.SENT
 
 
-def test_reply_lost_after_storing_gives_exactly_one_message(
+@pytest.mark.parametrize("fault", ["fail_after_store_share", "drop_after_store_share"])
+def test_on_api_2_1_a_lost_answer_leaves_one_message_and_a_send_to_verify(
+    worker_client, centre, ebox_simulator, activate, settings, django_capture_on_commit_callbacks, fault
+):
+    document = document_in(centre)
+    activate(document.dossier.beneficiary.niss)
+    settings.EBOX_SIMULATOR_FAULTS = {fault: 1.0}
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+    settings.EBOX_SIMULATOR_FAULTS = {}
+    # Nothing sends it again by itself: not the task, not the sweep, not « ebox_retry_failed ».
+    Publication.objects.update(lease_until=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.sweep_publications.apply()
+        call_command("ebox_retry_failed", stdout=io.StringIO())
+
+    publication = Publication.objects.get()
+    assert publication.state == Publication.State.TO_VERIFY
+    assert Message.objects.count() == 1
+    document.refresh_from_db()
+    assert document.status == Document.Status.REGISTERED
+
+
+def test_on_api_v3_a_lost_answer_is_retried_into_exactly_one_message(
     worker_client, centre, ebox_simulator, activate, settings, django_capture_on_commit_callbacks
 ):
+    settings.EBOX_API_VERSION = "3"  # the simulator follows it: Idempotency-Key honoured
     document = document_in(centre)
     activate(document.dossier.beneficiary.niss)
     settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0}
@@ -83,6 +112,30 @@ def test_reply_lost_after_storing_gives_exactly_one_message(
     assert publication.state == Publication.State.SENT
     assert publication.message_id == message.message_id
     assert message.idempotency_key == str(publication.idempotency_key)
+
+
+def test_refused_connection_is_retried_automatically_and_sent_once(
+    worker_client, centre, ebox_simulator, activate, settings, django_capture_on_commit_callbacks
+):
+    document = document_in(centre)
+    activate(document.dossier.beneficiary.niss)
+    real = ebox_simulator.send
+    refused = []
+
+    def send(request, **kwargs):
+        if request.url.endswith("/publishMessage") and not refused:
+            refused.append(request)
+            reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused")
+            raise requests.ConnectionError(MaxRetryError(None, request.url, reason), request=request)
+        return real(request, **kwargs)
+
+    ebox_simulator.send = send
+
+    _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    publication = Publication.objects.get()
+    assert refused and publication.state == Publication.State.SENT and publication.attempts == 2
+    assert Message.objects.get().message_id == publication.message_id
 
 
 def test_expired_token_is_renewed(centre, ebox_simulator, activate, django_capture_on_commit_callbacks):
@@ -99,10 +152,11 @@ def test_expired_token_is_renewed(centre, ebox_simulator, activate, django_captu
     assert AccessToken.objects.count() == 2
 
 
-def test_lost_answer_for_a_citizen_without_ebox_is_not_taken_for_a_delivery(
+def test_on_api_v3_lost_answer_for_a_citizen_without_ebox_is_not_taken_for_a_delivery(
     worker_client, centre, ebox_simulator, settings, django_capture_on_commit_callbacks
 ):
     # The first answer (NO_DIGITAL_USER) is lost after the message was stored; the retry gets a 409.
+    settings.EBOX_API_VERSION = "3"
     document = document_in(centre)
     settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0}
 

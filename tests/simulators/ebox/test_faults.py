@@ -62,10 +62,10 @@ def test_latency_is_added(search, settings):
     assert time.monotonic() - started >= 0.15
 
 
-def test_fail_after_store_keeps_the_message_and_the_key_prevents_a_duplicate(publish, settings):
-    settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0}
+def test_on_v3_fail_after_store_keeps_the_message_and_the_key_prevents_a_duplicate(publish, settings):
+    settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0, "api_version": "3"}
     first = publish(key="doc-7")
-    settings.EBOX_SIMULATOR_FAULTS = {}
+    settings.EBOX_SIMULATOR_FAULTS = {"api_version": "3"}
 
     retry = publish(key="doc-7")
 
@@ -73,6 +73,46 @@ def test_fail_after_store_keeps_the_message_and_the_key_prevents_a_duplicate(pub
     assert Message.objects.count() == 1
     assert retry.status_code == 409
     assert retry.json()["messageId"] == Message.objects.get().message_id
+
+
+@pytest.mark.parametrize("configured", [{"api_version": "2.1"}, {}])
+def test_on_2_1_the_idempotency_key_is_ignored_and_a_repeat_publishes_again(publish, settings, configured):
+    """The real API 2.1 knows no Idempotency-Key; by default the simulator follows EBOX_API_VERSION."""
+    settings.EBOX_API_VERSION = "2.1"
+    settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0, **configured}
+    first = publish(key="doc-7")
+    settings.EBOX_SIMULATOR_FAULTS = configured
+
+    again = publish(key="doc-7")
+
+    assert first.status_code == 503 and "Retry-After" not in first
+    assert again.status_code == 201
+    assert Message.objects.count() == 2
+
+
+def test_the_simulator_follows_the_configured_api_version(publish, settings):
+    settings.EBOX_API_VERSION = "3"
+    settings.EBOX_SIMULATOR_FAULTS = {}
+    assert publish(key="doc-8").status_code == 201
+
+    assert publish(key="doc-8").status_code == 409
+    assert Message.objects.count() == 1
+
+
+def test_dropped_connection_after_storing_keeps_the_message(publish, settings):
+    settings.EBOX_SIMULATOR_FAULTS = {"drop_after_store_share": 1.0}
+
+    with pytest.raises(faults.ConnectionDropped):
+        publish()
+
+    assert Message.objects.count() == 1
+
+
+def test_a_503_before_handling_asks_to_come_back_later(publish, settings):
+    settings.EBOX_SIMULATOR_FAULTS = {"error_503_share": 1.0, "retry_after_seconds": 4}
+
+    assert publish()["Retry-After"] == "4"
+    assert not Message.objects.exists()
 
 
 def outcomes(search, count=20) -> list[int]:

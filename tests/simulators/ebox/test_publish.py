@@ -194,7 +194,10 @@ def test_error_body_is_a_status_message(publish, db):
     assert len(body["id"]) == 36
 
 
-def test_replayed_idempotency_key_gives_409_with_the_original_message_id(publish, active_citizen):
+def test_on_v3_replayed_idempotency_key_gives_409_with_the_original_message_id(
+    publish, active_citizen, settings
+):
+    settings.EBOX_SIMULATOR_FAULTS = {"api_version": "3"}
     first = publish(key="doc-42-attempt")
 
     second = publish(key="doc-42-attempt")

@@ -1,0 +1,16 @@
+"""Reads of the eBox screens; each takes the centre."""
+
+from .models import Publication
+
+
+def publications_of(*, centre, state: str = ""):
+    """The centre's publications, newest first, of one state when given."""
+    found = Publication.objects.for_centre(centre).select_related(
+        "document__dossier__beneficiary", "requested_by"
+    )
+    return found.filter(state=state) if state else found
+
+
+def to_verify_count(*, centre) -> int:
+    """How many sends wait for a person to say whether they arrived (shown beside the menu entry)."""
+    return Publication.objects.for_centre(centre).filter(state=Publication.State.TO_VERIFY).count()
