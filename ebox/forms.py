@@ -18,6 +18,7 @@ class VerificationForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Décision"),
         choices=[("sent", _("Marquer comme envoyé")), ("resend", _("Renvoyer"))],
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Choisissez « Marquer comme envoyé » ou « Renvoyer »."),
             "invalid_choice": _("Choisissez « Marquer comme envoyé » ou « Renvoyer »."),

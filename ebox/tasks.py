@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 BACKOFF_BASE = 10  # seconds before the second attempt
 BACKOFF_MAX = 900
-RETRY_AFTER_MAX = 3600
+# Below Redis's visibility timeout (3600 s): a retry waiting longer would be handed out twice. The
+# publication's lease, not the visibility timeout, is what notices a dead worker (ebox.outbox).
+RETRY_AFTER_MAX = 1800
 
 
 def retry_delay(retries: int, retry_after: float | None = None) -> float:

@@ -108,3 +108,47 @@ def test_send_read_and_follow_in_namur_then_in_brussels_in_dutch(
     call_command("ebox_sync")
     worker.goto(f"{live_server.url}/documents/gerer/")
     assert "Lu par le destinataire" in worker.get_by_role("table").inner_text()
+
+
+def test_a_lost_answer_is_shown_to_verify_and_settled_by_the_social_worker(
+    live_server,
+    ebox_on_live_server,
+    celery_worker_thread,
+    browser,
+    settings,
+    assert_accessible,  # noqa: F811
+):
+    """The simulator stores the message and drops the connection: on the API 2.1 nothing resends it."""
+    import time
+
+    from ebox.models import Publication
+    from simulators.ebox.models import Message
+
+    call_command("seed_demo")
+    worker = browser.new_context(locale="fr-BE").new_page()
+    citizen = browser.new_context(locale="fr-BE").new_page()
+    document = registered_document("0212345668", "75031212346", "DUPONT")
+    citizen_activates(citizen, live_server, "75031212346")
+    settings.EBOX_SIMULATOR_FAULTS = {"drop_after_store_share": 1.0}
+
+    send_from_primaweb(worker, live_server, "as.namur", document)
+    deadline = time.monotonic() + 30
+    while not Publication.objects.filter(document=document, state="to_verify").exists():
+        assert time.monotonic() < deadline, list(Publication.objects.values_list("state", "last_error"))
+        time.sleep(0.2)
+    settings.EBOX_SIMULATOR_FAULTS = {}
+    assert Message.objects.count() == 1
+
+    worker.goto(f"{live_server.url}/")
+    worker.get_by_role("link", name="Envois vers l'eBox").click()
+    worker.get_by_label("État").select_option(label="Envoi à vérifier")
+    worker.get_by_role("button", name="Rechercher").click()
+    assert_accessible(worker)
+    worker.get_by_role("link", name="Vérifier l'envoi").click()
+    assert "deux fois" in worker.locator("main").inner_text()
+    assert_accessible(worker)
+    worker.get_by_label("Marquer comme envoyé").check()
+    worker.get_by_label("J'ai vérifié auprès du bénéficiaire").check()
+    worker.get_by_role("button", name="Confirmer").click()
+    wait_for_status(document, Document.Status.SENT)
+    assert Message.objects.count() == 1
