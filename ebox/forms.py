@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from primaweb.forms import TypedTextMixin
+
 from .models import Publication
 
 
-class PublicationFilterForm(forms.Form):
+class PublicationFilterForm(TypedTextMixin, forms.Form):
     """« Rechercher » the centre's sends by state (« Envoi à vérifier » first among the useful ones)."""
 
     state = forms.ChoiceField(
@@ -12,7 +14,7 @@ class PublicationFilterForm(forms.Form):
     )
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(TypedTextMixin, forms.Form):
     """The person's answer about a send whose arrival is unknown."""
 
     decision = forms.ChoiceField(
