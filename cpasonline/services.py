@@ -70,12 +70,39 @@ def rate_limit_allows(*, bucket: str, address: str | None, limit: int, window: i
     return count <= limit
 
 
-def _technical_caller() -> bcss.Caller:
-    return bcss.Caller(
-        user_niss=getattr(settings, "CPAS_ONLINE_BCSS_USER_NISS", "00000000000"),
-        email=getattr(settings, "CPAS_ONLINE_BCSS_EMAIL", settings.DEFAULT_FROM_EMAIL),
-        bce_number=getattr(settings, "CPAS_ONLINE_BCSS_BCE", "0212344876"),
-    )
+class TechnicalCallerMissing(bcss.BcssUnavailable):
+    """No centre has a valid technical BCSS user configured: the register cannot be asked."""
+
+
+def _technical_caller() -> tuple[Centre, bcss.Caller]:
+    """The centre on whose behalf CPAS Online asks the register, and its technical AuthorizedUser.
+
+    The citizen's centre is known only from the register's answer: the consultation goes out under the
+    centre named by the CPAS_ONLINE_BCSS_CENTRE setting (a BCE number), else under the first centre
+    that has a technical BCSS user. Raises `TechnicalCallerMissing` when there is none, or it is invalid.
+    """
+    centres = Centre.objects.exclude(bcss_technical_user_niss="").exclude(bcss_technical_user_email="")
+    wanted = getattr(settings, "CPAS_ONLINE_BCSS_CENTRE", "")
+    if wanted:
+        centres = centres.filter(bce_number=wanted)
+    centre = centres.order_by("pk").first()
+    if centre is None:
+        logger.error(
+            "CPAS Online cannot ask the register: no centre%s has a technical BCSS user "
+            "(Administration > C.P.A.S.).",
+            f" with BCE {wanted}" if wanted else "",
+        )
+        raise TechnicalCallerMissing("no technical BCSS user configured")
+    try:
+        caller = bcss.Caller(
+            user_niss=centre.bcss_technical_user_niss,
+            email=centre.bcss_technical_user_email,
+            bce_number=centre.bce_number,
+        )
+    except bcss.InvalidCaller as exc:
+        logger.error("The technical BCSS user of centre %s is invalid: %s", centre.bce_number, exc)
+        raise TechnicalCallerMissing(str(exc)) from exc
+    return centre, caller
 
 
 def citizen_identify(*, niss: str, request: HttpRequest | None = None) -> RegisterIdentity:
@@ -83,18 +110,20 @@ def citizen_identify(*, niss: str, request: HttpRequest | None = None) -> Regist
 
     Raises `CitizenNotFound`, or `bcss.BcssUnavailable` when the BCSS cannot answer.
     """
+    centre, caller = _technical_caller()  # nothing is asked, nor logged, without a valid caller
     try:
-        reply = bcss.identify_by_niss(niss=niss, caller=_technical_caller())
+        reply = bcss.identify_by_niss(niss=niss, caller=caller)
     except bcss.BcssUnavailable:
         outcome = {"outcome": "unavailable"}
         raise
     else:
         outcome = {"outcome": reply.ok, "found": len(reply.persons)}
     finally:
+        # In the trail of the centre the BCSS was told asked (OrgUnit), which answers for it.
         audit_record(
             action=AuditEvent.Action.BCSS_CONSULTATION,
             by=None,
-            centre=None,
+            centre=centre,
             username=SERVICE_USERNAME,
             request=request,
             details={"criteria": {"niss": niss}, **outcome},

@@ -5,6 +5,7 @@ reached or answers something that is not an SSDN reply. The service's own refusa
 back in `IdentifyReply.details` for the caller to explain.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import requests
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from lxml import etree
+from stdnum.be import bis, nn, vat
 from zeep import Client, Settings
 from zeep.exceptions import Error as ZeepError
 from zeep.transports import Transport
@@ -33,13 +37,63 @@ class BcssUnavailable(Exception):
     """The BCSS could not be reached, timed out, or answered something unreadable."""
 
 
+class InvalidCaller(ValueError):
+    """The AuthorizedUser would be refused by the BCSS's schema; nothing is sent.
+
+    `problems` names what is missing or wrong: "niss", "email" and/or "bce".
+    """
+
+    def __init__(self, problems: tuple[str, ...]):
+        super().__init__(f"invalid BCSS caller: {', '.join(problems)}")
+        self.problems = problems
+
+
+# AuthorizedUser/Email is t_EmailAddress: at most 100 characters, whitespace collapsed, pattern `.+@.+`
+# (in XML Schema `.` is any character but a line end).
+EMAIL_MAX_LENGTH = 100
+_EMAIL_PATTERN = re.compile(r"[^\r\n]+@[^\r\n]+")
+
+
+def _valid_ssin(value: str) -> bool:
+    # UserID is t_SSIN: eleven digits; a real person's (or a program's) national or BIS number.
+    return len(value) == 11 and value.isdigit() and (nn.is_valid(value) or bis.is_valid(value))
+
+
+def _valid_email(value: str) -> bool:
+    if not value or len(value) > EMAIL_MAX_LENGTH or not _EMAIL_PATTERN.fullmatch(value):
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def caller_problems(*, user_niss: str, email: str, bce_number: str) -> tuple[str, ...]:
+    """What would make the AuthorizedUser invalid: "niss", "email", "bce"; empty when it is fine."""
+    problems = []
+    if not _valid_ssin(user_niss or ""):
+        problems.append("niss")
+    if not _valid_email(email or ""):
+        problems.append("email")
+    if not (bce_number and bce_number.isdigit() and vat.is_valid(bce_number)):
+        problems.append("bce")
+    return tuple(problems)
+
+
 @dataclass(frozen=True)
 class Caller:
-    """Who asks: the envelope's AuthorizedUser."""
+    """Who asks: the envelope's AuthorizedUser. Only a valid one can be built (`InvalidCaller`): the BCSS
+    refuses an empty e-mail or a made-up NISS such as 00000000000."""
 
     user_niss: str
     email: str
     bce_number: str
+
+    def __post_init__(self):
+        problems = caller_problems(user_niss=self.user_niss, email=self.email, bce_number=self.bce_number)
+        if problems:
+            raise InvalidCaller(problems)
 
 
 @dataclass(frozen=True)
@@ -88,7 +142,14 @@ class IdentifyReply:
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
-        return tuple(d.reason_code for d in self.details)
+        # ReasonCode is optional in the schema: a detail without one has no code to list.
+        return tuple(d.reason_code for d in self.details if d.reason_code)
+
+    @property
+    def error_diagnostic(self) -> str:
+        """The most specific error the service gave in words (the last one: service level after context)."""
+        errors = [d.diagnostic for d in self.details if d.severity == "ERROR" and d.diagnostic]
+        return errors[-1] if errors else ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from .models import Dossier, DossierCounter, Person
 
 
 def _caller(*, centre: Centre, by: User) -> bcss.Caller:
-    return bcss.Caller(user_niss=by.niss or "00000000000", email=by.email or "", bce_number=centre.bce_number)
+    """The AuthorizedUser for `by` in `centre`; raises `bcss.InvalidCaller` when the BCSS would refuse it
+    (no NISS, no e-mail): nothing is sent then, and nothing is logged, since nobody was consulted."""
+    return bcss.Caller(user_niss=by.niss, email=by.email, bce_number=centre.bce_number)
+
+
+def caller_problems(*, centre: Centre, user: User) -> tuple[str, ...]:
+    """What keeps `user` from consulting the BCSS for `centre` ("niss", "email", "bce"); empty if nothing."""
+    return bcss.caller_problems(user_niss=user.niss, email=user.email, bce_number=centre.bce_number)
 
 
 def _outcome(reply: bcss.IdentifyReply | None, error: str = "") -> dict:

@@ -22,11 +22,16 @@ REFUSALS = {
 }
 
 
-def _explain(reply: bcss.IdentifyReply) -> str | None:
+def _explain(reply: bcss.IdentifyReply, mode: str = "phonetic") -> str | None:
     """A sentence for the worker when the BCSS found nobody or refused, else None."""
     for code in reply.reason_codes:
         if code in REFUSALS:
             return str(REFUSALS[code])
+    if reply.ok == "NO" and mode == "niss" and not reply.persons:
+        # The documents give no reason code for an unknown NISS: the service's own words are shown.
+        return _("La BCSS ne renvoie personne pour ce NISS (%(diagnostic)s).") % {
+            "diagnostic": reply.error_diagnostic or _("sans explication")
+        }
     if reply.ok == "NO":
         return _("La BCSS a refusé la demande (code %(code)s).") % {
             "code": ", ".join(reply.reason_codes) or "?"
@@ -39,6 +44,29 @@ def _explain(reply: bcss.IdentifyReply) -> str | None:
 UNAVAILABLE = gettext_lazy(
     "La BCSS ne répond pas pour le moment. Vos critères sont conservés : réessayez dans un instant."
 )
+
+CALLER_MISSING = {
+    "niss": gettext_lazy("votre NISS"),
+    "email": gettext_lazy("votre adresse e-mail"),
+}
+
+
+def _caller_refusal(problems: tuple[str, ...]) -> str | None:
+    """Why this user cannot consult the BCSS for this centre, and whom to ask; None when they can."""
+    if "bce" in problems:
+        return _(
+            "Le numéro BCE de votre C.P.A.S. n'est pas valide : la BCSS ne peut pas être consultée. "
+            "Demandez à l'administrateur de Primaweb de le corriger dans la fiche du C.P.A.S."
+        )
+    missing = [str(CALLER_MISSING[problem]) for problem in problems if problem in CALLER_MISSING]
+    if not missing:
+        return None
+    return _(
+        "La BCSS demande le NISS et l'adresse e-mail de chaque personne qui la consulte, et votre fiche "
+        "d'utilisateur n'a pas %(missing)s (ou pas sous une forme valide). Demandez à l'administrateur "
+        "de votre C.P.A.S. de les compléter dans votre fiche d'utilisateur ; vous pourrez ensuite "
+        "rechercher une personne."
+    ) % {"missing": _(" ni ").join(missing)}
 
 
 @centre_required
@@ -61,9 +89,10 @@ def identify(request):
         initial=PhoneticForm.initial_from_query(prefill),
     )
     persons = None
+    refusal = _caller_refusal(services.caller_problems(centre=request.centre, user=request.user))
     if state is not None and request.method == "GET":
         persons = [identification.person_from_dict(p) for p in state["results"]]
-    elif request.method == "POST":
+    elif request.method == "POST" and refusal is None:
         form = niss_form if mode == "niss" else phonetic_form
         if form.is_valid():
             try:
@@ -83,7 +112,7 @@ def identify(request):
             else:
                 persons = list(reply.persons)
                 identification.save(request, mode=mode, data=request.POST.dict(), persons=reply.persons)
-                explanation = _explain(reply)
+                explanation = _explain(reply, mode)
                 if explanation:
                     messages.warning(request, explanation)
     existing = {}
@@ -108,7 +137,9 @@ def identify(request):
             "phonetic_form": phonetic_form,
             "rows": rows,
             "searched": persons is not None,
+            "caller_refusal": refusal,
         },
+        status=403 if refusal and request.method == "POST" else 200,
     )
 
 
@@ -138,6 +169,9 @@ def person_details(request):
             reply = services.identification_by_niss(
                 centre=request.centre, niss=found.niss, by=request.user, request=request
             )
+        except bcss.InvalidCaller as exc:
+            messages.error(request, _caller_refusal(exc.problems))
+            return redirect(f"{_identify_url()}?retour=1")
         except bcss.BcssUnavailable:
             messages.error(request, UNAVAILABLE)
             return redirect(f"{_identify_url()}?retour=1")

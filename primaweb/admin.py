@@ -191,6 +191,8 @@ class CentreForm(forms.ModelForm):
             "postal_code",
             "phone",
             "email",
+            "bcss_technical_user_niss",
+            "bcss_technical_user_email",
         ]
 
 
@@ -217,9 +219,25 @@ class CentreAdmin(CentreAdministratorMixin, admin.ModelAdmin):
 class MembershipInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        # Every member of a centre may identify persons at the BCSS, which wants both (AuthorizedUser).
+        # The instance carries the user form's cleaned values by now. Checked when an access is given or
+        # turned back on, so that an existing access never blocks a change of role or of another row.
+        granted = [
+            f
+            for f in kept
+            if f.cleaned_data.get("is_active", True)
+            and (f.instance.pk is None or "is_active" in f.changed_data)
+        ]
+        if granted and not (self.instance.niss and self.instance.email):
+            raise ValidationError(
+                _(
+                    "Un utilisateur qui a accès à un C.P.A.S. doit avoir un NISS et une adresse e-mail : "
+                    "la BCSS les demande à chaque identification d'une personne."
+                )
+            )
         if self.request.user.is_superuser:
             return
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         elsewhere = (
             self.instance.pk
             and self.instance.memberships.across_centres(reason="does the user keep an access elsewhere")

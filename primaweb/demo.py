@@ -22,6 +22,8 @@ class DemoCentre:
     postal_code: str
     phone: str
     email: str
+    bcss_technical_user_niss: str
+    bcss_technical_user_email: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ CENTRES = (
         "5100",
         "081 33 70 11",
         "info@cpas-namur.example",
+        "70010100188",
+        "bcss@cpas-namur.example",
     ),
     DemoCentre(
         "ixelles",
@@ -55,6 +59,8 @@ CENTRES = (
         "1050",
         "02 641 54 11",
         "info@cpas-ixelles.example",
+        "70010100386",
+        "bcss@cpas-ixelles.example",
     ),
 )
 USERS = (
@@ -92,7 +98,17 @@ def seed_demo() -> tuple[list[Centre], list[User]]:
         centre = Centre.objects.filter(bce_number=spec.bce_number).first() or Centre(
             bce_number=spec.bce_number
         )
-        for field in ("name_fr", "name_nl", "nis_code", "street", "postal_code", "phone", "email"):
+        for field in (
+            "name_fr",
+            "name_nl",
+            "nis_code",
+            "street",
+            "postal_code",
+            "phone",
+            "email",
+            "bcss_technical_user_niss",
+            "bcss_technical_user_email",
+        ):
             setattr(centre, field, getattr(spec, field))
         centre.full_clean()  # also sets the working language from the commune
         centre.save()

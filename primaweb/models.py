@@ -8,7 +8,10 @@ from stdnum.be import vat
 
 from .communes import get_commune
 from .tenancy import SCOPED, CentreOwned, CentreOwnedQuerySet
-from .validators import validate_bce_number, validate_nis_code
+from .validators import validate_bce_number, validate_nis_code, validate_niss
+
+# The BCSS's AuthorizedUser/Email holds at most 100 characters (t_EmailAddress).
+BCSS_EMAIL_MAX_LENGTH = 100
 
 
 class Language(models.TextChoices):
@@ -18,8 +21,17 @@ class Language(models.TextChoices):
 
 
 class User(AbstractUser):
-    # The BCSS asks for the NISS of the social worker who consults it (AuthorizedUser/UserID).
-    niss = models.CharField(_("NISS"), max_length=11, blank=True)
+    # The BCSS asks for the NISS and the e-mail of the social worker who consults it (AuthorizedUser).
+    niss = models.CharField(
+        _("NISS"),
+        max_length=11,
+        blank=True,
+        validators=[validate_niss],
+        help_text=_(
+            "Onze chiffres. Avec l'adresse e-mail, obligatoire pour consulter la BCSS "
+            "(identification des personnes)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -27,6 +39,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email and len(self.email) > BCSS_EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "email": _("La BCSS n'accepte pas une adresse e-mail de plus de %(max)d caractères.")
+                    % {"max": BCSS_EMAIL_MAX_LENGTH}
+                }
+            )
 
 
 class Centre(models.Model):
@@ -56,6 +78,24 @@ class Centre(models.Model):
     postal_code = models.CharField(_("code postal"), max_length=4, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("adresse e-mail"), blank=True)
+    # Who the BCSS is told asks when no worker does (CPAS Online's register look-up): a program ID in
+    # NISS format and an e-mail, as the centre's BCSS registration gives them (AuthorizedUser).
+    bcss_technical_user_niss = models.CharField(
+        _("NISS de l'utilisateur technique BCSS"),
+        max_length=11,
+        blank=True,
+        validators=[validate_niss],
+        help_text=_(
+            "Onze chiffres : l'identifiant (au format NISS) sous lequel le C.P.A.S. consulte la BCSS "
+            "sans agent, pour CPAS Online."
+        ),
+    )
+    bcss_technical_user_email = models.EmailField(
+        _("adresse e-mail de l'utilisateur technique BCSS"),
+        max_length=BCSS_EMAIL_MAX_LENGTH,
+        blank=True,
+        help_text=_("L'adresse de contact communiquée à la BCSS pour ces consultations."),
+    )
 
     class Meta:
         verbose_name = _("C.P.A.S.")
@@ -71,6 +111,12 @@ class Centre(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if bool(self.bcss_technical_user_niss) != bool(self.bcss_technical_user_email):
+            niss_given = bool(self.bcss_technical_user_niss)
+            missing = "bcss_technical_user_email" if niss_given else "bcss_technical_user_niss"
+            raise ValidationError(
+                {missing: _("L'utilisateur technique BCSS demande à la fois un NISS et une adresse e-mail.")}
+            )
         commune = get_commune(self.nis_code) if self.nis_code else None
         if commune is not None:
             if not self.language:
@@ -102,6 +148,10 @@ class Centre(models.Model):
     def languages(self) -> tuple[str, ...]:
         """The languages in which the centre writes to citizens, main language first."""
         return ("fr", "nl") if self.is_bilingual else (self.language,)
+
+    @property
+    def has_bcss_technical_user(self) -> bool:
+        return bool(self.bcss_technical_user_niss and self.bcss_technical_user_email)
 
     @property
     def bce_display(self) -> str:

@@ -3,7 +3,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-from stdnum.be import vat
+from stdnum.be import bis, nn, vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from .communes import get_commune
@@ -20,6 +20,20 @@ def validate_bce_number(value: str) -> None:
     if vat.compact(value) != value:
         raise ValidationError(
             _("Le numéro BCE s'écrit en dix chiffres, sans espaces ni points."), code="bce_format"
+        )
+
+
+def validate_niss(value: str) -> None:
+    """A national register or BIS number, written as its eleven digits (python-stdnum checks it)."""
+    if not (len(value) == 11 and value.isdigit()):
+        raise ValidationError(
+            _("Le NISS s'écrit en onze chiffres, sans espaces ni points."), code="niss_format"
+        )
+    if not (nn.is_valid(value) or bis.is_valid(value)):
+        raise ValidationError(
+            _("« %(value)s » n'est pas un NISS valide (chiffres de contrôle ou date)."),
+            code="invalid_niss",
+            params={"value": value},
         )
 
 

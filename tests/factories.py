@@ -22,6 +22,9 @@ class CentreFactory(DjangoModelFactory):
     bce_number = factory.Sequence(lambda n: bce_from(3_000_000 + n))
     nis_code = "92094"  # Namur
     language = "fr"
+    # The technical BCSS user CPAS Online consults the register as (a program ID in NISS format).
+    bcss_technical_user_niss = "70010100188"
+    bcss_technical_user_email = factory.LazyAttribute(lambda c: f"bcss.{c.bce_number}@example.org")
 
     class Params:
         brussels = factory.Trait(nis_code="21009", language="fr")  # Ixelles
@@ -37,6 +40,8 @@ class UserFactory(DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_BE")
     last_name = factory.Faker("last_name", locale="fr_BE")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    # The BCSS wants each worker's NISS and e-mail (AuthorizedUser).
+    niss = factory.Sequence(lambda n: niss_for("780101", 1 + n % 997))
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

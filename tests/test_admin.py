@@ -61,7 +61,7 @@ def test_centre_administrator_creates_a_social_worker_in_their_centre(admin_site
         "first_name": "Léa",
         "last_name": "Martin",
         "email": "lea@example.org",
-        "niss": "",
+        "niss": "90072108659",
         "memberships-TOTAL_FORMS": "1",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",
@@ -225,7 +225,7 @@ def test_shared_users_identity_password_and_activation_are_read_only_for_a_centr
     admin_site, centre, shared_user
 ):
     membership = shared_user.memberships.get(centre=centre)
-    before = (shared_user.username, shared_user.email, shared_user.password)
+    before = (shared_user.username, shared_user.email, shared_user.password, shared_user.niss)
 
     page = admin_site.get(reverse("admin:primaweb_user_change", args=[shared_user.pk])).content.decode()
     assert 'name="username"' not in page and 'name="email"' not in page and "../password/" not in page
@@ -250,8 +250,8 @@ def test_shared_users_identity_password_and_activation_are_read_only_for_a_centr
     assert response.status_code == 302, response.content.decode()[:3000]
     assert password.status_code == 403
     shared_user.refresh_from_db()
-    assert (shared_user.username, shared_user.email, shared_user.password) == before
-    assert shared_user.is_active and shared_user.niss == ""
+    assert (shared_user.username, shared_user.email, shared_user.password, shared_user.niss) == before
+    assert shared_user.is_active and shared_user.niss != "85073000287"
     # What is the centre's own stays theirs to manage.
     assert shared_user.memberships.get(centre=centre).role == "administrator"
 

@@ -89,6 +89,9 @@ CENTREBOX_IMPORT_RETRIES = int(os.environ.get("CENTREBOX_IMPORT_RETRIES", "3"))
 # CPAS Online: the citizen's federal sign-in (FAS / CSAM, OpenID Connect). Off unless these are set: the
 # citizen then types their identity. The simulated sign-in (a NISS of the simulated register) exists only
 # while the simulators are on.
+# The centre (BCE number) whose technical BCSS user CPAS Online consults the register as; empty: the
+# first centre that has one (Administration > C.P.A.S.).
+CPAS_ONLINE_BCSS_CENTRE = os.environ.get("CPAS_ONLINE_BCSS_CENTRE", "")
 CPAS_ONLINE_OIDC_AUTHORIZATION_URL = os.environ.get("CPAS_ONLINE_OIDC_AUTHORIZATION_URL", "")
 CPAS_ONLINE_OIDC_TOKEN_URL = os.environ.get("CPAS_ONLINE_OIDC_TOKEN_URL", "")
 CPAS_ONLINE_OIDC_USERINFO_URL = os.environ.get("CPAS_ONLINE_OIDC_USERINFO_URL", "")

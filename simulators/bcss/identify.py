@@ -5,7 +5,8 @@ found; the SSDN layer wraps them in a ServiceReply. Rules, as the real service a
 
 - an SSIN wins over phonetic criteria given with it (warning 21007001); a found SSIN validates the
   identity (information 12007001) and the reply carries the Extended data; PersonData that does not match
-  adds warning 22007007; an unknown SSIN is error 32007002 (the simulator's choice, see `reasons`);
+  adds warning 22007007; an unknown or invalid SSIN is an error without a documented reason code
+  (see `reasons`);
 - phonetic criteria need a last name and a birth date (31000007 names the missing one); an incomplete
   birth date needs a tolerance (31009001); nothing found is 32007004. Phonetic results carry Basic data
   only: the identity is not validated by a phonetic search.
@@ -40,9 +41,19 @@ def _text(element: etree._Element | None, path: str) -> str:
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
+# xs:integer has no bound: beyond this, a tolerance is as good as infinite (and int() of thousands of
+# digits is refused by Python itself).
+_INTEGER_CAP = 10**18
+
+
 def _integer(element: etree._Element, path: str) -> int | None:
     value = _text(element, path)
-    return int(value) if value else None
+    if not value:
+        return None
+    digits = value.lstrip("+-").lstrip("0")
+    if len(digits) > len(str(_INTEGER_CAP)):
+        return -_INTEGER_CAP if value.startswith("-") else _INTEGER_CAP
+    return int(value)
 
 
 def _missing_phonetic_arguments(phonetic: etree._Element) -> list[Detail]:
@@ -77,7 +88,10 @@ def _by_ssin(ssin: str, phonetic_given: bool, payload: etree._Element) -> Outcom
     outcome = Outcome()
     if phonetic_given:
         outcome.details.append(reasons.ssin_and_phonetic())
-    person = person_by_ssin(ssin) if nn.is_valid(ssin) or bis.is_valid(ssin) else None
+    if not (nn.is_valid(ssin) or bis.is_valid(ssin)):
+        outcome.details.append(reasons.ssin_invalid(ssin))
+        return outcome
+    person = person_by_ssin(ssin)
     if person is None:
         outcome.details.append(reasons.ssin_not_found(ssin))
         return outcome

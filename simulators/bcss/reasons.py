@@ -1,8 +1,10 @@
 """The ResultSummary details the simulator answers with: BCSS reason codes and their diagnostics.
 
-The codes and wordings are those the real service sends (see the IdentifyPerson sample replies), except
-SSIN_NOT_FOUND: the real code for an unknown SSIN is documented nowhere public, so the simulator uses
-32007002, an error of the same family as 32007004 (phonetic search found nothing).
+The codes and wordings are those the real service sends (see the IdentifyPerson sample replies). The
+official schemas hold no list of reason codes (`ReasonCode` is a free string, and optional), and the
+public documents give no code for an unknown or invalid SSIN nor for a message holding too many service
+requests: for those the simulator answers an ERROR detail without a ReasonCode, its Diagnostic saying
+what is wrong, rather than invent a code a client might come to rely on.
 
 A schema-invalid request gets 30000001, with the schema's complaint in the Information element.
 """
@@ -19,7 +21,6 @@ SERVICE_WARNING = "20000001"
 INCOMPLETE_DATE_WITHOUT_TOLERANCE = "31009001"
 MANDATORY_ARGUMENT_MISSING = "31000007"
 PHONETIC_NOT_FOUND = "32007004"
-SSIN_NOT_FOUND = "32007002"
 SSIN_AND_PHONETIC = "21007001"
 PERSON_DATA_MISMATCH = "22007007"
 IDENTITY_VALIDATED = "12007001"
@@ -96,8 +97,30 @@ def phonetic_not_found() -> Detail:
     return Detail(ERROR, PHONETIC_NOT_FOUND, "No person was found matching the phonetic criteria.")
 
 
+# No documented code (see the module's docstring): the detail goes without a ReasonCode.
+UNDOCUMENTED = ""
+
+
 def ssin_not_found(ssin: str) -> Detail:
-    return Detail(ERROR, SSIN_NOT_FOUND, "No person is known with this SSIN.", (("SSIN", ssin),))
+    return Detail(ERROR, UNDOCUMENTED, "No person is known with this SSIN.", (("SSIN", ssin),))
+
+
+def ssin_invalid(ssin: str) -> Detail:
+    return Detail(
+        ERROR,
+        UNDOCUMENTED,
+        "The SSIN is not a valid national register or BIS number (check digits or date).",
+        (("SSIN", ssin),),
+    )
+
+
+def too_many_service_requests(count: int, limit: int) -> Detail:
+    return Detail(
+        ERROR,
+        UNDOCUMENTED,
+        f"The request holds {count} service requests; at most {limit} are processed in one message.",
+        (("ServiceRequest", str(count)),),
+    )
 
 
 def ssin_and_phonetic() -> Detail:

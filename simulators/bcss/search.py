@@ -29,10 +29,14 @@ def person_by_ssin(ssin: str) -> RegisteredPerson | None:
 def birth_window(low: date, high: date, gender: int = Gender.UNKNOWN) -> QuerySet[RegisteredPerson]:
     """Persons whose birth-date range overlaps [low, high], of the given gender (or unknown) when 1 or 2.
     Filtered further by phonetic key or skeleton, it is a range scan of one of the composite indexes."""
+    # A window reaching year 1 (a huge tolerance) cannot be widened further: it already covers everyone.
+    earliest = (
+        low - timedelta(days=MAX_BIRTH_RANGE_DAYS) if low.toordinal() > MAX_BIRTH_RANGE_DAYS else date.min
+    )
     window = RegisteredPerson.objects.filter(
         # The lower bound on birth_date_low is implied by the overlap (a range spans at most a year), and
         # lets the database scan a short slice of the (key, birth_date_low) index.
-        birth_date_low__gte=low - timedelta(days=MAX_BIRTH_RANGE_DAYS),
+        birth_date_low__gte=earliest,
         birth_date_low__lte=high,
         birth_date_high__gte=low,
     )

@@ -6,7 +6,7 @@ http://ksz-bcss.fgov.be/connectors/WebServiceConnector) carrying a serialized SS
 
 from lxml import etree
 
-from .schemas import NS_CONNECTOR, NS_SOAP, SOAP_ACTION, safe_parser
+from .schemas import NS_CONNECTOR, NS_SOAP, SOAP_ACTION, DoctypeRefused, parse_untrusted
 
 
 class SoapFault(Exception):
@@ -27,7 +27,9 @@ def check_action(header: str | None) -> None:
 def unwrap(body: bytes) -> str:
     """The SSDN document carried by a SOAP request's xmlString element."""
     try:
-        envelope = etree.fromstring(body, safe_parser())
+        envelope = parse_untrusted(body)
+    except DoctypeRefused as exc:
+        raise SoapFault("A SOAP message must not contain a document type declaration.") from exc
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise SoapFault(f"The request is not well-formed XML: {exc}") from exc
     if etree.QName(envelope).localname != "Envelope":

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "bcss_simulator"
 
 urlpatterns = [
     path("connectors/webservice/KSZBCSSWebServiceConnectorPort", views.connector, name="connector"),
+    # Last: every other address under the simulator answers a SOAP fault, not the site's HTML 404.
+    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
 ]

@@ -1,25 +1,63 @@
-"""The BCSS web service connector endpoint: SOAP `sendXML` on POST, the WSDL on GET `?wsdl`."""
+"""The BCSS web service connector endpoint: SOAP `sendXML` on POST, the WSDL on GET `?wsdl`.
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+A SOAP client gets a SOAP message whatever happens, never an HTML page: a body too big, a wrong method,
+an unknown address under the simulator and the simulator's own failures all answer a SOAP 1.1 fault.
+"""
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from . import schemas, soap, ssdn
 
 XML = "text/xml; charset=utf-8"
+logger = logging.getLogger(__name__)
+
+
+def _fault(error: soap.SoapFault, status: int = 500) -> HttpResponse:
+    # SOAP 1.1 over HTTP: a fault while processing a request answers 500.
+    return HttpResponse(soap.fault(error), content_type=XML, status=status)
 
 
 @csrf_exempt  # A SOAP endpoint: its callers are programs holding no CSRF token.
 def connector(request: HttpRequest) -> HttpResponse:
+    try:
+        return _connector(request)
+    except ssdn.InvalidReply as exc:
+        logger.error("The BCSS simulator built a reply its schemas refuse: %s", exc)
+        return _fault(soap.SoapFault("The simulator could not build a valid reply.", code="Server"))
+    except Exception:
+        logger.exception("The BCSS simulator failed on a request")
+        return _fault(soap.SoapFault("The simulator could not process the request.", code="Server"))
+
+
+def _connector(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and "wsdl" in {key.lower() for key in request.GET}:
         address = request.build_absolute_uri(request.path)
         return HttpResponse(schemas.wsdl(address), content_type=XML)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        response = _fault(
+            soap.SoapFault(f"Method {request.method} is not allowed: send the SOAP request with POST."), 405
+        )
+        response["Allow"] = "POST"
+        return response
     received = timezone.now()
     try:
+        body = request.body
+    except RequestDataTooBig:
+        return _fault(soap.SoapFault("The request body is larger than the service accepts."))
+    try:
         soap.check_action(request.headers.get("SOAPAction"))
-        request_xml = soap.unwrap(request.body)
+        request_xml = soap.unwrap(body)
     except soap.SoapFault as error:
-        return HttpResponse(soap.fault(error), content_type=XML, status=500)
+        return _fault(error)
     return HttpResponse(soap.wrap(ssdn.answer(request_xml, received=received)), content_type=XML)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under the simulator: a SOAP fault with 404, as a SOAP client can read it."""
+    return _fault(soap.SoapFault(f"No service at {request.path}."), 404)

@@ -113,12 +113,43 @@ def test_brussels_and_german_speaking_addresses_come_in_their_languages(client):
     assert texts(eupen, "//i:Basic/i:LastName/text()") == ["MÜLLER"]
 
 
-def test_an_unknown_ssin_is_an_error(client):
-    reply = call(client, by_ssin("75031212447"))
+def test_an_unknown_ssin_is_an_error_without_an_invented_reason_code(client):
+    reply = call(client, by_ssin("75031212544"))
     assert status(reply) == "NO"
-    assert reason_codes(reply) == ["32007002"]
+    # No public document gives the code of an unknown SSIN: the detail says it in words only.
+    assert reason_codes(reply) == []
+    assert texts(reply, "s:ServiceReply/c:ResultSummary/c:Detail/c:Severity/text()") == ["ERROR"]
+    assert texts(reply, "s:ServiceReply/c:ResultSummary/c:Detail/c:Diagnostic/text()") == [
+        "No person is known with this SSIN."
+    ]
     assert reason_codes(reply, "s:ReplyContext") == ["30000001"]
     assert texts(reply, "s:ServiceReply/i:IdentifyPersonReply") == []
+
+
+def test_an_ssin_with_wrong_check_digits_is_an_error_saying_so(client):
+    reply = call(client, by_ssin("75031212347"))
+    assert status(reply) == "NO"
+    assert reason_codes(reply) == []
+    assert texts(reply, "s:ServiceReply/c:ResultSummary/c:Detail/c:Diagnostic/text()") == [
+        "The SSIN is not a valid national register or BIS number (check digits or date)."
+    ]
+
+
+def test_every_reason_code_the_simulator_sends_is_one_the_official_documents_give():
+    from simulators.bcss import reasons
+
+    official = {
+        "30000001",
+        "20000001",
+        "31009001",
+        "31000007",
+        "32007004",
+        "21007001",
+        "22007007",
+        "12007001",
+    }
+    sent = {value for name, value in vars(reasons).items() if name.isupper() and isinstance(value, str)}
+    assert sent - {"", reasons.INFORMATION, reasons.WARNING, reasons.ERROR, reasons.AUTHOR} <= official
 
 
 def test_ssin_and_phonetic_criteria_warn_and_answer_by_ssin(client):
