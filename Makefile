@@ -32,6 +32,7 @@ messages: $(INSTALLED) system-run
 run: $(INSTALLED) system-run messages converter-env
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py simulate_ebox_onboarding
 	$(PY) manage.py simulate_register --replace --count $(REGISTER_SIZE) --seed 2026 | tail -n 1
 	@echo
 	@echo "Primaweb runs at http://$(HOST):$(PORT)/  (administration: http://$(HOST):$(PORT)/admin/)"

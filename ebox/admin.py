@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from primaweb.admin import CentreAdministratorMixin
 
-from .models import Publication
+from .models import EboxCredentials, Publication
 
 
 @admin.register(Publication)
@@ -32,3 +32,11 @@ class PublicationAdmin(CentreAdministratorMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EboxCredentials)
+class EboxCredentialsAdmin(CentreAdministratorMixin, admin.ModelAdmin):
+    """The centre's eBox onboarding: its senderApplicationId and, if it has one, its own OAuth client."""
+
+    list_display = ("centre", "sender_application_id", "client_id")
+    fields = ("centre", "sender_application_id", "client_id", "private_key_file", "certificate_file")

@@ -8,8 +8,12 @@ class EboxConfig(AppConfig):
 
     def ready(self) -> None:
         from documents.extensions import Action, Section, register_action, register_hold, register_section
+        from primaweb.demo import register_seeder
 
+        from .demo import seed_ebox_senders
         from .models import Publication
+
+        register_seeder(seed_ebox_senders)
 
         register_hold(
             lambda document: (

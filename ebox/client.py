@@ -15,6 +15,8 @@ import urllib3
 from django.conf import settings
 from django.core.cache import cache
 
+from . import auth
+
 NO_DIGITAL_USER = "NO_DIGITAL_USER"
 # Renew the token this many seconds before the service says it expires, so that it never expires in flight.
 TOKEN_MARGIN = 30
@@ -70,6 +72,15 @@ class MessageStatus:
     visible: bool = True
 
 
+@dataclass(frozen=True)
+class EboxPreference:
+    """A recipient's eBox as the federation knows it: it exists, hence they activated it."""
+
+    niss: str
+    exclusively_ebox: bool = False
+    last_connection: str = ""
+
+
 def build_session() -> requests.Session:
     """The HTTP session of every call; one place to add certificates or proxies for the real service."""
     return requests.Session()
@@ -80,8 +91,9 @@ def digest(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
 
 
-def _token_cache_key() -> str:
-    return f"ebox:token:{settings.EBOX_CLIENT_ID}"
+def _token_cache_key(credentials: auth.Credentials, scope: str) -> str:
+    scope_digest = hashlib.sha256(scope.encode()).hexdigest()[:16]
+    return f"ebox:token:{credentials.cache_name}:{scope_digest}"
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -99,25 +111,43 @@ def _json(response: requests.Response) -> dict | list:
         return {}
 
 
-def forget_token() -> None:
-    cache.delete(_token_cache_key())
+def forget_token(credentials: auth.Credentials | None = None, scope: str | None = None) -> None:
+    credentials = credentials or auth.platform_credentials()
+    cache.delete(_token_cache_key(credentials, scope or settings.EBOX_SCOPE))
 
 
-def access_token(session: requests.Session, *, renew: bool = False) -> str:
-    """A bearer token, from the cache while it is still valid for at least TOKEN_MARGIN seconds."""
-    key = _token_cache_key()
+def access_token(
+    session: requests.Session,
+    *,
+    credentials: auth.Credentials | None = None,
+    scope: str | None = None,
+    renew: bool = False,
+) -> str:
+    """A bearer token for `credentials` (the platform's by default) and `scope`, from the shared cache
+    while it is still valid for at least TOKEN_MARGIN seconds, else asked for with a fresh signed
+    assertion (private_key_jwt). Every worker shares the cache, so they share one token."""
+    try:
+        credentials = credentials or auth.platform_credentials()
+    except auth.CredentialsError as exc:
+        raise EboxRejected("invalid_client", str(exc)) from exc
+    scope = scope or settings.EBOX_SCOPE
+    key = _token_cache_key(credentials, scope)
     if not renew:
         token = cache.get(key)
         if token:
             return token
+    assertion = auth.client_assertion(
+        credentials, audience=settings.EBOX_TOKEN_AUDIENCE or settings.EBOX_TOKEN_URL
+    )
     try:
         response = session.post(
             settings.EBOX_TOKEN_URL,
             data={
                 "grant_type": "client_credentials",
-                "client_id": settings.EBOX_CLIENT_ID,
-                "client_secret": settings.EBOX_CLIENT_SECRET,
-                "scope": settings.EBOX_SCOPE,
+                "client_id": credentials.client_id,
+                "client_assertion_type": auth.ASSERTION_TYPE,
+                "client_assertion": assertion,
+                "scope": scope,
             },
             timeout=settings.EBOX_TIMEOUT,
         )
@@ -130,21 +160,31 @@ def access_token(session: requests.Session, *, renew: bool = False) -> str:
     body = _json(response)
     if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
         error = body.get("error", "") if isinstance(body, dict) else ""
-        raise EboxRejected(error or f"HTTP {response.status_code}", "token refused")
+        description = body.get("error_description", "") if isinstance(body, dict) else ""
+        raise EboxRejected(error or f"HTTP {response.status_code}", description or "token refused")
     token = body["access_token"]
-    lifetime = int(body.get("expires_in") or 300) - TOKEN_MARGIN
+    try:
+        lifetime = int(body.get("expires_in") or 300) - TOKEN_MARGIN
+    except (TypeError, ValueError):
+        lifetime = 0
     if lifetime > 0:
         cache.set(key, token, timeout=lifetime)
     return token
 
 
-def _call(session: requests.Session, method: str, url: str, **kwargs) -> requests.Response:
+def _call(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    credentials: auth.Credentials | None = None,
+    scope: str | None = None,
+    **kwargs,
+) -> requests.Response:
     """One authenticated call; a 401 renews the token and tries once more (it may have been revoked)."""
     for renew in (False, True):
-        headers = {
-            **kwargs.pop("headers", {}),
-            "Authorization": f"Bearer {access_token(session, renew=renew)}",
-        }
+        token = access_token(session, credentials=credentials, scope=scope, renew=renew)
+        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
         try:
             response = session.request(method, url, headers=headers, timeout=settings.EBOX_TIMEOUT, **kwargs)
         except requests.RequestException as exc:
@@ -153,7 +193,7 @@ def _call(session: requests.Session, method: str, url: str, **kwargs) -> request
             ) from exc
         if response.status_code != 401:
             return response
-        forget_token()
+        forget_token(credentials, scope)
         kwargs["headers"] = {k: v for k, v in headers.items() if k != "Authorization"}
     return response
 
@@ -194,19 +234,23 @@ def publish(
     subject: str,
     message_type: str,
     sender_bce: str,
+    sender_application_id: str,
     pdf: bytes,
     filename: str,
     idempotency_key: str,
     reply_authorized: bool = False,
+    credentials: auth.Credentials | None = None,
 ) -> PublishResult:
-    """Publishes one PDF to a citizen's eBox. The same `idempotency_key` never delivers twice."""
+    """Publishes one PDF to a citizen's eBox for the centre `sender_bce`, with the senderApplicationId
+    and messageTypeId its onboarding gave, as `credentials` (the centre's own, or the platform's as its
+    mandatary). The same `idempotency_key` never delivers twice."""
     message = {
         "recipient": {"eboxType": "citizen", "eboxIdValue": recipient_niss},
         "subject": {language: subject},
         "bodyMainContent": False,
         "replyAuthorized": reply_authorized,
         "senderOrganizationId": sender_bce,
-        "senderApplicationId": "PRIMAWEB",
+        "senderApplicationId": sender_application_id,
         "attachments": [
             {
                 "httpPartName": "upfile1",
@@ -228,6 +272,7 @@ def publish(
             f"{settings.EBOX_API_URL}/publishMessage",
             files=files,
             headers={"Idempotency-Key": idempotency_key},
+            credentials=credentials,
         )
     if response.status_code == 409:
         body = _json(response)
@@ -253,11 +298,20 @@ def publish(
     )
 
 
-def search_status(items: list[tuple[str, str]]) -> list[MessageStatus]:
-    """The read status of messages given as (messageId, eboxId) pairs."""
+def search_status(
+    items: list[tuple[str, str]], *, credentials: auth.Credentials | None = None
+) -> list[MessageStatus]:
+    """The read status of messages given as (messageId, eboxId) pairs, asked as the client that
+    published them (`credentials`, the platform's by default)."""
     payload = [{"messageId": message_id, "eboxId": ebox_id} for message_id, ebox_id in items]
     with build_session() as session:
-        response = _call(session, "POST", f"{settings.EBOX_API_URL}/searchMessageStatus", json=payload)
+        response = _call(
+            session,
+            "POST",
+            f"{settings.EBOX_API_URL}/searchMessageStatus",
+            json=payload,
+            credentials=credentials,
+        )
     _raise_for(response)
     body = _json(response)
     if not isinstance(body, list):
@@ -273,3 +327,50 @@ def search_status(items: list[tuple[str, str]]) -> list[MessageStatus]:
         for row in body
         if isinstance(row, dict)
     ]
+
+
+# The federation names a citizen's box this way (its example shows ENTERPRISE / EnterpriseNumber).
+CITIZEN_EBOX_TYPE = "CITIZEN"
+CITIZEN_ID_TYPE = "SSIN"
+
+
+def citizen_ebox_preferences(
+    niss_list: list[str], *, credentials: auth.Credentials | None = None
+) -> dict[str, EboxPreference]:
+    """The eBoxes among these citizens', by NISS (federation `POST /eboxPreferences/search`).
+
+    A citizen missing from the answer has no eBox (never activated, or deactivated): a publication
+    would answer NO_DIGITAL_USER. The service answers 404 « Ebox not found » when none has one.
+    """
+    payload = {"eboxType": CITIZEN_EBOX_TYPE, "eboxIdType": CITIZEN_ID_TYPE, "eboxIdValueList": niss_list}
+    with build_session() as session:
+        response = _call(
+            session,
+            "POST",
+            f"{settings.EBOX_FEDERATION_URL}/eboxPreferences/search",
+            json=payload,
+            credentials=credentials,
+            scope=settings.EBOX_FEDERATION_SCOPE,
+        )
+    if response.status_code == 404:
+        return {}
+    _raise_for(response)
+    body = _json(response)
+    if not isinstance(body, list):
+        raise EboxTransientError("eboxPreferences: unexpected reply")
+    found = {}
+    for row in body:
+        ebox_id = row.get("eboxId") if isinstance(row, dict) else None
+        niss = ebox_id.get("eboxIdValue") if isinstance(ebox_id, dict) else None
+        if isinstance(niss, str) and niss in niss_list:
+            found[niss] = EboxPreference(
+                niss=niss,
+                exclusively_ebox=bool(row.get("exclusivelyEbox")),
+                last_connection=str(row.get("lastConnectionDate") or ""),
+            )
+    return found
+
+
+def citizen_has_ebox(niss: str, *, credentials: auth.Credentials | None = None) -> bool:
+    """Whether a publication to this citizen would reach an eBox; raises the client's errors."""
+    return niss in citizen_ebox_preferences([niss], credentials=credentials)

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +125,59 @@ class Publication(CentreOwned):
     @property
     def to_verify(self) -> bool:
         return self.state == self.State.TO_VERIFY
+
+
+class EboxCredentials(CentreOwned):
+    """How one centre publishes to the eBox, as its onboarding gave it.
+
+    The eBox accepts a message only from its sender (the OAuth client whose certificate carries the
+    centre's BCE) or from a declared mandatary of it. A centre either has its own OAuth client (client id
+    and the paths of its key and certificate on the server) or leaves them empty, and the platform's
+    client publishes for it as its mandatary (setting EBOX_PLATFORM_MANDATARY). `sender_application_id`
+    is always the centre's own: onboarding registers it, with the message types, for the centre's BCE.
+    """
+
+    sender_application_id = models.CharField(
+        _("identifiant d'application eBox (senderApplicationId)"),
+        max_length=200,
+        help_text=_("Donné par l'onboarding eBox du C.P.A.S."),
+    )
+    client_id = models.CharField(
+        _("identifiant du client OAuth"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vide : la plateforme publie pour le C.P.A.S., comme son mandataire déclaré."),
+    )
+    private_key_file = models.CharField(
+        _("fichier de la clé privée"),
+        max_length=500,
+        blank=True,
+        help_text=_("Chemin sur le serveur de la clé privée du certificat du C.P.A.S. (PEM)."),
+    )
+    certificate_file = models.CharField(
+        _("fichier du certificat"),
+        max_length=500,
+        blank=True,
+        help_text=_("Chemin sur le serveur du certificat du C.P.A.S. (PEM)."),
+    )
+
+    class Meta:
+        verbose_name = _("accès eBox")
+        verbose_name_plural = _("accès eBox")
+        constraints = [
+            models.UniqueConstraint(fields=["centre"], name="ebox_credentials_one_per_centre"),
+            # A centre's own client signs with its own key.
+            models.CheckConstraint(
+                condition=models.Q(client_id="") | ~models.Q(private_key_file=""),
+                name="ebox_credentials_client_has_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.client_id or self.sender_application_id
+
+    def clean(self) -> None:
+        if self.client_id and not self.private_key_file:
+            raise ValidationError(
+                {"private_key_file": _("Un client OAuth propre au C.P.A.S. signe avec sa propre clé privée.")}
+            )

@@ -23,7 +23,7 @@ from documents.models import Document
 from primaweb.models import AuditEvent, User
 from primaweb.services import audit_record
 
-from . import client, outbox
+from . import client, outbox, senders
 from .models import Publication
 
 logger = logging.getLogger(__name__)
@@ -87,16 +87,63 @@ def _refuse_if_unsettled(document: Document) -> None:
         raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours."))
 
 
-@transaction.atomic
+def _check_configured(document: Document) -> senders.Sender:
+    """The centre's sender and the document type's messageTypeId, both given by the eBox onboarding."""
+    try:
+        sender = senders.sender_for(centre=document.centre)
+    except senders.SenderMissing as exc:
+        raise PublicationRefused(str(exc)) from exc
+    if not document.document_type.ebox_message_type:
+        raise PublicationRefused(
+            _(
+                "Le type de document « %(type)s » n'a pas de type de message eBox : "
+                "l'administrateur du C.P.A.S. doit le compléter."
+            )
+            % {"type": document.document_type.label()}
+        )
+    return sender
+
+
+def _recipient_has_ebox(*, sender: senders.Sender, niss: str) -> bool | None:
+    """Asks the federation before publishing; None when it can not tell (the send then goes ahead, and
+    the publication's own answer says NO_DIGITAL_USER if need be)."""
+    try:
+        return client.citizen_has_ebox(niss, credentials=sender.credentials)
+    except client.EboxError as exc:
+        logger.warning("eBox preferences of a recipient unavailable: %s", exc)
+        return None
+
+
 def publication_request(
     *, document: Document, language: str | None, by: User, request: HttpRequest | None = None
 ) -> Publication:
     """« Envoyer vers eBox »: records the publication and queues its sending once committed.
 
     The document must be registered, or already sent or read for a deliberate re-send (a new message).
-    Raises `PublicationRefused` with a message for the worker otherwise, or when a sending of this
-    document is still under way.
+    Raises `PublicationRefused` with a message for the worker otherwise, when the centre or the document
+    type lacks its eBox configuration, or when a sending of this document is still under way.
+
+    The eBox federation is asked first whether the beneficiary has an eBox: if not, the publication is
+    recorded as « Bénéficiaire sans eBox » at once and nothing is published.
     """
+    document = (
+        Document.objects.for_centre(document.centre_id)
+        .select_related("dossier__beneficiary", "document_type", "centre")
+        .get(pk=document.pk)
+    )
+    _check_sendable(document)
+    publication_language(centre=document.centre, language=language)
+    sender = _check_configured(document)
+    has_ebox = _recipient_has_ebox(sender=sender, niss=document.dossier.beneficiary.niss)
+    return _publication_record(
+        document=document, language=language, by=by, request=request, has_ebox=has_ebox
+    )
+
+
+@transaction.atomic
+def _publication_record(
+    *, document: Document, language: str | None, by: User, request: HttpRequest | None, has_ebox: bool | None
+) -> Publication:
     document = (
         Document.objects.for_centre(document.centre_id)
         .select_for_update()
@@ -117,6 +164,11 @@ def publication_request(
                 subject=document.document_type.label(language)[:400],
                 requested_by=by,
                 lease_until=outbox.lease(settings.EBOX_QUEUE_GRACE),
+                **(
+                    {"state": Publication.State.NO_DIGITAL_USER, "last_error": no_digital_user_reason()}
+                    if has_ebox is False
+                    else {}
+                ),
             )
     except IntegrityError as exc:  # a concurrent request won the race
         raise PublicationRefused(_("Un envoi de ce document vers l'eBox est déjà en cours.")) from exc
@@ -128,7 +180,12 @@ def publication_request(
         request=request,
         details={"publication": publication.pk, "language": language},
     )
-    outbox.publication_queue(publication)
+    if has_ebox is False:
+        document_services.document_record_send_failure(
+            document_id=document.pk, by=by, reason=no_digital_user_reason()
+        )
+    else:
+        outbox.publication_queue(publication)
     return publication
 
 
@@ -192,6 +249,10 @@ def publication_send(*, publication_id: int) -> Publication:
     if document.deleted_at is not None or not document.has_pdf:
         return _settle_failed(publication.pk, _("Le document a été supprimé avant son envoi."))
     stem = document.original_name.rsplit(".", 1)[0] or "document"
+    try:
+        sender = senders.sender_for(centre=document.centre)
+    except senders.SenderMissing as exc:
+        return _settle_failed(publication.pk, str(exc))
     pdf = _pdf_of(document)
     if not _about_to_send(publication, attempt):
         return _by_id().get(pk=publication.pk)
@@ -201,7 +262,9 @@ def publication_send(*, publication_id: int) -> Publication:
             language=publication.language,
             subject=publication.subject,
             message_type=document.document_type.ebox_message_type,
-            sender_bce=document.centre.bce_number,
+            sender_bce=sender.organization_id,
+            sender_application_id=sender.application_id,
+            credentials=sender.credentials,
             pdf=pdf,
             filename=f"{stem}.pdf",
             idempotency_key=str(publication.idempotency_key),
@@ -388,6 +451,7 @@ def publications_to_follow():
     """Sent and not yet read: the publications whose read status is worth asking for."""
     return (
         Publication.objects.across_centres(reason="beat: every centre's publications to follow")
+        .select_related("centre")
         .filter(state=Publication.State.SENT)
         .exclude(message_id="")
         .order_by("pk")
@@ -406,9 +470,20 @@ def publications_sync_status() -> dict[str, int]:
         if not batch:
             break
         last_pk = batch[-1].pk
-        statuses = client.search_status([(p.message_id, p.recipient_niss) for p in batch])
+        read_ids = set()
+        # Each centre's messages are asked for as the client that published them.
+        for centre_id in sorted({p.centre_id for p in batch}):
+            mine = [p for p in batch if p.centre_id == centre_id]
+            try:
+                sender = senders.sender_for(centre=mine[0].centre)
+            except senders.SenderMissing as exc:
+                logger.warning("eBox status of centre %s not asked: %s", centre_id, exc)
+                continue
+            statuses = client.search_status(
+                [(p.message_id, p.recipient_niss) for p in mine], credentials=sender.credentials
+            )
+            read_ids |= {status.message_id for status in statuses if status.read}
         checked += len(batch)
-        read_ids = {status.message_id for status in statuses if status.read}
         for publication in batch:
             if publication.message_id in read_ids and _settle_read(publication.pk):
                 read += 1

@@ -56,6 +56,14 @@ def send(request, pk: int):
     except services.PublicationRefused as exc:
         messages.error(request, str(exc))
         return redirect("documents:detail", pk=document.pk)
+    if publication.state == Publication.State.NO_DIGITAL_USER:
+        # Known before publishing: nothing was sent, the worker chooses another channel.
+        messages.warning(
+            request,
+            _("« %(state)s » : %(reason)s. Le document n'a pas été envoyé.")
+            % {"state": publication.get_state_display(), "reason": publication.last_error},
+        )
+        return redirect("documents:detail", pk=document.pk)
     return redirect("ebox:queued", pk=publication.pk)
 
 

@@ -6,6 +6,14 @@ from primaweb.tenancy import CurrentCentreMiddleware
 from tests.factories import CentreFactory, MembershipFactory
 
 
+@pytest.fixture(autouse=True)
+def ebox_platform_key(settings):
+    """The platform's eBox client signs with a key pair generated for the run (never a committed one)."""
+    from tests.ebox_onboarding import use_platform_key
+
+    use_platform_key(settings)
+
+
 @pytest.fixture
 def centre(db):
     return CentreFactory()

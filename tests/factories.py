@@ -16,6 +16,7 @@ def bce_from(base: int) -> str:
 class CentreFactory(DjangoModelFactory):
     class Meta:
         model = Centre
+        skip_postgeneration_save = True  # the eBox onboarding writes its own rows
 
     name_fr = factory.Sequence(lambda n: f"CPAS test {n}")
     name_nl = factory.Sequence(lambda n: f"OCMW test {n}")
@@ -29,6 +30,14 @@ class CentreFactory(DjangoModelFactory):
     class Params:
         brussels = factory.Trait(nis_code="21009", language="fr")  # Ixelles
         flemish = factory.Trait(nis_code="44021", language="nl")  # Gent
+
+    @factory.post_generation
+    def ebox(centre, create, extracted, **kwargs):
+        """Onboarded for the eBox (both sides), unless `ebox=False`."""
+        if create and extracted is not False:
+            from tests.ebox_onboarding import onboard
+
+            onboard(centre)
 
 
 class UserFactory(DjangoModelFactory):
@@ -239,7 +248,17 @@ def platform_object(label: str):
     if label == "ebox_simulator.FaultSettings":
         return model.objects.create()
     if label == "ebox_simulator.OAuthClient":
-        return model.objects.create(client_id=token, client_secret=token)
+        from tests.ebox_onboarding import PLATFORM_BCE, key_pair
+
+        return model.objects.create(
+            client_id=token, organization_bce=PLATFORM_BCE, public_keys=key_pair().certificate
+        )
+    if label == "ebox_simulator.SenderConfiguration":
+        return model.objects.create(organization_bce="0123456056", application_id=token, message_type_id="T")
+    if label == "ebox_simulator.UsedAssertion":
+        return model.objects.create(
+            client=platform_object("ebox_simulator.OAuthClient"), jti=token, expires_at=later
+        )
     if label == "ebox_simulator.AccessToken":
         client = platform_object("ebox_simulator.OAuthClient")
         return model.objects.create(token=token, client=client, scope="publication", expires_at=later)

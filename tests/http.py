@@ -99,8 +99,10 @@ def route_ebox(monkeypatch, settings, adapter) -> None:
     settings.EBOX_API_URL = f"{EBOX_TEST_HOST}simulators/ebox/api/publication/v2.1"
     settings.EBOX_CONSULT_URL = f"{EBOX_TEST_HOST}simulators/ebox/api/consultation/v2.1"
     settings.EBOX_TOKEN_URL = f"{EBOX_TEST_HOST}simulators/ebox/oauth2/token"
-    settings.EBOX_CLIENT_ID = "primaweb"
-    settings.EBOX_CLIENT_SECRET = "primaweb-simulator-secret"
+    settings.EBOX_FEDERATION_URL = f"{EBOX_TEST_HOST}simulators/ebox/api/federation/v1"
+    from tests.ebox_onboarding import use_platform_key
+
+    use_platform_key(settings)
 
     def session():
         http = requests.Session()
@@ -109,7 +111,7 @@ def route_ebox(monkeypatch, settings, adapter) -> None:
 
     monkeypatch.setattr(client, "build_session", session)
     # A token cached by an earlier test belongs to another adapter's world.
-    cache.delete(f"ebox:token:{settings.EBOX_CLIENT_ID}")
+    cache.clear()
 
 
 BCSS_TEST_HOST = "http://bcss.test/"

@@ -8,6 +8,7 @@ that is missing here, so no screen can slip through unchecked.
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.samples import pdf_bytes
+from ebox.models import EboxCredentials
 from tests.factories import (
     DocumentTypeFactory,
     DossierFactory,
@@ -93,6 +94,9 @@ ADMIN_TENANT_OBJECTS = {
     "primaweb.AuditEvent": audit_event_in,
     "documents.DocumentType": lambda centre: DocumentTypeFactory(centre=centre),
     "ebox.Publication": publication_in,
+    "ebox.EboxCredentials": lambda centre: EboxCredentials.objects.for_centre(centre).get_or_create(
+        centre=centre, defaults={"sender_application_id": "primaweb-test"}
+    )[0],
     "centrebox.InboxGrant": inbox_grant_in,
     "centrebox.CentreLabel": centre_label_in,
 }
@@ -112,6 +116,8 @@ ADMIN_PLATFORM_OBJECTS = {
         "ebox_simulator.Reply",
         "ebox_simulator.EnterpriseBox",
         "ebox_simulator.EnterpriseMessage",
+        "ebox_simulator.SenderConfiguration",
+        "ebox_simulator.UsedAssertion",
     )
 }
 

@@ -57,13 +57,30 @@ BCSS_URL = os.environ.get(
 )
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
 
-# eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API.
+# eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API. The client
+# proves itself with a JWT signed by its certificate's key (private_key_jwt): key and certificate as PEM
+# text (EBOX_PRIVATE_KEY, EBOX_CERTIFICATE) or as files; `make run` generates a demo pair in var/ebox/.
 EBOX_API_URL = os.environ.get("EBOX_API_URL", f"{SITE_URL}/simulators/ebox/api/publication/v2.1").rstrip("/")
 EBOX_TOKEN_URL = os.environ.get("EBOX_TOKEN_URL", f"{SITE_URL}/simulators/ebox/oauth2/token")
+# The `aud` of the signed assertion: https://oauth.socialsecurity.be in production; empty: the token URL.
+EBOX_TOKEN_AUDIENCE = os.environ.get("EBOX_TOKEN_AUDIENCE", "")
 EBOX_CLIENT_ID = os.environ.get("EBOX_CLIENT_ID", "primaweb")
-EBOX_CLIENT_SECRET = os.environ.get("EBOX_CLIENT_SECRET", "primaweb-simulator-secret")
+EBOX_PRIVATE_KEY = os.environ.get("EBOX_PRIVATE_KEY", "")
+EBOX_PRIVATE_KEY_FILE = os.environ.get("EBOX_PRIVATE_KEY_FILE", str(VAR_DIR / "ebox" / "client-key.pem"))
+EBOX_CERTIFICATE = os.environ.get("EBOX_CERTIFICATE", "")
+EBOX_CERTIFICATE_FILE = os.environ.get("EBOX_CERTIFICATE_FILE", str(VAR_DIR / "ebox" / "client-cert.pem"))
+# Whether the platform's client (above) is a declared mandatary of the centres, and may publish for a
+# centre that has no eBox credentials of its own.
+EBOX_PLATFORM_MANDATARY = env_bool("EBOX_PLATFORM_MANDATARY", True)
 EBOX_SCOPE = os.environ.get(
     "EBOX_SCOPE", "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
+)
+# The federation API: whether a citizen has an eBox, asked before publishing.
+EBOX_FEDERATION_URL = os.environ.get(
+    "EBOX_FEDERATION_URL", f"{SITE_URL}/simulators/ebox/api/federation/v1"
+).rstrip("/")
+EBOX_FEDERATION_SCOPE = os.environ.get(
+    "EBOX_FEDERATION_SCOPE", "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
 )
 EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
 EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))

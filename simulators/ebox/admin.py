@@ -9,6 +9,8 @@ from .models import (
     Message,
     OAuthClient,
     Reply,
+    SenderConfiguration,
+    UsedAssertion,
 )
 
 
@@ -56,7 +58,23 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(OAuthClient)
 class OAuthClientAdmin(admin.ModelAdmin):
-    list_display = ["client_id", "name"]
+    """A publisher as onboarding registers it: its certificate(s) and whom it may publish for."""
+
+    list_display = ["client_id", "name", "organization_bce"]
+    search_fields = ["client_id", "organization_bce", "mandatary_for"]
+
+
+@admin.register(SenderConfiguration)
+class SenderConfigurationAdmin(admin.ModelAdmin):
+    list_display = ["organization_bce", "application_id", "message_type_id", "recipient_type"]
+    list_filter = ["recipient_type"]
+    search_fields = ["organization_bce", "application_id", "message_type_id"]
+
+
+@admin.register(UsedAssertion)
+class UsedAssertionAdmin(admin.ModelAdmin):
+    list_display = ["client", "jti", "expires_at"]
+    readonly_fields = ["client", "jti", "expires_at"]
 
 
 @admin.register(AccessToken)

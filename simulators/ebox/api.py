@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import errors, faults, oauth, openapi, services
+from . import errors, faults, oauth, openapi, senders, services
 from .models import Message
 from .validation import MAX_FILE_NAME, PART_NAMES, publication_parse
 
@@ -87,6 +87,7 @@ def publish_message(request: HttpRequest, client, current: faults.Faults) -> Jso
     if unexpected:
         raise errors.invalid(f"Unexpected file parts: {', '.join(unexpected)}; use upfile1..upfile6")
     publication = publication_parse(_message_part(request), files)
+    senders.sender_check(client=client, publication=publication)
     message, code = services.message_publish(client=client, publication=publication, idempotency_key=key)
     faults.after_store(request, current)
     body = {"messageId": message.message_id, "expirationDate": _timestamp(message.expires_at)}

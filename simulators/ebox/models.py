@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from stdnum.be import bis, nn
+from stdnum.be import bis, nn, vat
 
 
 def validate_niss(value: str) -> None:
@@ -43,12 +43,46 @@ class Citizen(models.Model):
         return self.niss
 
 
+def validate_bce(value: str) -> None:
+    if not (len(value) == 10 and value.isdigit() and value[0] in "01" and vat.is_valid(value)):
+        raise ValidationError(_("%(value)s n'est pas un numéro BCE valide."), params={"value": value})
+
+
+def validate_bce_list(value: str) -> None:
+    for bce in value.split():
+        validate_bce(bce)
+
+
+def validate_keys(value: str) -> None:
+    from .keys import KeysInvalid, key_set
+
+    try:
+        key_set(value)
+    except KeysInvalid as exc:
+        raise ValidationError(_("Clés publiques illisibles : %(error)s"), params={"error": exc}) from exc
+
+
 class OAuthClient(models.Model):
-    """A publisher allowed to obtain tokens (the real service uses private_key_jwt; here a secret)."""
+    """A publisher registered at onboarding: it proves itself with a JWT signed by the key of one of its
+    certificates (private_key_jwt) and may publish for its own organisation and those it is mandatary of.
+    """
 
     client_id = models.CharField(_("identifiant du client"), max_length=100, unique=True)
-    client_secret = models.CharField(_("secret du client"), max_length=200)
     name = models.CharField(_("nom"), max_length=200, blank=True)
+    organization_bce = models.CharField(
+        _("BCE de l'organisation (celle du certificat)"), max_length=10, validators=[validate_bce]
+    )
+    public_keys = models.TextField(
+        _("clés publiques"),
+        validators=[validate_keys],
+        help_text=_("Certificats ou clés publiques PEM, ou un JWKS : ce qui vérifie la signature du client."),
+    )
+    mandatary_for = models.TextField(
+        _("mandataire des organisations (BCE)"),
+        blank=True,
+        validators=[validate_bce_list],
+        help_text=_("Un numéro BCE par ligne : les organisations pour lesquelles le client peut publier."),
+    )
 
     class Meta:
         verbose_name = _("client OAuth")
@@ -56,6 +90,53 @@ class OAuthClient(models.Model):
 
     def __str__(self) -> str:
         return self.client_id
+
+    def may_send_for(self, bce: str) -> bool:
+        return bce == self.organization_bce or bce in self.mandatary_for.split()
+
+
+class UsedAssertion(models.Model):
+    """A client assertion's `jti` already used: the same assertion is never accepted twice."""
+
+    client = models.ForeignKey(OAuthClient, verbose_name=_("client"), on_delete=models.CASCADE)
+    jti = models.CharField(_("identifiant de l'assertion (jti)"), max_length=255)
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+
+    class Meta:
+        verbose_name = _("assertion utilisée")
+        verbose_name_plural = _("assertions utilisées")
+        constraints = [models.UniqueConstraint(fields=["client", "jti"], name="ebox_sim_assertion_once")]
+
+    def __str__(self) -> str:
+        return self.jti
+
+
+class SenderConfiguration(models.Model):
+    """What onboarding allowed a sender: one application id with one message type, to one kind of box."""
+
+    class RecipientType(models.TextChoices):
+        CITIZEN = "citizen", _("citoyen")
+        ENTERPRISE = "enterprise", _("entreprise")
+
+    organization_bce = models.CharField(_("BCE de l'expéditeur"), max_length=10, validators=[validate_bce])
+    application_id = models.CharField(_("senderApplicationId"), max_length=200)
+    message_type_id = models.CharField(_("messageTypeId"), max_length=100)
+    recipient_type = models.CharField(
+        _("destinataires"), max_length=10, choices=RecipientType.choices, default=RecipientType.CITIZEN
+    )
+
+    class Meta:
+        verbose_name = _("configuration d'expéditeur")
+        verbose_name_plural = _("configurations d'expéditeur")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_bce", "application_id", "message_type_id", "recipient_type"],
+                name="ebox_sim_sender_configuration_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_bce} {self.application_id} {self.message_type_id}"
 
 
 class AccessToken(models.Model):

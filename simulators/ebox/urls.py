@@ -1,17 +1,19 @@
 from django.urls import path
 
-from . import api, citizen, consultation, enterprise, oauth
+from . import api, citizen, consultation, enterprise, federation, oauth
 
 app_name = "ebox_simulator"
 
 API = "api/publication/v2.1/"
 CONSULTATION = "api/consultation/v2.1/"
+FEDERATION = "api/federation/v1/"
 
 urlpatterns = [
     path("oauth2/token", oauth.token, name="token"),
     path(f"{API}publishMessage", api.publish_message, name="publish_message"),
     path(f"{API}searchMessageStatus", api.search_message_status, name="search_message_status"),
     path(f"{API}openapi.json", api.openapi_document, name="openapi"),
+    path(f"{FEDERATION}eboxPreferences/search", federation.preferences_search, name="federation_preferences"),
     path(f"{CONSULTATION}ebox/messages", consultation.messages_list, name="consultation_messages"),
     path(
         f"{CONSULTATION}ebox/messages/<str:message_id>",

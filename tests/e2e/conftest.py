@@ -153,6 +153,7 @@ def ebox_on_live_server(live_server, settings):
     settings.EBOX_API_URL = f"{live_server.url}/simulators/ebox/api/publication/v2.1"
     settings.EBOX_TOKEN_URL = f"{live_server.url}/simulators/ebox/oauth2/token"
     settings.EBOX_CONSULT_URL = f"{live_server.url}/simulators/ebox/api/consultation/v2.1"
+    settings.EBOX_FEDERATION_URL = f"{live_server.url}/simulators/ebox/api/federation/v1"
     settings.EBOX_SIMULATOR_FAULTS = {}
     cache.clear()
     yield

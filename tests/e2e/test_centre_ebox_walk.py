@@ -26,6 +26,7 @@ def test_reply_and_institution_message_reach_only_those_granted(
     live_server, ebox_on_live_server, celery_worker_thread, browser, assert_accessible
 ):
     call_command("seed_demo")
+    call_command("simulate_ebox_onboarding")  # as `make run` does
     centre = Centre.objects.get(bce_number="0212345668")
     person = PersonFactory(centre=centre, niss=NISS, last_name="DUPONT")
     dossier = Dossier.objects.create(

@@ -67,6 +67,7 @@ def test_send_read_and_follow_in_namur_then_in_brussels_in_dutch(
     assert_accessible,  # noqa: F811
 ):
     call_command("seed_demo")
+    call_command("simulate_ebox_onboarding")  # as `make run` does
     worker = browser.new_context(locale="fr-BE").new_page()
     citizen = browser.new_context(locale="fr-BE").new_page()
 

@@ -20,6 +20,9 @@ from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import RSAKey
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
@@ -36,10 +39,16 @@ class StoredMessage:
     read: bool = False
 
 
+def _public_key() -> str:
+    from tests.ebox_onboarding import key_pair
+
+    return key_pair().public_key
+
+
 @dataclass
 class FakeEbox(BaseAdapter):
     client_id: str = "primaweb"
-    client_secret: str = "primaweb-simulator-secret"
+    public_key: str = field(default_factory=_public_key)
     token_lifetime: int = 300
     messages: dict = field(default_factory=dict)  # message id → StoredMessage
     idempotent: bool = False
@@ -68,6 +77,8 @@ class FakeEbox(BaseAdapter):
             return self._publish(request)
         if path.endswith("/searchMessageStatus"):
             return self._search(request)
+        if path.endswith("/eboxPreferences/search"):
+            return self._preferences(request)
         return self._reply(request, 404, {"code": "NOT_FOUND"})
 
     def _token(self, request):
@@ -77,7 +88,17 @@ class FakeEbox(BaseAdapter):
                 request.body if isinstance(request.body, str) else request.body.decode()
             ).items()
         }
-        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+        try:
+            claims = jwt.decode(
+                form.get("client_assertion", ""), RSAKey.import_key(self.public_key), algorithms=["RS256"]
+            ).claims
+        except (JoseError, ValueError):
+            claims = {}
+        if (
+            form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            or claims.get("iss") != self.client_id
+            or claims.get("sub") != self.client_id
+        ):
             return self._reply(request, 401, {"error": "invalid_client"})
         token = uuid.uuid4().hex
         self.tokens.add(token)
@@ -165,6 +186,17 @@ class FakeEbox(BaseAdapter):
                 if w["messageId"] in by_id
             ],
         )
+
+    def _preferences(self, request):
+        wanted = json.loads(request.body)["eboxIdValueList"]
+        found = [
+            {"eboxId": {"eboxType": "CITIZEN", "eboxIdValue": niss}, "exclusivelyEbox": False}
+            for niss in wanted
+            if niss not in self.not_activated
+        ]
+        if not found:
+            return self._reply(request, 404, self._error("NOT_FOUND", "Ebox not found"))
+        return self._reply(request, 200, found)
 
     # helpers --------------------------------------------------------------------------------------
     @property

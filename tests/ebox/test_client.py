@@ -1,10 +1,18 @@
 """The eBox client: bearer token cached, renewed before expiry and on a 401; errors sorted out."""
 
+import base64
+from urllib.parse import parse_qs
+
 import pytest
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from django.core.cache import cache
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 from ebox import client
+from tests.ebox_onboarding import key_pair
 from tests.http import FailingAdapter
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +27,7 @@ def _publish(key="k-1", niss="85073000278"):
         subject="Décision",
         message_type="CPAS_DECISION",
         sender_bce="0212345668",
+        sender_application_id="primaweb-test",
         pdf=PDF,
         filename="decision.pdf",
         idempotency_key=key,
@@ -40,7 +49,7 @@ def test_the_token_is_fetched_once_and_reused(ebox):
 
 def test_the_token_is_renewed_when_it_expires(ebox, settings):
     _publish("a")
-    cache.delete(f"ebox:token:{settings.EBOX_CLIENT_ID}")  # what the cache's timeout does at expiry
+    cache.clear()  # what the cache's timeout does at expiry
 
     _publish("b")
 
@@ -72,11 +81,83 @@ def test_a_revoked_token_is_renewed_once_on_401(ebox):
     assert len(ebox.publish_calls()) == 3
 
 
-def test_wrong_client_secret_is_a_rejection(ebox, settings):
-    settings.EBOX_CLIENT_SECRET = "wrong"
+def test_the_token_request_carries_a_signed_assertion_not_a_secret(ebox, settings):
+    _publish()
+
+    (call,) = _token_calls(ebox)
+    form = {key: values[0] for key, values in parse_qs(call.body).items()}
+    assert "client_secret" not in form
+    assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    token = jwt.decode(form["client_assertion"], RSAKey.import_key(key_pair().public_key))
+    claims, header = token.claims, token.header
+    assert claims["iss"] == claims["sub"] == "primaweb"
+    assert claims["aud"] == settings.EBOX_TOKEN_URL
+    assert 0 < claims["exp"] - claims["iat"] <= 300 and len(claims["jti"]) >= 20
+    assert header["alg"] == "RS256"
+    certificate = x509.load_pem_x509_certificate(key_pair().certificate.encode())
+    thumbprint = base64.urlsafe_b64encode(certificate.fingerprint(hashes.SHA256())).rstrip(b"=").decode()
+    assert header["kid"] == thumbprint
+
+
+def test_each_token_request_has_a_fresh_jti(ebox):
+    _publish("a")
+    cache.clear()
+    _publish("b")
+
+    jtis = {
+        jwt.decode(
+            parse_qs(call.body)["client_assertion"][0], RSAKey.import_key(key_pair().public_key)
+        ).claims["jti"]
+        for call in _token_calls(ebox)
+    }
+    assert len(jtis) == 2
+
+
+def test_the_configured_audience_is_signed(ebox, settings):
+    settings.EBOX_TOKEN_AUDIENCE = "https://oauth.socialsecurity.be"
+    _publish()
+
+    (call,) = _token_calls(ebox)
+    assertion = parse_qs(call.body)["client_assertion"][0]
+    assert jwt.decode(assertion, RSAKey.import_key(key_pair().public_key)).claims["aud"] == (
+        "https://oauth.socialsecurity.be"
+    )
+
+
+def test_a_key_the_service_does_not_know_is_a_rejection(ebox, settings):
+    settings.EBOX_PRIVATE_KEY = key_pair("stranger").private_key
     with pytest.raises(client.EboxRejected) as error:
         _publish()
     assert error.value.code == "invalid_client"
+
+
+def test_the_key_and_certificate_may_come_from_files(ebox, settings, tmp_path):
+    (tmp_path / "key.pem").write_text(key_pair().private_key)
+    (tmp_path / "cert.pem").write_text(key_pair().certificate)
+    settings.EBOX_PRIVATE_KEY, settings.EBOX_CERTIFICATE = "", ""
+    settings.EBOX_PRIVATE_KEY_FILE = str(tmp_path / "key.pem")
+    settings.EBOX_CERTIFICATE_FILE = str(tmp_path / "cert.pem")
+
+    assert _publish().message_id
+
+
+def test_a_missing_key_file_is_a_rejection_not_a_crash(ebox, settings, tmp_path):
+    settings.EBOX_PRIVATE_KEY = ""
+    settings.EBOX_PRIVATE_KEY_FILE = str(tmp_path / "absent.pem")
+    with pytest.raises(client.EboxRejected) as error:
+        _publish()
+    assert error.value.code == "invalid_client"
+    assert not _token_calls(ebox)
+
+
+def test_the_token_is_shared_through_the_django_cache(ebox):
+    _publish("a")
+    # Another worker process: same cache, nothing in memory.
+    client.auth._signing_key.cache_clear()
+
+    _publish("b")
+
+    assert len(_token_calls(ebox)) == 1
 
 
 def test_the_digest_is_base64url_sha256_without_padding():

@@ -149,14 +149,33 @@ def test_expired_token_is_renewed(centre, ebox_simulator, activate, django_captu
         AccessToken.objects.update(expires_at=timezone.now())  # the service lets the token expire
 
     assert Publication.objects.filter(state="sent").count() == 2
-    assert AccessToken.objects.count() == 2
+    # Each round asks the federation (its own scope) and then publishes: two fresh tokens a round.
+    assert AccessToken.objects.count() == 4
+
+
+def federation_down(monkeypatch, adapter) -> None:
+    """The federation answers 503 while the rest of the eBox works."""
+    import requests
+
+    from ebox import client
+    from tests.http import EBOX_TEST_HOST, FailingAdapter
+
+    def session():
+        http = requests.Session()
+        http.mount(EBOX_TEST_HOST, adapter)
+        http.mount(f"{EBOX_TEST_HOST}simulators/ebox/api/federation/", FailingAdapter(status=503))
+        return http
+
+    monkeypatch.setattr(client, "build_session", session)
 
 
 def test_on_api_v3_lost_answer_for_a_citizen_without_ebox_is_not_taken_for_a_delivery(
-    worker_client, centre, ebox_simulator, settings, django_capture_on_commit_callbacks
+    worker_client, centre, ebox_simulator, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    # The first answer (NO_DIGITAL_USER) is lost after the message was stored; the retry gets a 409.
+    # The federation can not tell (so the send goes ahead), and the first answer (NO_DIGITAL_USER) is
+    # lost after the message was stored; the retry gets a 409.
     settings.EBOX_API_VERSION = "3"
+    federation_down(monkeypatch, ebox_simulator)
     document = document_in(centre)
     settings.EBOX_SIMULATOR_FAULTS = {"fail_after_store_share": 1.0}
 

@@ -76,17 +76,55 @@ def fresh_fault_random():
     faults.random_reset()
 
 
+TOKEN_URL = "http://testserver" + BASE + "oauth2/token"
+
+
+def assertion(*, client_id: str = "primaweb", key: str | None = None, audience: str = TOKEN_URL, **claims):
+    """A client assertion as a publisher signs it (private_key_jwt); `claims` override the usual ones."""
+    import time
+    import uuid
+
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    from tests.ebox_onboarding import key_pair
+
+    now = int(time.time())
+    payload = {"iss": client_id, "sub": client_id, "aud": audience, "iat": now, "exp": now + 60}
+    payload["jti"] = str(uuid.uuid4())
+    payload.update(claims)
+    payload = {name: value for name, value in payload.items() if value is not None}
+    return jwt.encode({"alg": "RS256"}, payload, RSAKey.import_key(key or key_pair().private_key))
+
+
+def token_form(scope: str = SCOPE, **claims) -> dict:
+    return {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": assertion(**claims),
+        "scope": scope,
+    }
+
+
 @pytest.fixture
-def token(client, db) -> str:
-    response = client.post(
-        BASE + "oauth2/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": "primaweb",
-            "client_secret": "primaweb-simulator-secret",
-            "scope": SCOPE,
-        },
+def publisher(db):
+    """The publisher `primaweb`, onboarded: its certificate, mandatary of SENDER_BCE, whose configuration
+    (application `primaweb`, message type CPAS_DECISION, to citizens) is registered."""
+    from simulators.ebox.models import SenderConfiguration
+    from tests.ebox_onboarding import simulator_publisher
+
+    client = simulator_publisher()
+    client.mandatary_for = SENDER_BCE
+    client.save()
+    SenderConfiguration.objects.create(
+        organization_bce=SENDER_BCE, application_id="primaweb", message_type_id="CPAS_DECISION"
     )
+    return client
+
+
+@pytest.fixture
+def token(client, publisher) -> str:
+    response = client.post(BASE + "oauth2/token", token_form())
     assert response.status_code == 200, response.content
     return response.json()["access_token"]
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from simulators.ebox import faults, services
-from simulators.ebox.models import EnterpriseBox, EnterpriseMessage
+from simulators.ebox.models import EnterpriseBox, EnterpriseMessage, SenderConfiguration
 
-from .conftest import BASE, CITIZEN_NISS, SENDER_BCE, activate, message_to_publish
+from .conftest import BASE, CITIZEN_NISS, SENDER_BCE, activate, message_to_publish, token_form
 
 CONSULT = BASE + "api/consultation/v2.1/ebox/messages"
 DROP = BASE + "entreprise/deposer/"
@@ -86,8 +86,13 @@ def test_no_enterprise_message_when_replies_are_not_allowed(publish, citizen_bro
     assert not EnterpriseMessage.objects.exists()
 
 
-def test_a_reply_to_a_sender_without_a_box_yet_still_lands(publish, citizen_browser):
+def test_a_reply_to_a_sender_without_a_box_yet_still_lands(publish, publisher, citizen_browser):
     assert not EnterpriseBox.objects.exists()
+    publisher.mandatary_for += f"\n{OTHER_BCE}"
+    publisher.save()
+    SenderConfiguration.objects.create(
+        organization_bce=OTHER_BCE, application_id="primaweb", message_type_id="CPAS_DECISION"
+    )
 
     reply(publish, citizen_browser, senderOrganizationId=OTHER_BCE)
 
@@ -234,15 +239,7 @@ def test_a_token_is_required(consult):
 
 
 def test_a_consult_scope_token_reads_but_cannot_publish(client, consult, publish):
-    response = client.post(
-        BASE + "oauth2/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": "primaweb",
-            "client_secret": "primaweb-simulator-secret",
-            "scope": "scope:document:management:consult",
-        },
-    )
+    response = client.post(BASE + "oauth2/token", token_form(scope="scope:document:management:consult"))
     consult_token = response.json()["access_token"]
 
     assert consult(bearer=consult_token).status_code == 200

@@ -2,9 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from simulators.ebox.models import Message
+from simulators.ebox.models import Message, SenderConfiguration
 
-from .conftest import CITIZEN_NISS, activate, digest, message_to_publish, sample_pdf
+from .conftest import CITIZEN_NISS, SENDER_BCE, activate, digest, message_to_publish, sample_pdf
 
 
 @pytest.fixture
@@ -39,7 +39,10 @@ def test_expiry_follows_the_message_type_validity_and_ignores_the_senders_date(p
     )
 
 
-def test_unknown_message_type_gets_twelve_months(publish, active_citizen):
+def test_a_configured_message_type_without_known_validity_gets_twelve_months(publish, active_citizen):
+    SenderConfiguration.objects.create(
+        organization_bce=SENDER_BCE, application_id="primaweb", message_type_id="SOMETHING"
+    )
     message = Message.objects.get(
         message_id=publish(message_to_publish(messageTypeId="SOMETHING")).json()["messageId"]
     )
