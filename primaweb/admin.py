@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .communes import commune_choices
-from .forms import ExistingPersonForm
+from .forms import ExistingPersonForm, TypedTextMixin
 from .models import AuditEvent, Centre, Membership, User
 from .selectors import account_managed_by, administered_centres, centres_of_user
 from .services import audit_record, membership_grant_to_existing
@@ -72,20 +74,34 @@ def _scope_choices(form, scope):
             field.queryset = scope(queryset)
 
 
+def typed_text_form(form_class):
+    """`form_class` whose text fields refuse control characters and bidi overrides (`TypedTextMixin`).
+
+    Every form the admin builds goes through it: a centre's name and address end up in PDFs, a user's
+    name on every screen, a document type's label in the citizen's eBox.
+    """
+    if issubclass(form_class, TypedTextMixin):
+        return form_class
+    attrs = {"__module__": form_class.__module__}
+    return type(form_class)(form_class.__name__, (TypedTextMixin, form_class), attrs)
+
+
 def _scoped_form(form_class, scope):
-    """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init.
+    """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init,
+    and whose typed text is checked (`typed_text_form`).
 
     Narrowing the field's queryset narrows both what the widget offers and what a submission may name.
     """
     if getattr(form_class, "_centre_scoped", False):
         return form_class
+    protected = typed_text_form(form_class)
 
     def __init__(self, *args, **kwargs):
-        form_class.__init__(self, *args, **kwargs)
+        protected.__init__(self, *args, **kwargs)
         _scope_choices(self, scope)
 
     attrs = {"__init__": __init__, "_centre_scoped": True, "__module__": form_class.__module__}
-    return type(form_class)(form_class.__name__, (form_class,), attrs)
+    return type(form_class)(form_class.__name__, (protected,), attrs)
 
 
 def _scoped_formset(formset_class, scope):
@@ -105,8 +121,12 @@ class CentreAdministratorMixin(AuditedAdminMixin):
     The rows are scoped by `scope_queryset`. Every form the admin builds for a centre administrator (the
     object's own, its inlines', the list's) offers and accepts in each foreign-key and many-to-many field
     only what they may see: the rows the related model's admin shows them, the rows of their centres for
-    a centre-owned model without an admin, nothing of any other model. A new admin inherits all of it.
+    a centre-owned model without an admin, nothing of any other model. Every one of these forms, and
+    the list's action form, refuses control characters and bidi overrides in its typed text. A new admin
+    inherits all of it.
     """
+
+    action_form = typed_text_form(ActionForm)
 
     def is_centre_administrator(self, request) -> bool:
         return request.user.is_superuser or administered_centres(user=request.user).exists()
@@ -278,6 +298,7 @@ class UserAdmin(CentreAdministratorMixin, DjangoUserAdmin):
         (_("Identité"), {"fields": ("first_name", "last_name", "email", "niss")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    change_password_form = typed_text_form(AdminPasswordChangeForm)
 
     def scope_queryset(self, queryset, centres):
         return queryset.filter(memberships__centre__in=centres).distinct()
