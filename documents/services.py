@@ -12,11 +12,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from dossiers.models import Dossier
 from primaweb.models import AuditEvent, Centre, User
-from primaweb.services import audit_record
+from primaweb.services import audit_consultation, audit_record
 
 from . import conversion
 from .models import Document, DocumentEvent, DocumentType
@@ -342,17 +342,23 @@ def document_delete(*, document: Document, by: User, request: HttpRequest | None
     return document
 
 
-def document_record_access(
-    *, document: Document, by: User, kind: str, request: HttpRequest | None = None
-) -> None:
-    """Who opened, saved or printed which document: in its history and in the audit trail."""
+# The screen each way of opening a document's PDF is traced as.
+ACCESS_SCREENS = {
+    DocumentEvent.Kind.VIEWED: gettext_noop("Document (PDF)"),
+    DocumentEvent.Kind.DOWNLOADED: gettext_noop("Sauvegarder"),
+    DocumentEvent.Kind.PRINTED: gettext_noop("Imprimer"),
+}
+
+
+def document_record_access(*, document: Document, by: User, kind: str, request: HttpRequest) -> None:
+    """Who opened, saved or printed which document: in its history, and in the audit trail as a
+    consultation of the beneficiary's data on that screen."""
     event_record(document=document, kind=kind, by=by)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=by,
-        centre=document.centre,
-        target=document,
+    audit_consultation(
         request=request,
+        what=ACCESS_SCREENS[kind],
+        target=document,
+        persons=[document.dossier.beneficiary.niss],
         details={"access": kind},
     )
 

@@ -48,6 +48,7 @@ def audit_consultation(
     persons: Iterable[str] = (),
     shown: Iterable[models.Model] = (),
     criteria: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Records that the signed-in user saw persons' data on a screen: one « Consultation » event.
 
@@ -55,8 +56,10 @@ def audit_consultation(
     naming the persons of that page). The event holds who and from where (the request), the centre
     chosen, the screen (`what`: its title, marked with `gettext_noop`, translated when the log is read),
     the object opened (`target`), the NISS of the persons shown (`persons`), the ids of the rows listed
-    (`shown`) and the search criteria (`criteria`, empty values left out).
+    (`shown`), the search criteria (`criteria`, empty values left out) and what else the screen keeps
+    (`details`: the kind of access, a message's eBox id...).
     """
+    extra = dict(details or {})
     details: dict[str, Any] = {"screen": what}
     if request.resolver_match is not None:
         details["view"] = request.resolver_match.view_name
@@ -71,6 +74,7 @@ def audit_consultation(
     plain = {key: _plain(value) for key, value in (criteria or {}).items() if value not in ("", None)}
     if plain:
         details["criteria"] = plain
+    details.update({key: value for key, value in extra.items() if key not in details})
     return audit_record(
         action=AuditEvent.Action.VIEW,
         by=request.user,
