@@ -20,7 +20,7 @@ from primaweb.services import audit_consultation, audit_record
 
 from . import conversion
 from .models import Document, DocumentEvent, DocumentType
-from .validation import FileRefused, ValidatedFile, validate_upload
+from .validation import FileRefused, ValidatedFile, check_pdf, validate_upload
 
 
 class DocumentLocked(Exception):
@@ -361,6 +361,20 @@ def document_record_access(*, document: Document, by: User, kind: str, request: 
         persons=[document.dossier.beneficiary.niss],
         details={"access": kind},
     )
+
+
+def document_pdf_refusal(*, data: bytes) -> FileRefused | None:
+    """Why the bytes of a document's PDF may not leave Primaweb, or None when they may.
+
+    The same check as an upload's (`validation.check_pdf`: unreadable, encrypted, active content), made
+    again on what is about to be sent: a PDF stored before a rule existed, or put in the storage by
+    other means, must not reach the citizen's reader either.
+    """
+    try:
+        check_pdf(data)
+    except FileRefused as refusal:
+        return refusal
+    return None
 
 
 def stale_conversions(*, older_than: timezone.timedelta):

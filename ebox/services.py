@@ -49,11 +49,18 @@ def publication_language(*, centre, language: str | None) -> str:
     return centre.language or "fr"
 
 
+def _pdf_refused_reason(refusal) -> str:
+    return _("Ce document ne peut pas être envoyé vers l'eBox : %(reason)s") % {"reason": refusal}
+
+
 def _check_sendable(document: Document) -> None:
     if document.deleted_at is not None:
         raise PublicationRefused(_("Ce document a été supprimé."))
     if document.status not in SENDABLE_STATUSES or not document.has_pdf:
         raise PublicationRefused(_("Seul un document enregistré peut être envoyé vers l'eBox."))
+    refusal = document_services.document_pdf_refusal(data=_pdf_of(document))
+    if refusal is not None:
+        raise PublicationRefused(_pdf_refused_reason(refusal))
 
 
 def _queue(publication: Publication) -> None:
@@ -142,6 +149,11 @@ def publication_send(*, publication_id: int) -> Publication:
     if document.deleted_at is not None or not document.has_pdf:
         return _settle_failed(publication.pk, _("Le document a été supprimé avant son envoi."))
     stem = document.original_name.rsplit(".", 1)[0] or "document"
+    # Checked again on the very bytes that leave: what was stored may have changed since the request.
+    pdf = _pdf_of(document)
+    refusal = document_services.document_pdf_refusal(data=pdf)
+    if refusal is not None:
+        return _settle_failed(publication.pk, _pdf_refused_reason(refusal))
     try:
         result = client.publish(
             recipient_niss=publication.recipient_niss,
@@ -149,7 +161,7 @@ def publication_send(*, publication_id: int) -> Publication:
             subject=publication.subject,
             message_type=document.document_type.ebox_message_type,
             sender_bce=document.centre.bce_number,
-            pdf=_pdf_of(document),
+            pdf=pdf,
             filename=f"{stem}.pdf",
             idempotency_key=str(publication.idempotency_key),
             reply_authorized=document.document_type.reply_authorized,
