@@ -17,7 +17,7 @@ from .communes import commune_choices
 from .forms import ExistingPersonForm, TypedTextMixin
 from .models import AuditEvent, Centre, Membership, User
 from .selectors import account_managed_by, administered_centres, centres_of_user
-from .services import audit_record, membership_grant_to_existing
+from .services import TooManyLookups, audit_record, membership_grant_to_existing
 from .tenancy import is_centre_owned, mark_across_centres
 
 
@@ -341,6 +341,12 @@ class UserAdmin(CentreAdministratorMixin, DjangoUserAdmin):
         return request.user.is_superuser
 
 
+TOO_MANY_LOOKUPS = _(
+    "Vous avez fait trop de recherches de personnes existantes au cours de la dernière heure : "
+    "rien n'a été recherché. Réessayez dans une heure, ou créez un nouvel utilisateur."
+)
+
+
 @admin.register(Membership)
 class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
     list_display = ("user", "centre", "role", "is_active")
@@ -366,13 +372,17 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         centres = administered_centres(user=request.user)
         form = ExistingPersonForm(request.POST or None, centres=centres)
         if request.method == "POST" and form.is_valid():
-            membership = membership_grant_to_existing(
-                identifier=form.cleaned_data["identifier"],
-                centre=form.cleaned_data["centre"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-                request=request,
-            )
+            try:
+                membership = membership_grant_to_existing(
+                    identifier=form.cleaned_data["identifier"],
+                    centre=form.cleaned_data["centre"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    request=request,
+                )
+            except TooManyLookups:
+                membership = None
+                form.add_error(None, TOO_MANY_LOOKUPS)
             if membership is not None:
                 messages.success(
                     request,
@@ -380,13 +390,14 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
                     % {"user": membership.user, "centre": membership.centre},
                 )
                 return redirect("admin:primaweb_user_change", membership.user_id)
-            form.add_error(
-                "identifier",
-                _(
-                    "Aucune personne ne peut être ajoutée avec ce NISS ou cette adresse e-mail. "
-                    "Vérifiez la saisie, ou créez un nouvel utilisateur."
-                ),
-            )
+            elif not form.non_field_errors():
+                form.add_error(
+                    "identifier",
+                    _(
+                        "Aucune personne ne peut être ajoutée avec ce NISS ou cette adresse e-mail. "
+                        "Vérifiez la saisie, ou créez un nouvel utilisateur."
+                    ),
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -11,6 +12,15 @@ from .models import AuditEvent, Centre, Membership, User
 
 # The one way to get a request's address, re-exported for the apps that already ask the core for it.
 from .network import client_address as client_address
+from .ratelimit import rate_limit_allows
+
+# How many « Ajouter une personne existante » look-ups an administrator may make in an hour: enough to
+# add a team, too few to sift the platform's NISS or e-mail addresses.
+EXISTING_PERSON_LOOKUPS_PER_HOUR = 10
+
+
+class TooManyLookups(Exception):
+    """The administrator made too many look-ups in the last hour; nothing was looked up."""
 
 
 def audit_record(
@@ -154,7 +164,13 @@ def membership_grant_to_existing(
     Returns None, and grants nothing, when no person, several persons or a platform account (staff,
     superuser) match: the caller answers all of these alike, so the look-up tells nothing of who exists
     in other centres. Every look-up is traced under `centre`, with what was typed.
+
+    Raises `TooManyLookups`, looking nothing up, once `by` made more than
+    `EXISTING_PERSON_LOOKUP_LIMIT` (setting, default 10) look-ups in the last hour.
     """
+    limit = getattr(settings, "EXISTING_PERSON_LOOKUP_LIMIT", EXISTING_PERSON_LOOKUPS_PER_HOUR)
+    if not rate_limit_allows(key=f"existing-person:{by.pk}", limit=limit, window=3600):
+        raise TooManyLookups
     identifier = identifier.strip()
     digits = "".join(c for c in identifier if c.isdigit())
     if len(digits) == 11 and not set(identifier) - set("0123456789 .-"):

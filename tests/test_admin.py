@@ -320,6 +320,42 @@ def test_adding_an_existing_person_answers_alike_for_nobody_several_and_platform
 
 
 @pytest.mark.django_db
+def test_an_administrator_may_look_up_existing_persons_ten_times_an_hour(
+    admin_site, administrator, centre, other_centre
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    person = MembershipFactory(centre=other_centre, user__email="trouvee@example.org").user
+    url = reverse("admin:primaweb_membership_add_existing")
+    for attempt in range(10):
+        probe = {
+            "identifier": f"essai{attempt}@example.org",
+            "centre": str(centre.pk),
+            "role": "social_worker",
+        }
+        assert "identifier" in admin_site.post(url, probe).context["form"].errors
+    lookups = AuditEvent.objects.filter(centre=centre, details__lookup="existing_person").count()
+
+    refused = admin_site.post(
+        url, {"identifier": person.email, "centre": str(centre.pk), "role": "social_worker"}
+    )
+
+    assert refused.status_code == 200
+    assert "trop de recherches de personnes existantes" in refused.content.decode()
+    assert not person.memberships.filter(centre=centre).exists()
+    assert AuditEvent.objects.filter(centre=centre, details__lookup="existing_person").count() == lookups
+    # The limit is the administrator's own: a colleague still looks up, and finds.
+    colleague = Client()
+    colleague.force_login(MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user)
+    found = colleague.post(
+        url, {"identifier": person.email, "centre": str(centre.pk), "role": "social_worker"}
+    )
+    assert found.status_code == 302 and person.memberships.filter(centre=centre).exists()
+    cache.clear()
+
+
+@pytest.mark.django_db
 def test_adding_an_existing_person_only_into_an_administered_centre(admin_site, other_centre):
     person = UserFactory(email="quelquun@example.org")
     response = admin_site.post(
