@@ -1,16 +1,24 @@
 """The Django admin: superusers see everything; a centre administrator sees their own centres only."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms.models import _get_foreign_key
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .communes import commune_choices
@@ -33,6 +41,25 @@ def _centres_touched(obj) -> list:
     return [None]
 
 
+def _own_changes(message):
+    """The parts of an admin change message about the object itself, without its inline rows.
+
+    The admin's message (a list, see `ModelAdmin.construct_change_message`) names each inline row added,
+    changed or deleted, with the row's text: a user's access « … — CPAS d'Ixelles ». The object's trace
+    goes to every centre of the object, the rows' to their own centre only.
+    """
+    if not isinstance(message, list):
+        return str(message)
+    return [part for part in message if not any("object" in value for value in part.values())]
+
+
+def change_message_text(message) -> str:
+    """An admin change message, as the admin's history writes it, in the reader's language."""
+    if isinstance(message, list):
+        return LogEntry(change_message=json.dumps(message)).get_change_message()
+    return str(message or "")
+
+
 class AuditedAdminMixin:
     """Changes made in the admin go to the audit trail of every centre they touch."""
 
@@ -53,11 +80,15 @@ class AuditedAdminMixin:
             self._audit(request, AuditEvent.Action.DELETE, obj)
 
     def log_addition(self, request, obj, message):
-        self._audit(request, AuditEvent.Action.CREATE, obj, {"admin": str(message)})
+        self._audit(request, AuditEvent.Action.CREATE, obj, {"admin": _own_changes(message)})
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._audit(request, AuditEvent.Action.CHANGE, obj, {"admin": str(message)})
+        own = _own_changes(message)
+        # A change of inline rows only (a user's access in one centre) is traced by `save_formset`, row
+        # by row under each row's centre: the object's other centres are not told of it.
+        if own or not isinstance(message, list):
+            self._audit(request, AuditEvent.Action.CHANGE, obj, {"admin": own})
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
@@ -115,6 +146,10 @@ def _scoped_formset(formset_class, scope):
     return type(formset_class)(formset_class.__name__, (formset_class,), attrs)
 
 
+# What an object's history shows: what was done to it, not who looked at it.
+HISTORY_ACTIONS = (AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.DELETE)
+
+
 class CentreAdministratorMixin(AuditedAdminMixin):
     """Open to superusers and centre administrators, who see and pick only what their centres own.
 
@@ -161,6 +196,56 @@ class CentreAdministratorMixin(AuditedAdminMixin):
             # Another centre's id and an id that exists nowhere look the same: not found.
             raise Http404
         return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        """« Historique »: for a centre administrator, the audit trail of their own centres about the
+        object (and its inline rows they see), never Django's change log.
+
+        Django's log keeps one message per change with no centre: a user shared with another centre
+        would show there what that centre's administrator did to the user's accesses in it. The audit
+        trail records each change under every centre it touches (`AuditedAdminMixin`), so a centre's
+        history is exactly what its Admin-Logs hold about the object.
+        """
+        if request.user.is_superuser:
+            return super().history_view(request, object_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        targets = Q(object_type=self.opts.label, object_id=str(obj.pk))
+        for inline in self.get_inline_instances(request, obj):
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            rows = inline.get_queryset(request).filter(**{fk.name: obj}).values_list("pk", flat=True)
+            targets |= Q(object_type=inline.model._meta.label, object_id__in=[str(pk) for pk in rows])
+        events = (
+            AuditEvent.objects.for_centres(administered_centres(user=request.user))
+            .filter(targets, action__in=HISTORY_ACTIONS)
+            .select_related("user", "centre")
+            .order_by("at", "pk")
+        )
+        page = Paginator(events, self.list_per_page).get_page(request.GET.get(PAGE_VAR))
+        entries = [
+            {
+                "event": event,
+                "text": change_message_text(event.details.get("admin"))
+                if isinstance(event.details, dict) and "admin" in event.details
+                else event.object_repr,
+            }
+            for event in page
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Historique : %s") % obj,
+            "subtitle": None,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": obj,
+            "opts": self.opts,
+            "page": page,
+            "entries": entries,
+            "page_var": PAGE_VAR,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/primaweb/centre_history.html", context)
 
     def visible_rows(self, request, model):
         """What of `model` a centre administrator may see and pick."""

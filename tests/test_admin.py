@@ -430,3 +430,49 @@ def test_the_admin_sends_an_anonymous_visitor_to_its_sign_in_page(client, url_na
         assert response.status_code == 200 and 'name="password"' in response.content.decode()
     else:
         assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_shared_user_shows_namur_nothing_of_what_ixelles_did(
+    admin_site, centre, other_centre, shared_user
+):
+    """Ixelles' administrator changes the shared user's access in Ixelles; Namur's administrator changes
+    the one in Namur. Each history shows its own centre's change, and no word of the other centre."""
+    ixelles_admin = Client()
+    ixelles_admin.force_login(MembershipFactory(centre=other_centre, role="administrator").user)
+    theirs = shared_user.memberships.get(centre=other_centre)
+    ours = shared_user.memberships.get(centre=centre)
+    url = reverse("admin:primaweb_user_change", args=[shared_user.pk])
+    changed = ixelles_admin.post(
+        url, _user_change_form(shared_user, theirs, **{"memberships-0-role": "administrator"})
+    )
+    assert changed.status_code == 302
+    assert (
+        admin_site.post(
+            url, _user_change_form(shared_user, ours, **{"memberships-0-role": "administrator"})
+        ).status_code
+        == 302
+    )
+
+    history = admin_site.get(reverse("admin:primaweb_user_history", args=[shared_user.pk]))
+
+    page = history.content.decode()
+    assert history.status_code == 200
+    assert other_centre.name_fr not in page and "Ixelles" not in page
+    assert f"{centre.name_fr} (Administrateur du C.P.A.S.)" in page  # its own change is there
+    ixelles_history = ixelles_admin.get(reverse("admin:primaweb_user_history", args=[shared_user.pk]))
+    assert centre.name_fr not in ixelles_history.content.decode()
+    assert other_centre.name_fr in ixelles_history.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_reads_the_whole_change_history(centre, other_centre, shared_user):
+    superuser = Client()
+    superuser.force_login(UserFactory(is_superuser=True, is_staff=True))
+    theirs = shared_user.memberships.get(centre=other_centre)
+    url = reverse("admin:primaweb_user_change", args=[shared_user.pk])
+    superuser.post(url, _user_change_form(shared_user, theirs, **{"memberships-0-role": "administrator"}))
+
+    page = superuser.get(reverse("admin:primaweb_user_history", args=[shared_user.pk])).content.decode()
+
+    assert other_centre.name_fr in page
