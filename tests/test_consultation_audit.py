@@ -50,7 +50,8 @@ NOT_CONSULTATIONS = {
     "dossiers:identify": "the BCSS search form; its look-ups are traced as BCSS consultations",
     "dossiers:person_details": "the BCSS look-up of a person found; traced as a BCSS consultation",
     "cpasonline:create_dossier": "redirects into the identification flow",
-    "cpasonline:link_dossier": "links a dossier and redirects; traced as a change",
+    "cpasonline:link_dossier": "asks to confirm with the request's reference and the dossier's number, no "
+    "name; the link itself is a POST, traced as a change",
 }
 
 # Screens that show their rows only once criteria are given: the sweep searches with these.
