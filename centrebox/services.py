@@ -7,11 +7,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from documents.services import document_reply_record
 from ebox.models import Publication
 from primaweb.models import AuditEvent, Centre, Membership, User
-from primaweb.services import audit_record
+from primaweb.services import audit_consultation, audit_record
 
 from . import client
 from .models import CentreLabel, CentreMessage, InboxCursor, InboxGrant
@@ -143,36 +144,47 @@ def inbox_import(*, centre: Centre) -> dict[str, int]:
     return counts
 
 
-def message_open(*, message: CentreMessage, by: User, request: HttpRequest | None = None) -> CentreMessage:
-    """A member opens a message's page: the opening goes to the audit trail, and nothing else changes.
+def _persons_of(message: CentreMessage) -> list[str]:
+    """The NISS of whom the message's page shows: a citizen sender, the recipient of what it answers."""
+    persons = [message.sender] if message.sender_is_citizen else []
+    if message.publication_id:
+        persons += (
+            Publication.objects.for_centre(message.centre_id)
+            .filter(pk=message.publication_id)
+            .values_list("recipient_niss", flat=True)
+        )
+    return persons
+
+
+def message_open(*, message: CentreMessage, by: User, request: HttpRequest) -> CentreMessage:
+    """A member opens a message's page: the opening goes to the audit trail as a consultation, and
+    nothing else changes.
 
     Opening is a GET, which a link on another site can trigger: fetching the body (which marks the
     message read at the eBox) waits for `message_read`, behind a POST.
     """
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=by,
-        centre=message.centre,
-        target=message,
+    audit_consultation(
         request=request,
+        what=gettext_noop("Message de l'e-Box du C.P.A.S."),
+        target=message,
+        persons=_persons_of(message),
         details={"ebox_message_id": message.message_id, "message_type": message.message_type},
     )
     return message
 
 
-def message_read(*, message: CentreMessage, by: User, request: HttpRequest | None = None) -> CentreMessage:
+def message_read(*, message: CentreMessage, by: User, request: HttpRequest) -> CentreMessage:
     """A member asks for a message's content: its body is fetched the first time (which marks it read
     at the eBox), it is marked read in Primaweb, and the reading goes to the audit trail.
 
     Raises `EboxError` when the body could not be fetched; the message then stays unread and the
     attempt is logged all the same.
     """
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=by,
-        centre=message.centre,
-        target=message,
+    audit_consultation(
         request=request,
+        what=gettext_noop("Afficher le contenu"),
+        target=message,
+        persons=_persons_of(message),
         details={"ebox_message_id": message.message_id, "message_type": message.message_type, "read": True},
     )
     if message.body_fetched_at is None:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dossiers import codes
 from dossiers.models import Dossier
@@ -164,19 +164,30 @@ def create_dossier(request, pk: int):
 
 
 @centre_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def link_dossier(request, pk: int, dossier_pk: int):
-    """Where the identification flow lands once the dossier exists: links it to the request."""
+    """Where the identification flow lands once the dossier exists: « Lier la demande au dossier ».
+
+    A GET only asks to confirm (the request's reference and the dossier's number); the link is made by
+    the POST of that screen, so that no link from another site can make it. Both need the token signed
+    by this request's « Créer un dossier », for this user, in this centre.
+    """
     online_request = _get(request, pk)
     dossier = get_for_centre_or_404(Dossier.objects.all(), request.centre, pk=dossier_pk)
+    signed = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
     try:
-        token = signing.loads(request.GET.get("t", ""), salt=LINK_SALT, max_age=LINK_MAX_AGE)
+        token = signing.loads(signed, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:
         token = None
-    # The signed token proves the worker started from this request's « Créer un dossier », in this centre.
     if token != {"r": online_request.pk, "u": request.user.pk, "c": request.centre.pk}:
         messages.error(request, _("Ce lien a expiré : recommencez depuis « Créer un dossier »."))
         return redirect("cpasonline:detail", pk=online_request.pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "cpasonline/link_dossier.html",
+            {"req": online_request, "dossier": dossier, "token": signed},
+        )
     services.online_request_link_dossier(
         online_request=online_request, dossier=dossier, by=request.user, request=request
     )

@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import bcss
 from dossiers.models import Dossier
+from primaweb import services as core_services
 from primaweb.models import AuditEvent, Centre, User
 from primaweb.services import audit_record
 
@@ -56,18 +56,10 @@ class RegisterIdentity:
 
 
 def rate_limit_allows(*, bucket: str, address: str | None, limit: int, window: int = 3600) -> bool:
-    """Counts one attempt for `address` in `bucket`; False once more than `limit` were made in `window` s.
-
-    Kept in the cache (Redis in production), so that every web process shares the count.
-    """
-    key = f"cpasonline:rate:{bucket}:{address or 'unknown'}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    """Counts one attempt for `address` in `bucket`; False once more than `limit` were made in `window` s."""
+    return core_services.rate_limit_allows(
+        key=f"cpasonline:{bucket}:{address or 'unknown'}", limit=limit, window=window
+    )
 
 
 class TechnicalCallerMissing(bcss.BcssUnavailable):

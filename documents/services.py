@@ -12,15 +12,15 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from dossiers.models import Dossier
 from primaweb.models import AuditEvent, Centre, User
-from primaweb.services import audit_record
+from primaweb.services import audit_consultation, audit_record
 
 from . import conversion
 from .models import Document, DocumentEvent, DocumentType
-from .validation import FileRefused, ValidatedFile, validate_upload
+from .validation import FileRefused, ValidatedFile, check_pdf, validate_upload
 
 
 class DocumentLocked(Exception):
@@ -342,19 +342,39 @@ def document_delete(*, document: Document, by: User, request: HttpRequest | None
     return document
 
 
-def document_record_access(
-    *, document: Document, by: User, kind: str, request: HttpRequest | None = None
-) -> None:
-    """Who opened, saved or printed which document: in its history and in the audit trail."""
+# The screen each way of opening a document's PDF is traced as.
+ACCESS_SCREENS = {
+    DocumentEvent.Kind.VIEWED: gettext_noop("Document (PDF)"),
+    DocumentEvent.Kind.DOWNLOADED: gettext_noop("Sauvegarder"),
+    DocumentEvent.Kind.PRINTED: gettext_noop("Imprimer"),
+}
+
+
+def document_record_access(*, document: Document, by: User, kind: str, request: HttpRequest) -> None:
+    """Who opened, saved or printed which document: in its history, and in the audit trail as a
+    consultation of the beneficiary's data on that screen."""
     event_record(document=document, kind=kind, by=by)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=by,
-        centre=document.centre,
-        target=document,
+    audit_consultation(
         request=request,
+        what=ACCESS_SCREENS[kind],
+        target=document,
+        persons=[document.dossier.beneficiary.niss],
         details={"access": kind},
     )
+
+
+def document_pdf_refusal(*, data: bytes) -> FileRefused | None:
+    """Why the bytes of a document's PDF may not leave Primaweb, or None when they may.
+
+    The same check as an upload's (`validation.check_pdf`: unreadable, encrypted, active content), made
+    again on what is about to be sent: a PDF stored before a rule existed, or put in the storage by
+    other means, must not reach the citizen's reader either.
+    """
+    try:
+        check_pdf(data)
+    except FileRefused as refusal:
+        return refusal
+    return None
 
 
 def stale_conversions(*, older_than: timezone.timedelta):

@@ -63,11 +63,18 @@ def publication_language(*, centre, language: str | None) -> str:
     return centre.language or "fr"
 
 
+def _pdf_refused_reason(refusal) -> str:
+    return _("Ce document ne peut pas être envoyé vers l'eBox : %(reason)s") % {"reason": refusal}
+
+
 def _check_sendable(document: Document) -> None:
     if document.deleted_at is not None:
         raise PublicationRefused(_("Ce document a été supprimé."))
     if document.status not in SENDABLE_STATUSES or not document.has_pdf:
         raise PublicationRefused(_("Seul un document enregistré peut être envoyé vers l'eBox."))
+    refusal = document_services.document_pdf_refusal(data=_pdf_of(document))
+    if refusal is not None:
+        raise PublicationRefused(_pdf_refused_reason(refusal))
 
 
 def _refuse_if_unsettled(document: Document) -> None:
@@ -249,11 +256,15 @@ def publication_send(*, publication_id: int) -> Publication:
     if document.deleted_at is not None or not document.has_pdf:
         return _settle_failed(publication.pk, _("Le document a été supprimé avant son envoi."))
     stem = document.original_name.rsplit(".", 1)[0] or "document"
+    # Checked again on the very bytes that leave: what was stored may have changed since the request.
+    pdf = _pdf_of(document)
+    refusal = document_services.document_pdf_refusal(data=pdf)
+    if refusal is not None:
+        return _settle_failed(publication.pk, _pdf_refused_reason(refusal))
     try:
         sender = senders.sender_for(centre=document.centre)
     except senders.SenderMissing as exc:
         return _settle_failed(publication.pk, str(exc))
-    pdf = _pdf_of(document)
     if not _about_to_send(publication, attempt):
         return _by_id().get(pk=publication.pk)
     try:

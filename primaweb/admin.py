@@ -1,21 +1,31 @@
 """The Django admin: superusers see everything; a centre administrator sees their own centres only."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms.models import _get_foreign_key
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .communes import commune_choices
-from .forms import ExistingPersonForm
+from .forms import ExistingPersonForm, TypedTextMixin
 from .models import AuditEvent, Centre, Membership, User
 from .selectors import account_managed_by, administered_centres, centres_of_user
-from .services import audit_record, membership_grant_to_existing
+from .services import TooManyLookups, audit_record, membership_grant_to_existing
 from .tenancy import is_centre_owned, mark_across_centres
 
 
@@ -29,6 +39,25 @@ def _centres_touched(obj) -> list:
     if getattr(obj, "centre_id", None) is not None:
         return [obj.centre]
     return [None]
+
+
+def _own_changes(message):
+    """The parts of an admin change message about the object itself, without its inline rows.
+
+    The admin's message (a list, see `ModelAdmin.construct_change_message`) names each inline row added,
+    changed or deleted, with the row's text: a user's access « … — CPAS d'Ixelles ». The object's trace
+    goes to every centre of the object, the rows' to their own centre only.
+    """
+    if not isinstance(message, list):
+        return str(message)
+    return [part for part in message if not any("object" in value for value in part.values())]
+
+
+def change_message_text(message) -> str:
+    """An admin change message, as the admin's history writes it, in the reader's language."""
+    if isinstance(message, list):
+        return LogEntry(change_message=json.dumps(message)).get_change_message()
+    return str(message or "")
 
 
 class AuditedAdminMixin:
@@ -51,11 +80,15 @@ class AuditedAdminMixin:
             self._audit(request, AuditEvent.Action.DELETE, obj)
 
     def log_addition(self, request, obj, message):
-        self._audit(request, AuditEvent.Action.CREATE, obj, {"admin": str(message)})
+        self._audit(request, AuditEvent.Action.CREATE, obj, {"admin": _own_changes(message)})
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._audit(request, AuditEvent.Action.CHANGE, obj, {"admin": str(message)})
+        own = _own_changes(message)
+        # A change of inline rows only (a user's access in one centre) is traced by `save_formset`, row
+        # by row under each row's centre: the object's other centres are not told of it.
+        if own or not isinstance(message, list):
+            self._audit(request, AuditEvent.Action.CHANGE, obj, {"admin": own})
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
@@ -72,20 +105,34 @@ def _scope_choices(form, scope):
             field.queryset = scope(queryset)
 
 
+def typed_text_form(form_class):
+    """`form_class` whose text fields refuse control characters and bidi overrides (`TypedTextMixin`).
+
+    Every form the admin builds goes through it: a centre's name and address end up in PDFs, a user's
+    name on every screen, a document type's label in the citizen's eBox.
+    """
+    if issubclass(form_class, TypedTextMixin):
+        return form_class
+    attrs = {"__module__": form_class.__module__}
+    return type(form_class)(form_class.__name__, (TypedTextMixin, form_class), attrs)
+
+
 def _scoped_form(form_class, scope):
-    """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init.
+    """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init,
+    and whose typed text is checked (`typed_text_form`).
 
     Narrowing the field's queryset narrows both what the widget offers and what a submission may name.
     """
     if getattr(form_class, "_centre_scoped", False):
         return form_class
+    protected = typed_text_form(form_class)
 
     def __init__(self, *args, **kwargs):
-        form_class.__init__(self, *args, **kwargs)
+        protected.__init__(self, *args, **kwargs)
         _scope_choices(self, scope)
 
     attrs = {"__init__": __init__, "_centre_scoped": True, "__module__": form_class.__module__}
-    return type(form_class)(form_class.__name__, (form_class,), attrs)
+    return type(form_class)(form_class.__name__, (protected,), attrs)
 
 
 def _scoped_formset(formset_class, scope):
@@ -99,14 +146,22 @@ def _scoped_formset(formset_class, scope):
     return type(formset_class)(formset_class.__name__, (formset_class,), attrs)
 
 
+# What an object's history shows: what was done to it, not who looked at it.
+HISTORY_ACTIONS = (AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.DELETE)
+
+
 class CentreAdministratorMixin(AuditedAdminMixin):
     """Open to superusers and centre administrators, who see and pick only what their centres own.
 
     The rows are scoped by `scope_queryset`. Every form the admin builds for a centre administrator (the
     object's own, its inlines', the list's) offers and accepts in each foreign-key and many-to-many field
     only what they may see: the rows the related model's admin shows them, the rows of their centres for
-    a centre-owned model without an admin, nothing of any other model. A new admin inherits all of it.
+    a centre-owned model without an admin, nothing of any other model. Every one of these forms, and
+    the list's action form, refuses control characters and bidi overrides in its typed text. A new admin
+    inherits all of it.
     """
+
+    action_form = typed_text_form(ActionForm)
 
     def is_centre_administrator(self, request) -> bool:
         return request.user.is_superuser or administered_centres(user=request.user).exists()
@@ -141,6 +196,56 @@ class CentreAdministratorMixin(AuditedAdminMixin):
             # Another centre's id and an id that exists nowhere look the same: not found.
             raise Http404
         return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        """« Historique »: for a centre administrator, the audit trail of their own centres about the
+        object (and its inline rows they see), never Django's change log.
+
+        Django's log keeps one message per change with no centre: a user shared with another centre
+        would show there what that centre's administrator did to the user's accesses in it. The audit
+        trail records each change under every centre it touches (`AuditedAdminMixin`), so a centre's
+        history is exactly what its Admin-Logs hold about the object.
+        """
+        if request.user.is_superuser:
+            return super().history_view(request, object_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        targets = Q(object_type=self.opts.label, object_id=str(obj.pk))
+        for inline in self.get_inline_instances(request, obj):
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            rows = inline.get_queryset(request).filter(**{fk.name: obj}).values_list("pk", flat=True)
+            targets |= Q(object_type=inline.model._meta.label, object_id__in=[str(pk) for pk in rows])
+        events = (
+            AuditEvent.objects.for_centres(administered_centres(user=request.user))
+            .filter(targets, action__in=HISTORY_ACTIONS)
+            .select_related("user", "centre")
+            .order_by("at", "pk")
+        )
+        page = Paginator(events, self.list_per_page).get_page(request.GET.get(PAGE_VAR))
+        entries = [
+            {
+                "event": event,
+                "text": change_message_text(event.details.get("admin"))
+                if isinstance(event.details, dict) and "admin" in event.details
+                else event.object_repr,
+            }
+            for event in page
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Historique : %s") % obj,
+            "subtitle": None,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": obj,
+            "opts": self.opts,
+            "page": page,
+            "entries": entries,
+            "page_var": PAGE_VAR,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/primaweb/centre_history.html", context)
 
     def visible_rows(self, request, model):
         """What of `model` a centre administrator may see and pick."""
@@ -296,6 +401,7 @@ class UserAdmin(CentreAdministratorMixin, DjangoUserAdmin):
         (_("Identité"), {"fields": ("first_name", "last_name", "email", "niss")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    change_password_form = typed_text_form(AdminPasswordChangeForm)
 
     def scope_queryset(self, queryset, centres):
         return queryset.filter(memberships__centre__in=centres).distinct()
@@ -338,6 +444,12 @@ class UserAdmin(CentreAdministratorMixin, DjangoUserAdmin):
         return request.user.is_superuser
 
 
+TOO_MANY_LOOKUPS = _(
+    "Vous avez fait trop de recherches de personnes existantes au cours de la dernière heure : "
+    "rien n'a été recherché. Réessayez dans une heure, ou créez un nouvel utilisateur."
+)
+
+
 @admin.register(Membership)
 class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
     list_display = ("user", "centre", "role", "is_active")
@@ -363,13 +475,17 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         centres = administered_centres(user=request.user)
         form = ExistingPersonForm(request.POST or None, centres=centres)
         if request.method == "POST" and form.is_valid():
-            membership = membership_grant_to_existing(
-                identifier=form.cleaned_data["identifier"],
-                centre=form.cleaned_data["centre"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-                request=request,
-            )
+            try:
+                membership = membership_grant_to_existing(
+                    identifier=form.cleaned_data["identifier"],
+                    centre=form.cleaned_data["centre"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    request=request,
+                )
+            except TooManyLookups:
+                membership = None
+                form.add_error(None, TOO_MANY_LOOKUPS)
             if membership is not None:
                 messages.success(
                     request,
@@ -377,13 +493,14 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
                     % {"user": membership.user, "centre": membership.centre},
                 )
                 return redirect("admin:primaweb_user_change", membership.user_id)
-            form.add_error(
-                "identifier",
-                _(
-                    "Aucune personne ne peut être ajoutée avec ce NISS ou cette adresse e-mail. "
-                    "Vérifiez la saisie, ou créez un nouvel utilisateur."
-                ),
-            )
+            elif not form.non_field_errors():
+                form.add_error(
+                    "identifier",
+                    _(
+                        "Aucune personne ne peut être ajoutée avec ce NISS ou cette adresse e-mail. "
+                        "Vérifiez la saisie, ou créez un nouvel utilisateur."
+                    ),
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

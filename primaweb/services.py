@@ -4,6 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -11,6 +12,15 @@ from .models import AuditEvent, Centre, Membership, User
 
 # The one way to get a request's address, re-exported for the apps that already ask the core for it.
 from .network import client_address as client_address
+from .ratelimit import rate_limit_allows
+
+# How many « Ajouter une personne existante » look-ups an administrator may make in an hour: enough to
+# add a team, too few to sift the platform's NISS or e-mail addresses.
+EXISTING_PERSON_LOOKUPS_PER_HOUR = 10
+
+
+class TooManyLookups(Exception):
+    """The administrator made too many look-ups in the last hour; nothing was looked up."""
 
 
 def audit_record(
@@ -48,6 +58,7 @@ def audit_consultation(
     persons: Iterable[str] = (),
     shown: Iterable[models.Model] = (),
     criteria: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Records that the signed-in user saw persons' data on a screen: one « Consultation » event.
 
@@ -55,8 +66,10 @@ def audit_consultation(
     naming the persons of that page). The event holds who and from where (the request), the centre
     chosen, the screen (`what`: its title, marked with `gettext_noop`, translated when the log is read),
     the object opened (`target`), the NISS of the persons shown (`persons`), the ids of the rows listed
-    (`shown`) and the search criteria (`criteria`, empty values left out).
+    (`shown`), the search criteria (`criteria`, empty values left out) and what else the screen keeps
+    (`details`: the kind of access, a message's eBox id...).
     """
+    extra = dict(details or {})
     details: dict[str, Any] = {"screen": what}
     if request.resolver_match is not None:
         details["view"] = request.resolver_match.view_name
@@ -71,6 +84,7 @@ def audit_consultation(
     plain = {key: _plain(value) for key, value in (criteria or {}).items() if value not in ("", None)}
     if plain:
         details["criteria"] = plain
+    details.update({key: value for key, value in extra.items() if key not in details})
     return audit_record(
         action=AuditEvent.Action.VIEW,
         by=request.user,
@@ -150,7 +164,13 @@ def membership_grant_to_existing(
     Returns None, and grants nothing, when no person, several persons or a platform account (staff,
     superuser) match: the caller answers all of these alike, so the look-up tells nothing of who exists
     in other centres. Every look-up is traced under `centre`, with what was typed.
+
+    Raises `TooManyLookups`, looking nothing up, once `by` made more than
+    `EXISTING_PERSON_LOOKUP_LIMIT` (setting, default 10) look-ups in the last hour.
     """
+    limit = getattr(settings, "EXISTING_PERSON_LOOKUP_LIMIT", EXISTING_PERSON_LOOKUPS_PER_HOUR)
+    if not rate_limit_allows(key=f"existing-person:{by.pk}", limit=limit, window=3600):
+        raise TooManyLookups
     identifier = identifier.strip()
     digits = "".join(c for c in identifier if c.isdigit())
     if len(digits) == 11 and not set(identifier) - set("0123456789 .-"):

@@ -320,6 +320,42 @@ def test_adding_an_existing_person_answers_alike_for_nobody_several_and_platform
 
 
 @pytest.mark.django_db
+def test_an_administrator_may_look_up_existing_persons_ten_times_an_hour(
+    admin_site, administrator, centre, other_centre
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    person = MembershipFactory(centre=other_centre, user__email="trouvee@example.org").user
+    url = reverse("admin:primaweb_membership_add_existing")
+    for attempt in range(10):
+        probe = {
+            "identifier": f"essai{attempt}@example.org",
+            "centre": str(centre.pk),
+            "role": "social_worker",
+        }
+        assert "identifier" in admin_site.post(url, probe).context["form"].errors
+    lookups = AuditEvent.objects.filter(centre=centre, details__lookup="existing_person").count()
+
+    refused = admin_site.post(
+        url, {"identifier": person.email, "centre": str(centre.pk), "role": "social_worker"}
+    )
+
+    assert refused.status_code == 200
+    assert "trop de recherches de personnes existantes" in refused.content.decode()
+    assert not person.memberships.filter(centre=centre).exists()
+    assert AuditEvent.objects.filter(centre=centre, details__lookup="existing_person").count() == lookups
+    # The limit is the administrator's own: a colleague still looks up, and finds.
+    colleague = Client()
+    colleague.force_login(MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user)
+    found = colleague.post(
+        url, {"identifier": person.email, "centre": str(centre.pk), "role": "social_worker"}
+    )
+    assert found.status_code == 302 and person.memberships.filter(centre=centre).exists()
+    cache.clear()
+
+
+@pytest.mark.django_db
 def test_adding_an_existing_person_only_into_an_administered_centre(admin_site, other_centre):
     person = UserFactory(email="quelquun@example.org")
     response = admin_site.post(
@@ -394,3 +430,49 @@ def test_the_admin_sends_an_anonymous_visitor_to_its_sign_in_page(client, url_na
         assert response.status_code == 200 and 'name="password"' in response.content.decode()
     else:
         assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_shared_user_shows_namur_nothing_of_what_ixelles_did(
+    admin_site, centre, other_centre, shared_user
+):
+    """Ixelles' administrator changes the shared user's access in Ixelles; Namur's administrator changes
+    the one in Namur. Each history shows its own centre's change, and no word of the other centre."""
+    ixelles_admin = Client()
+    ixelles_admin.force_login(MembershipFactory(centre=other_centre, role="administrator").user)
+    theirs = shared_user.memberships.get(centre=other_centre)
+    ours = shared_user.memberships.get(centre=centre)
+    url = reverse("admin:primaweb_user_change", args=[shared_user.pk])
+    changed = ixelles_admin.post(
+        url, _user_change_form(shared_user, theirs, **{"memberships-0-role": "administrator"})
+    )
+    assert changed.status_code == 302
+    assert (
+        admin_site.post(
+            url, _user_change_form(shared_user, ours, **{"memberships-0-role": "administrator"})
+        ).status_code
+        == 302
+    )
+
+    history = admin_site.get(reverse("admin:primaweb_user_history", args=[shared_user.pk]))
+
+    page = history.content.decode()
+    assert history.status_code == 200
+    assert other_centre.name_fr not in page and "Ixelles" not in page
+    assert f"{centre.name_fr} (Administrateur du C.P.A.S.)" in page  # its own change is there
+    ixelles_history = ixelles_admin.get(reverse("admin:primaweb_user_history", args=[shared_user.pk]))
+    assert centre.name_fr not in ixelles_history.content.decode()
+    assert other_centre.name_fr in ixelles_history.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_reads_the_whole_change_history(centre, other_centre, shared_user):
+    superuser = Client()
+    superuser.force_login(UserFactory(is_superuser=True, is_staff=True))
+    theirs = shared_user.memberships.get(centre=other_centre)
+    url = reverse("admin:primaweb_user_change", args=[shared_user.pk])
+    superuser.post(url, _user_change_form(shared_user, theirs, **{"memberships-0-role": "administrator"}))
+
+    page = superuser.get(reverse("admin:primaweb_user_history", args=[shared_user.pk])).content.decode()
+
+    assert other_centre.name_fr in page

@@ -50,7 +50,8 @@ NOT_CONSULTATIONS = {
     "dossiers:identify": "the BCSS search form; its look-ups are traced as BCSS consultations",
     "dossiers:person_details": "the BCSS look-up of a person found; traced as a BCSS consultation",
     "cpasonline:create_dossier": "redirects into the identification flow",
-    "cpasonline:link_dossier": "links a dossier and redirects; traced as a change",
+    "cpasonline:link_dossier": "asks to confirm with the request's reference and the dossier's number, no "
+    "name; the link itself is a POST, traced as a change",
 }
 
 # Screens that show their rows only once criteria are given: the sweep searches with these.
@@ -139,6 +140,43 @@ def test_every_screen_showing_persons_writes_one_consultation_event(url_name, ce
     assert event.centre == centre
     # Whom the screen showed: the object opened, the persons listed, or the criteria searched.
     assert event.object_id or event.details.get("persons") or event.details.get("criteria"), event.details
+    # Through audit_consultation: the screen is named, as the log shows it.
+    assert event.details.get("screen"), f"{url_name} must trace through audit_consultation: {event.details}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "screen"), [("documents:pdf", "Document (PDF)"), ("documents:download", "Sauvegarder")]
+)
+def test_opening_a_documents_pdf_names_the_beneficiary_and_the_screen(
+    worker_client, centre, worker, url_name, screen
+):
+    document = document_in(centre)
+
+    response = worker_client.get(reverse(url_name, args=[document.pk]))
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
+    assert event.details["persons"] == [document.dossier.beneficiary.niss]
+    assert (event.details["screen"], event.object_id) == (screen, str(document.pk))
+
+
+@pytest.mark.django_db
+def test_opening_a_centre_ebox_message_names_the_citizen_who_wrote_it(worker_client, centre, worker):
+    from centrebox import services as centrebox
+
+    niss = niss_for("850730", 990)
+    message = centre_message_in(centre, sender=niss, sender_is_citizen=True)
+    membership = worker.memberships.get(centre=centre)
+    centrebox.grant_set(membership=membership, may_open_ebox=True, message_types=[message.message_type])
+
+    response = worker_client.get(reverse("centrebox:message", args=[message.pk]))
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
+    assert event.details["persons"] == [niss]
+    assert event.details["screen"] == "Message de l'e-Box du C.P.A.S."
+    assert event.details["ebox_message_id"] == message.message_id
 
 
 @pytest.mark.django_db

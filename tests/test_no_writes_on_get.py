@@ -93,3 +93,29 @@ def test_a_get_writes_nothing_but_the_trace_of_the_consultation(client, url_name
     assert unexpected == [], f"GET {url} wrote {unexpected}"
     new_events = DocumentEvent.objects.exclude(pk__in=kinds_before)
     assert set(new_events.values_list("kind", flat=True)) <= CONSULTATION_KINDS, f"GET {url}"
+
+
+@pytest.mark.django_db
+def test_the_link_signed_by_create_dossier_links_nothing_on_a_get(client):
+    """The walk above has no token: a link carrying the one « Créer un dossier » signs must not link
+    either (a page of another site could make the browser GET it)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from cpasonline.models import OnlineRequest
+    from tests.factories import DossierFactory, OnlineRequestFactory
+
+    own = CentreFactory()
+    sign_in(client, MembershipFactory(centre=own).user, own)
+    online_request, dossier = OnlineRequestFactory(centre=own), DossierFactory(centre=own)
+    start = client.get(reverse("cpasonline:create_dossier", args=[online_request.pk]))
+    link = parse_qs(urlsplit(start["Location"]).query)["next"][0].replace("{dossier}", str(dossier.pk))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(link)
+
+    assert response.status_code == 200
+    writes = [
+        (verb, table) for verb, table in _writes(captured.captured_queries) if not BOOKKEEPING.match(table)
+    ]
+    assert writes == []
+    assert OnlineRequest.objects.get(pk=online_request.pk).dossier_id is None

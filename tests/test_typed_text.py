@@ -7,6 +7,10 @@ from io import BytesIO
 
 import pytest
 from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -14,8 +18,10 @@ from cpasonline.forms import RequestForm
 from cpasonline.models import OnlineRequest
 from dossiers.forms import EffectiveAddressForm
 from primaweb.forms import TypedTextMixin
+from primaweb.models import Centre, Membership
 from tests.cpasonline.conftest import typed_request
-from tests.factories import CentreFactory
+from tests.factories import CentreFactory, MembershipFactory, UserFactory
+from tests.tenancy import ADMIN_TENANT_OBJECTS
 
 PROJECT_APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline")
 RLO = "\u202e"
@@ -27,7 +33,8 @@ def project_forms() -> list[type]:
         package = importlib.import_module(app)
         for module_info in pkgutil.walk_packages(package.__path__, f"{app}."):
             name = module_info.name
-            # The admin's forms are the admin's to harden; the settings and migrations hold no form.
+            # The admin builds its forms at run time: they are walked below, through its model admins.
+            # The settings and migrations hold no form.
             if ".settings" in name or ".migrations" in name or name.endswith(".admin"):
                 continue
             module = importlib.import_module(name)
@@ -120,3 +127,89 @@ def test_the_acknowledgement_pdf_shows_the_address_in_reading_order(
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(file.read())).pages)
     assert "Rue de Fer 12" in text
     assert "reF ed" not in text and "\u200b" not in text
+
+
+# --- the Django admin: every form it builds for the project's model admins ---------------------------
+
+PROJECT_ADMINS = sorted(
+    model._meta.label for model in admin.site._registry if model._meta.app_label in PROJECT_APPS
+)
+
+
+def _admin_forms(model_admin, request, obj):
+    """Every form class the admin builds for `obj` (None: the add page) and the list, for `request`."""
+    # The list's editable rows: get_changelist_form() through the formset, with the list's fields.
+    found = [model_admin.get_form(request, obj), model_admin.get_changelist_formset(request).form]
+    found.extend(formset.form for formset, _inline in model_admin.get_formsets_with_inlines(request, obj))
+    found.append(model_admin.action_form)
+    if hasattr(model_admin, "change_password_form"):
+        found.append(model_admin.change_password_form)
+    return found
+
+
+def _text_fields(form):
+    return [
+        name
+        for name, field in form.fields.items()
+        if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+    ]
+
+
+def _bound(form_class, user, data):
+    # The password form is built for the account whose password it sets.
+    return form_class(user, data) if issubclass(form_class, AdminPasswordChangeForm) else form_class(data)
+
+
+def test_the_admin_walk_finds_the_project_model_admins():
+    assert {"primaweb.Centre", "primaweb.User", "documents.DocumentType", "centrebox.CentreLabel"} <= set(
+        PROJECT_ADMINS
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", PROJECT_ADMINS)
+def test_every_admin_form_of_the_project_refuses_a_bidi_override(label):
+    centre = CentreFactory()
+    administrator = MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    model_admin = admin.site._registry[apps.get_model(label)]
+    own = ADMIN_TENANT_OBJECTS[label](centre)
+    checked = 0
+    for user in (administrator, superuser):
+        request = RequestFactory().get("/admin/")
+        request.user = user
+        for obj in (None, own):
+            for form_class in _admin_forms(model_admin, request, obj):
+                name = f"{label} {form_class.__name__} for {user}"
+                assert issubclass(form_class, TypedTextMixin), name
+                form = _bound(form_class, user, None)
+                form = _bound(form_class, user, dict.fromkeys(_text_fields(form), f"Rue de Fer{RLO} 12"))
+                for field in _text_fields(form):
+                    assert any("U+202E" in error for error in form.errors.get(field, [])), (name, field)
+                    checked += 1
+    if label in {"primaweb.Centre", "primaweb.User", "documents.DocumentType", "centrebox.CentreLabel"}:
+        assert checked, "the walk reached no text field"
+
+
+@pytest.mark.django_db
+def test_a_centre_name_with_a_bidi_override_is_refused_in_the_admin_with_a_message():
+    namur = CentreFactory(nis_code="92094", language="fr", name_fr="CPAS de Namur")
+    administrator = MembershipFactory(centre=namur, role=Membership.Role.ADMINISTRATOR).user
+    client = Client()
+    client.force_login(administrator)
+    data = {
+        "name_fr": f"CPAS de {RLO}Namur",
+        "name_nl": namur.name_nl,
+        "language": namur.language,
+        "street": namur.street,
+        "postal_code": namur.postal_code,
+        "phone": namur.phone,
+        "email": namur.email,
+    }
+
+    page = client.post(reverse("admin:primaweb_centre_change", args=[namur.pk]), data)
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "caractère invisible" in text and "U+202E" in text
+    assert Centre.objects.get(pk=namur.pk).name_fr == "CPAS de Namur"

@@ -204,14 +204,49 @@ def test_the_created_dossier_is_linked_and_shows_the_request(register, bcss_http
         follow=True,
     )
     dossier = Dossier.objects.get()
+    # The flow lands on « Lier la demande au dossier », which links nothing until its button is pressed.
+    assert "Lier la demande au dossier" in created.content.decode()
+    req.refresh_from_db()
+    assert req.dossier is None
+    linked = worker_client.post(created.redirect_chain[-1][0].split("?")[0], _link_form(created))
     req.refresh_from_db()
     assert req.dossier == dossier
-    assert created.redirect_chain[-1][0] == reverse("dossiers:detail", args=[dossier.pk])
+    assert linked.url == reverse("dossiers:detail", args=[dossier.pk])
     assert AuditEvent.objects.filter(object_id=str(req.pk), action=AuditEvent.Action.CHANGE).exists()
     section = worker_client.get(reverse("cpasonline:dossier_section", args=[dossier.pk])).content.decode()
     assert req.reference in section
     page = worker_client.get(reverse("cpasonline:detail", args=[req.pk])).content.decode()
     assert dossier.number in page and "Créer un dossier" not in page
+
+
+def _link_form(page) -> dict:
+    """The hidden fields of the « Lier la demande au dossier » form of `page`."""
+    import re
+
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.content.decode()))
+
+
+def _signed_link(client, req, dossier) -> str:
+    start = client.get(reverse("cpasonline:create_dossier", args=[req.pk]))
+    return parse_qs(urlsplit(start["Location"]).query)["next"][0].replace("{dossier}", str(dossier.pk))
+
+
+@pytest.mark.django_db
+def test_the_signed_link_on_a_get_only_asks_to_confirm(worker_client, centre):
+    req = OnlineRequestFactory(centre=centre)
+    dossier = DossierFactory(centre=centre)
+
+    page = worker_client.get(_signed_link(worker_client, req, dossier))
+
+    assert page.status_code == 200
+    assert (
+        f"Lier la demande CPAS Online {req.reference} au dossier {dossier.number} ?" in page.content.decode()
+    )
+    req.refresh_from_db()
+    assert req.dossier is None
+    worker_client.post(reverse("cpasonline:link_dossier", args=[req.pk, dossier.pk]), _link_form(page))
+    req.refresh_from_db()
+    assert req.dossier == dossier
 
 
 @pytest.mark.django_db
@@ -220,6 +255,8 @@ def test_a_forged_link_does_not_attach_a_dossier(worker_client, centre):
     dossier = DossierFactory(centre=centre)
     url = reverse("cpasonline:link_dossier", kwargs={"pk": req.pk, "dossier_pk": dossier.pk})
     assert worker_client.get(url + "?t=forged").status_code == 302
+    assert worker_client.post(url, {"t": "forged"}).status_code == 302
+    assert worker_client.post(url).status_code == 302
     req.refresh_from_db()
     assert req.dossier is None
 
@@ -231,6 +268,8 @@ def test_another_centres_dossier_cannot_be_linked(worker_client, centre, other_c
     start = worker_client.get(reverse("cpasonline:create_dossier", args=[req.pk]))
     link = parse_qs(urlsplit(start["Location"]).query)["next"][0].replace("{dossier}", str(foreign.pk))
     assert worker_client.get(link).status_code == 404
+    token = parse_qs(urlsplit(link).query)["t"][0]
+    assert worker_client.post(link.split("?")[0], {"t": token}).status_code == 404
     req.refresh_from_db()
     assert req.dossier is None
 

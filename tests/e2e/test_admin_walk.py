@@ -28,6 +28,11 @@ def test_centre_administrator_walks_the_admin_pages_accessibly(live_server, page
     page.get_by_role("link", name="as.namur", exact=True).click()
     assert "utilisateur" in page.locator("#content h1").inner_text()
     assert_accessible(page)
+    # Its history: what Namur's audit trail holds about the account.
+    page.get_by_role("link", name="Historique").click()
+    assert "Historique" in page.locator("#content h1").inner_text()
+    assert "Ixelles" not in page.locator("#content").inner_text()
+    assert_accessible(page)
 
     page.goto(f"{live_server.url}/admin/primaweb/user/add/")
     assert_accessible(page)

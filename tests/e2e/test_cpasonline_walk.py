@@ -71,6 +71,10 @@ def test_a_citizen_files_a_request_and_the_worker_creates_the_dossier_from_it(
     page.get_by_role("link", name="Détails DUPONT").click()
     page.get_by_role("button", name="Copier ces informations dans l'adresse de résidence effective").click()
     page.get_by_role("button", name="Créer le dossier").click()
+    assert "Lier la demande au dossier" in page.locator("h1").inner_text()
+    assert OnlineRequest.objects.get(reference=reference).dossier is None
+    assert_accessible(page)
+    page.get_by_role("button", name="Lier la demande au dossier").click()
 
     assert "Page principale du dossier" in page.locator("h1").inner_text()
     page.wait_for_selector("#dossier-cpasonline")

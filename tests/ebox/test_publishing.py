@@ -375,3 +375,63 @@ def test_document_cannot_be_replaced_or_deleted_while_its_send_is_under_way(work
     assert worker_client.post(reverse("documents:delete", args=[document.pk])).status_code == 403
     document.refresh_from_db()
     assert document.version == 1 and document.deleted_at is None
+
+
+def _store_active_pdf(document):
+    """Puts a PDF with a JavaScript open action in the document's storage, past the upload's checks: a
+    document stored before the check existed."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tests.documents.test_pdf_active_content import build, javascript, open_with
+
+    name = default_storage.save(
+        document.storage_path("active.pdf"), ContentFile(build(open_with(lambda w: javascript())))
+    )
+    Document.objects.filter(pk=document.pk).update(pdf=name)
+    document.refresh_from_db()
+    return document
+
+
+def test_a_stored_pdf_with_active_content_is_not_sent_and_the_worker_is_told_why(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = _store_active_pdf(document_in(centre))
+
+    response = _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response.url == reverse("documents:detail", args=[document.pk])
+    page = worker_client.get(response.url).content.decode()
+    assert "Ce document ne peut pas être envoyé vers l&#x27;eBox" in page
+    assert "Les PDF contenant du JavaScript ne sont pas acceptés." in page
+    assert not Publication.objects.exists() and not ebox.messages
+    document.refresh_from_db()
+    assert document.status == Document.Status.REGISTERED
+
+
+def test_the_refusal_is_in_dutch_for_a_dutch_speaking_worker(
+    worker_client, centre, ebox, django_capture_on_commit_callbacks
+):
+    document = _store_active_pdf(document_in(centre))
+    worker_client.cookies["django_language"] = "nl"
+
+    response = _send(worker_client, document, django_capture_on_commit_callbacks)
+
+    page = worker_client.get(response.url).content.decode()
+    assert "Dit document kan niet naar de eBox worden verzonden" in page
+    assert not ebox.messages
+
+
+def test_a_queued_publication_whose_pdf_became_active_ends_failed_with_the_reason(centre, ebox):
+    document = document_in(centre)
+    publication = services.publication_request(document=document, language="fr", by=document.uploaded_by)
+    _store_active_pdf(document)
+
+    services.publication_send(publication_id=publication.pk)
+
+    publication.refresh_from_db()
+    assert publication.state == Publication.State.FAILED
+    assert "Les PDF contenant du JavaScript ne sont pas acceptés." in publication.last_error
+    assert not ebox.messages
+    assert document.events.filter(kind=DocumentEvent.Kind.SEND_FAILED).exists()
