@@ -30,23 +30,82 @@ IMPORT_FILTERS = converter_gate.IMPORT_FILTERS
 # the client only when the listener itself is stuck.
 CLIENT_GRACE = 10.0
 
-# Faults that say the listener, not the file, is in trouble: its time limit struck (it is restarting
-# LibreOffice), or LibreOffice died under the conversion.
-_TRANSIENT_FAULTS = (
-    "TimeoutError",
-    "DisposedException",
-    "URP bridge",
+# How each fault of the converter is read: the one place that decides whose fault a failure is.
+# The converter's fault (it is down, restarting, or was left broken by another conversion's kill):
+# retried, never charged to the file.
+_CONVERTER_FAULTS = (
+    converter_gate.BACKEND_UNAVAILABLE,  # the gate answers, no listener behind it is ready
     "ConnectionSetupException",
-    converter_gate.BACKEND_UNAVAILABLE,  # the gate answers, the listener behind it is restarting
+    "com.sun.star.comp.stoc.Introspection",  # a request reaching a LibreOffice being killed
+    "NoConnectException",
+    "Connection refused",
+    "SystemError",  # Python-UNO's own breakage under a dying LibreOffice
+    "to a UNO type",
 )
+# The listener died while it held this file: the file may be the cause (it is charged once it has
+# crashed the listener twice) or not (the listener was killed from outside).
+_CRASH_FAULTS = (converter_gate.BACKEND_CRASHED, "DisposedException", "URP bridge")
+# LibreOffice's time limit struck on this file: a file too slow to convert (charged the second time).
+_TIMEOUT_FAULTS = ("TimeoutError",)
+# The file's own fault: LibreOffice cannot open it.
+_UNREADABLE_FAULTS = ("Could not load document",)
 
 
-class ConverterUnavailable(Exception):
-    """The listener is down, refuses, or did not answer in time: try again later."""
+class ConversionError(Exception):
+    """Any conversion that did not give a PDF. `str()` is for the logs; `reason` for the worker."""
 
 
-class ConversionFailed(Exception):
-    """LibreOffice could not convert this file; trying again will not help. `str()` is the reason."""
+class ConverterUnavailable(ConversionError):
+    """The converter's fault: it is down, restarting or refuses us. Try again later; never the file's."""
+
+
+class ConversionTimedOut(ConverterUnavailable):
+    """LibreOffice's time limit struck on this file. Once is chance (a converter under load); twice,
+    the file is too slow to convert."""
+
+
+class ConverterCrashed(ConverterUnavailable):
+    """The listener died while converting this file. Once is chance (it was killed); twice, the file
+    crashes LibreOffice."""
+
+
+class ConversionFailed(ConversionError):
+    """The file's fault: LibreOffice cannot convert it, trying again will not help. `str()` is the
+    reason, in the worker's language, without internals."""
+
+
+class ConversionUnknownError(ConversionError):
+    """A failure nobody recognised: retried a few times, then shown as failed with « Réessayer »."""
+
+
+def classify_fault(message: str) -> ConversionError:
+    """The error a converter's fault message stands for (see the lists above)."""
+    if any(marker in message for marker in _CRASH_FAULTS):
+        return ConverterCrashed(f"the converter died during the conversion: {message[:300]}")
+    if any(marker in message for marker in _TIMEOUT_FAULTS):
+        return ConversionTimedOut(f"the conversion exceeded the time limit: {message[:300]}")
+    if any(marker in message for marker in _CONVERTER_FAULTS):
+        return ConverterUnavailable(f"the converter gave up: {message[:300]}")
+    if any(marker in message for marker in _UNREADABLE_FAULTS):
+        return ConversionFailed(
+            gettext("LibreOffice n'a pas pu ouvrir ce fichier : il est illisible ou abîmé.")
+        )
+    return ConversionUnknownError(f"unrecognised failure of the converter: {message[:300]}")
+
+
+def too_slow_reason() -> str:
+    return gettext("Ce fichier est trop long à convertir : il a dépassé deux fois la limite de temps.")
+
+
+def crashes_converter_reason() -> str:
+    return gettext(
+        "Ce fichier fait s'arrêter LibreOffice à chaque essai : "
+        "il est abîmé ou d'une forme non prise en charge."
+    )
+
+
+def unknown_failure_reason() -> str:
+    return gettext("La conversion a échoué plusieurs fois sans raison connue. Utilisez « Réessayer ».")
 
 
 def convert_to_pdf(
@@ -57,9 +116,10 @@ def convert_to_pdf(
 
     `extension` names the format the validation recognised (with or without the dot). `timeout` bounds
     the wait in seconds (default: settings.CONVERSION_TIMEOUT plus a small grace); `url` names another
-    listener than settings.CONVERTER_URL (a benchmark spreading work over two). Raises
-    `ConverterUnavailable` when the listener cannot be reached or does not answer in time, and
-    `ConversionFailed` when LibreOffice cannot open the file or does not produce a PDF.
+    listener than settings.CONVERTER_URL. Raises one of the `ConversionError`s above, as
+    `classify_fault` reads the converter's answer: `ConversionFailed` (the file's fault, with the reason
+    for the worker), `ConverterUnavailable` and its kinds `ConversionTimedOut` and `ConverterCrashed`
+    (the converter's fault, or not yet known to be the file's), `ConversionUnknownError`.
     """
     kind = extension.lower().lstrip(".")
     import_filter = IMPORT_FILTERS.get(kind)
@@ -69,7 +129,10 @@ def convert_to_pdf(
         )
     if not data:
         raise ConversionFailed(gettext("Le fichier est vide."))
-    limit = timeout if timeout is not None else settings.CONVERSION_TIMEOUT + CLIENT_GRACE
+    # The gate may first wait for a listener to be free or back (settings.CONVERTER_WAIT).
+    if timeout is None:
+        timeout = settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + CLIENT_GRACE
+    limit = timeout
     url = url or settings.CONVERTER_URL
     proxy = _proxy(url, limit)
     try:
@@ -82,7 +145,7 @@ def convert_to_pdf(
             None, xmlrpc.client.Binary(data), None, "pdf", None, [], False, import_filter, None
         )
     except xmlrpc.client.Fault as fault:
-        raise _fault_error(fault) from fault
+        raise classify_fault(str(fault.faultString)) from fault
     except TimeoutError as exc:
         raise ConverterUnavailable(f"no answer from the converter within {limit:g} s") from exc
     except xmlrpc.client.ProtocolError as exc:
@@ -113,19 +176,6 @@ def converter_answers(*, url: str | None = None, timeout: float = 5.0) -> bool:
         return False
     finally:
         proxy("close")()
-
-
-def _fault_error(fault: xmlrpc.client.Fault) -> Exception:
-    message = str(fault.faultString)
-    if any(marker in message for marker in _TRANSIENT_FAULTS):
-        return ConverterUnavailable(f"the converter gave up: {message}")
-    if "Could not load document" in message:
-        return ConversionFailed(
-            gettext("LibreOffice n'a pas pu ouvrir ce fichier : il est illisible ou abîmé.")
-        )
-    return ConversionFailed(
-        gettext("LibreOffice n'a pas pu convertir ce fichier (%(error)s).") % {"error": message[:200]}
-    )
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):

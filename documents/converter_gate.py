@@ -15,6 +15,7 @@ supervises, and the converter's container runs this file with Debian's Python (`
 
 import argparse
 import hmac
+import http.client
 import ipaddress
 import logging
 import os
@@ -23,6 +24,7 @@ import socketserver
 import subprocess
 import sys
 import threading
+import time
 import xmlrpc.client
 from urllib.parse import urlsplit
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
@@ -42,6 +44,11 @@ IMPORT_FILTERS = {
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 # Said in the fault when unoserver does not answer: `documents.conversion` takes it as « try again ».
 BACKEND_UNAVAILABLE = "converter backend unavailable"
+# Said when the listener died while it held this conversion: `documents.conversion` charges the file
+# only when it happens to the same file again.
+BACKEND_CRASHED = "converter backend crashed during the conversion"
+# Faults after which a listener is not given another conversion until it has been restarted.
+_BREAKING_FAULTS = ("TimeoutError", "DisposedException", "URP bridge", "Introspection", "SystemError")
 REFUSED = "refused by the converter gate"
 
 
@@ -102,15 +109,45 @@ class _Server(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
     allow_reuse_address = True
 
 
+class Backend:
+    """One unoserver behind the gate. `ready()` says whether its supervisor saw it answer;
+    `generation()` counts its starts (None: unknown, as when the gate runs alone in a container)."""
+
+    def __init__(self, url: str, *, ready=lambda: True, generation=lambda: None, restart=lambda start: None):
+        self.url = url
+        self.ready = ready
+        self.generation = generation
+        self.restart = restart  # asks the supervisor for a fresh start, if it is still at `start`
+        self.busy = False
+        self.broken_in: int | None = None  # the start that failed a conversion: not used until the next
+
+    def usable(self) -> bool:
+        if self.busy or not self.ready():
+            return False
+        return self.broken_in is None or self.broken_in != self.generation()
+
+
 class ConverterGate:
-    """Serves the gate on `interface:port`, forwarding to the unoserver at `backend_url`."""
+    """Serves the gate on `interface:port`, forwarding each conversion to a free, ready one of
+    `backends` (or the one unoserver at `backend_url`); waits up to `wait` seconds for one."""
 
     def __init__(
-        self, *, interface: str, port: int, backend_url: str, secret: str, backend_timeout: float = 120.0
+        self,
+        *,
+        interface: str,
+        port: int,
+        secret: str,
+        backend_url: str | None = None,
+        backends: list[Backend] | None = None,
+        backend_timeout: float = 120.0,
+        wait: float = 30.0,
     ):
         check_secret(interface=interface, secret=secret)
-        self.backend_url = backend_url
+        self.backends = backends or [Backend(backend_url)]
+        self.backend_url = self.backends[0].url
         self.backend_timeout = backend_timeout
+        self.wait = wait
+        self._free = threading.Condition()
         self._secret = secret.encode()
         self.server = _Server(
             (interface, port),
@@ -144,7 +181,8 @@ class ConverterGate:
     # --- the two calls --------------------------------------------------------------------------------
 
     def info(self) -> dict:
-        return self._backend().info()
+        ready = [backend for backend in self.backends if backend.ready()] or self.backends
+        return _ForwardingProxy(ready[0].url, self.backend_timeout).info()
 
     def convert(
         self,
@@ -168,19 +206,51 @@ class ConverterGate:
             raise GateRefusal(f"unknown import filter {infiltername!r}")
         if password is not None:
             raise GateRefusal("password-protected documents are not converted")
-        return self._backend().convert(
-            None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
-        )
+        backend, generation = self._acquire()
+        broken = False
+        try:
+            return _ForwardingProxy(backend.url, self.backend_timeout, converting=True).convert(
+                None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
+            )
+        except xmlrpc.client.Fault as fault:
+            broken = any(marker in str(fault.faultString) for marker in (BACKEND_CRASHED, *_BREAKING_FAULTS))
+            raise
+        finally:
+            self._release(backend, generation if broken else None)
 
-    def _backend(self):
-        return _ForwardingProxy(self.backend_url, self.backend_timeout)
+    def _acquire(self) -> tuple[Backend, int | None]:
+        """A free listener that is ready, waiting up to `wait` s for one (all may be busy or restarting)."""
+        deadline = time.monotonic() + self.wait
+        with self._free:
+            while True:
+                for backend in self.backends:
+                    if backend.usable():
+                        backend.busy = True
+                        return backend, backend.generation()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise xmlrpc.client.Fault(
+                        503, f"{BACKEND_UNAVAILABLE}: no listener ready within {self.wait:g} s"
+                    )
+                # Readiness changes without notice (a supervisor's probe): look again soon.
+                self._free.wait(min(remaining, 0.2))
+
+    def _release(self, backend: Backend, broken_in: int | None) -> None:
+        with self._free:
+            backend.busy = False
+            if broken_in is not None:
+                backend.broken_in = broken_in
+            self._free.notify()
+        if broken_in is not None:
+            # A LibreOffice that failed this way may still answer info(), yet fail every next file.
+            backend.restart(broken_in)
 
 
 class _ForwardingProxy:
     """One call to unoserver; its faults pass through, its absence becomes a fault that says so."""
 
-    def __init__(self, url: str, timeout: float):
-        self._url, self._timeout = url, timeout
+    def __init__(self, url: str, timeout: float, *, converting: bool = False):
+        self._url, self._timeout, self._converting = url, timeout, converting
 
     def __getattr__(self, method: str):
         def call(*args):
@@ -189,7 +259,13 @@ class _ForwardingProxy:
                 return getattr(proxy, method)(*args)
             except xmlrpc.client.Fault:
                 raise
-            except (OSError, xmlrpc.client.ProtocolError) as exc:
+            except ConnectionRefusedError as exc:
+                # Nothing listens: the listener is between two starts. The file never reached it.
+                raise xmlrpc.client.Fault(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
+            except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
+                if self._converting and not isinstance(exc, TimeoutError):
+                    # The listener took the file and went away without an answer.
+                    raise xmlrpc.client.Fault(503, f"{BACKEND_CRASHED}: {exc}") from exc
                 raise xmlrpc.client.Fault(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
             finally:
                 proxy("close")()

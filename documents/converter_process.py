@@ -32,7 +32,7 @@ from pathlib import Path
 from django.conf import settings
 
 from documents.conversion import converter_answers
-from documents.converter_gate import ConverterGate, check_secret
+from documents.converter_gate import Backend, ConverterGate, check_secret
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +109,11 @@ def port_is_free(interface: str, port: int) -> bool:
 
 
 class ConverterSupervisor:
-    """Runs one unoserver listener, on the loopback, and its gate on `interface:port`, and keeps them
-    running until `stop()`. `secret` defaults to settings.CONVERTER_SECRET; it may be empty only on the
-    loopback."""
+    """Runs a pool of `listeners` unoserver listeners, on the loopback, and one gate in front of them on
+    `interface:port`, and keeps them running until `stop()`. The gate gives each conversion to a
+    listener that is ready and free (one conversion each at a time, so a crash names its file), and
+    waits up to settings.CONVERTER_WAIT for one. `secret` defaults to settings.CONVERTER_SECRET; it may
+    be empty only on the loopback."""
 
     def __init__(
         self,
@@ -123,6 +125,8 @@ class ConverterSupervisor:
         log_file: Path | None = None,
         probe_interval: float = PROBE_INTERVAL,
         secret: str | None = None,
+        listeners: int | None = None,
+        wait: float | None = None,
     ):
         self.port = port
         self.interface = interface
@@ -131,19 +135,20 @@ class ConverterSupervisor:
             check_secret(interface=interface, secret=self.secret)
         except ValueError as exc:
             raise ConverterError(str(exc)) from exc
-        # unoserver itself, which converts any path it is named: reachable from this machine only.
-        self.backend_port = free_port()
         timeout = settings.CONVERSION_TIMEOUT if conversion_timeout is None else conversion_timeout
         self.conversion_timeout = max(1, math.ceil(timeout))  # unoserver takes whole seconds
+        self.wait = settings.CONVERTER_WAIT if wait is None else wait
         self.work_dir = work_dir or Path(settings.VAR_DIR) / "converter" / str(port)
-        self.profile = self.work_dir / "profile"
-        self.temp_dir = self.work_dir / "tmp"
-        self.pid_file = self.work_dir / "listener.pid"
         self.log_file = log_file
         self.probe_interval = probe_interval
-        self.starts = 0
         self._stop = threading.Event()
-        self._ready = threading.Event()
+        self.failures: list[int] = []
+        count = max(1, settings.CONVERTER_LISTENERS if listeners is None else listeners)
+        # The first listener keeps the work folder itself; the others a folder each inside it.
+        self.listeners = [
+            Listener(self, number, self.work_dir if number == 0 else self.work_dir / f"listener-{number}")
+            for number in range(count)
+        ]
 
     @property
     def url(self) -> str:
@@ -152,18 +157,20 @@ class ConverterSupervisor:
         return f"http://{host}:{self.port}"
 
     @property
-    def backend_url(self) -> str:
-        return f"http://127.0.0.1:{self.backend_port}"
+    def starts(self) -> int:
+        return sum(listener.starts for listener in self.listeners)
 
     def stop(self) -> None:
         """Asks the supervisor to stop; safe from a signal handler. `run()` returns once all is dead."""
         self._stop.set()
 
     def wait_ready(self, timeout: float) -> bool:
-        return self._ready.wait(timeout)
+        """True once every listener answers (within `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        return all(listener.ready.wait(max(0.0, deadline - time.monotonic())) for listener in self.listeners)
 
     def run(self) -> None:
-        """Starts the listener and restarts it whenever it ends, until `stop()`."""
+        """Starts the listeners and restarts each whenever it ends, until `stop()`."""
         executable = unoserver_executable()
         self.work_dir.mkdir(parents=True, exist_ok=True)
         with (self.work_dir / "supervisor.lock").open("w") as lock:
@@ -174,17 +181,16 @@ class ConverterSupervisor:
                 raise ConverterError(
                     f"a converter already runs for port {self.port} ({self.work_dir})"
                 ) from None
-            self._kill_orphans()
-            if not port_is_free("127.0.0.1", self.backend_port):
-                # Anything else there would answer the probes in this listener's stead.
-                raise ConverterError(f"port {self.backend_port} on 127.0.0.1 is already in use")
+            for listener in self.listeners:
+                listener.prepare()
             try:
                 gate = ConverterGate(
                     interface=self.interface,
                     port=self.port,
-                    backend_url=self.backend_url,
+                    backends=[listener.backend for listener in self.listeners],
                     secret=self.secret,
                     backend_timeout=2 * self.conversion_timeout + 30.0,
+                    wait=self.wait,
                 )
             except OSError as exc:
                 raise ConverterError(
@@ -193,29 +199,103 @@ class ConverterSupervisor:
             threading.Thread(
                 target=gate.serve_forever, name=f"converter-gate-{self.port}", daemon=True
             ).start()
+            threads = [
+                threading.Thread(
+                    target=listener.supervise,
+                    args=(executable,),
+                    name=f"converter-{self.port}-{n}",
+                    daemon=True,
+                )
+                for n, listener in enumerate(self.listeners)
+            ]
             try:
-                self._supervise(executable)
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                if self.failures:
+                    raise ConverterError(f"converter listener(s) {self.failures} failed; see the log")
             finally:
+                self._stop.set()
+                for thread in threads:
+                    if thread.is_alive():
+                        thread.join()
                 gate.shutdown()
+
+
+class Listener:
+    """One unoserver and its LibreOffice, on a loopback port of its own, restarted whenever it ends."""
+
+    def __init__(self, supervisor: ConverterSupervisor, number: int, work_dir: Path):
+        self.supervisor = supervisor
+        self.number = number
+        # unoserver itself, which converts any path it is named: reachable from this machine only.
+        self.backend_port = free_port()
+        self.work_dir = work_dir
+        self.profile = work_dir / "profile"
+        self.temp_dir = work_dir / "tmp"
+        self.pid_file = work_dir / "listener.pid"
+        self.starts = 0
+        self.ready = threading.Event()
+        self._restart = threading.Event()
+        # The gate asks whether this listener is ready, and which start of it served a conversion.
+        self.backend = Backend(
+            self.backend_url, ready=self.ready.is_set, generation=lambda: self.starts, restart=self.restart
+        )
+
+    def restart(self, start: int | None) -> None:
+        """Restarts the listener if it is still at its `start`-th start (a later one is already fresh)."""
+        if start == self.starts:
+            self._restart.set()
+
+    @property
+    def backend_url(self) -> str:
+        return f"http://127.0.0.1:{self.backend_port}"
+
+    @property
+    def conversion_timeout(self) -> int:
+        return self.supervisor.conversion_timeout
+
+    @property
+    def _stop(self) -> threading.Event:
+        return self.supervisor._stop
+
+    def prepare(self) -> None:
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self._kill_orphans()
+        if not port_is_free("127.0.0.1", self.backend_port):
+            # Anything else there would answer the probes in this listener's stead.
+            raise ConverterError(f"port {self.backend_port} on 127.0.0.1 is already in use")
+
+    def supervise(self, executable: Path) -> None:
+        try:
+            self._supervise(executable)
+        except BaseException:
+            logger.exception("Converter listener %s#%s failed", self.supervisor.port, self.number)
+            self.supervisor.failures.append(self.number)
+            self._stop.set()  # the whole converter stops, for its own supervisor to start it again
+            raise
 
     def _supervise(self, executable: Path) -> None:
         backoff = 0.5
+        port = f"{self.supervisor.port}#{self.number}"
         while not self._stop.is_set():
             process = self._start(executable)
             reason = self._watch(process)
-            served = self._ready.is_set()
-            self._ready.clear()
+            served = self.ready.is_set()
+            self.ready.clear()
             self._kill(process)
             if self._stop.is_set():
-                logger.info("Converter listener on port %s stopped", self.port)
+                logger.info("Converter listener %s stopped", port)
                 break
             # A listener that served comes back at once; one that never answered (a broken installation)
             # is not restarted in a tight loop.
             backoff = 0.5 if served else min(backoff * 2, 30.0)
-            logger.warning("Converter listener on port %s %s; restarting in %g s", self.port, reason, backoff)
+            logger.warning("Converter listener %s %s; restarting in %g s", port, reason, backoff)
             self._stop.wait(backoff)
 
     def _start(self, executable: Path) -> subprocess.Popen:
+        self._restart.clear()
         self._clean_leftovers()
         write_profile(self.profile)
         command = [
@@ -235,7 +315,8 @@ class ConverterSupervisor:
             "--conversion-timeout",
             str(self.conversion_timeout),
         ]
-        output = self.log_file.open("ab") if self.log_file else None
+        log_file = self.supervisor.log_file
+        output = log_file.open("ab") if log_file else None
         try:
             # A session (and so a process group) of its own: killing the group takes LibreOffice's
             # oosplash and soffice.bin along, even when unoserver itself is already gone.
@@ -250,7 +331,7 @@ class ConverterSupervisor:
         logger.info(
             "Converter listener %s on %s (pid %s, time limit %s s, start #%s)",
             "started" if self.starts == 1 else "restarted",
-            self.url,
+            self.backend_url,
             process.pid,
             self.conversion_timeout,
             self.starts,
@@ -287,8 +368,10 @@ class ConverterSupervisor:
                 return f"exited with status {code}"
             if self._stop.is_set():
                 return "asked to stop"
+            if self._restart.is_set():
+                return "was left broken by a conversion"
             now = time.monotonic()
-            ready = self._ready.is_set()
+            ready = self.ready.is_set()
             if probe is None and now >= next_probe:
                 # Conversions run one at a time: a probe may queue behind two of them at their limit.
                 limit = 5.0 if not ready else 2 * self.conversion_timeout + 30.0
@@ -296,15 +379,20 @@ class ConverterSupervisor:
             elif probe is not None and probe.done.is_set():
                 if probe.answered:
                     if not ready:
-                        self._ready.set()
-                        logger.info("Converter listener on port %s ready in %.1f s", self.port, now - started)
-                    next_probe = now + self.probe_interval
+                        self.ready.set()
+                        logger.info(
+                            "Converter listener %s#%s ready in %.1f s",
+                            self.supervisor.port,
+                            self.number,
+                            now - started,
+                        )
+                    next_probe = now + self.supervisor.probe_interval
                 elif ready:
                     return "stopped answering"
                 else:
                     next_probe = now + 0.3
                 probe = None
-            if not self._ready.is_set() and now - started > STARTUP_TIMEOUT:
+            if not self.ready.is_set() and now - started > STARTUP_TIMEOUT:
                 return f"did not answer within {STARTUP_TIMEOUT:g} s of its start"
             self._stop.wait(0.1)
 
@@ -368,9 +456,13 @@ def running_converter(
     work_dir: Path | None = None,
     log_file: Path | None = None,
     secret: str | None = None,
+    listeners: int = 1,
+    wait: float | None = None,
+    supervisor_out: list | None = None,
 ) -> Iterator[str]:
-    """Runs a supervised listener, its gate on `port` (a free one by default), until the block ends;
-    yields the gate's URL. `secret` defaults to settings.CONVERTER_SECRET.
+    """Runs `listeners` supervised listeners and their gate on `port` (a free one by default), until the
+    block ends; yields the gate's URL. `secret` defaults to settings.CONVERTER_SECRET; `supervisor_out`,
+    a list, receives the supervisor (a test that kills a listener finds it there).
 
     Waits until the listener answers before yielding; on leaving, stops it and every LibreOffice process
     it started. For tests and benchmarks: production runs `manage.py run_converter`.
@@ -381,7 +473,11 @@ def running_converter(
         work_dir=work_dir,
         log_file=log_file,
         secret=secret,
+        listeners=listeners,
+        wait=wait,
     )
+    if supervisor_out is not None:
+        supervisor_out.append(supervisor)
     failure: list[BaseException] = []
 
     def run() -> None:

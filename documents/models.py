@@ -94,6 +94,13 @@ class Document(CentreOwned):
     pdf = models.FileField(_("PDF"), max_length=255, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     failure_reason = models.TextField(_("raison de l'échec"), blank=True)
+    # The conversion's lease: waiting, a worker must have taken the document by then; converting, the
+    # worker renews it while it works. Run out, the sweep queues the document again (its task was lost
+    # or its worker died): the row, not the broker, says what is left to convert.
+    lease_until = models.DateTimeField(_("conversion réservée jusqu'au"), null=True, blank=True)
+    conversion_timeouts = models.PositiveSmallIntegerField(_("conversions hors délai"), default=0)
+    conversion_crashes = models.PositiveSmallIntegerField(_("arrêts du convertisseur"), default=0)
+    conversion_errors = models.PositiveSmallIntegerField(_("échecs de conversion inexpliqués"), default=0)
     uploaded_at = models.DateTimeField(_("chargé le"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chargé par")
@@ -126,6 +133,11 @@ class Document(CentreOwned):
                 name="document_archived_listing",
             ),
             models.Index(fields=["dossier", "sha256"], name="document_dossier_sha256"),
+            models.Index(
+                fields=["lease_until"],
+                condition=models.Q(status__in=["pending", "converting"], deleted_at__isnull=True),
+                name="document_conversion_lease",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -57,3 +57,13 @@ def duplicate_in_dossier(*, dossier: Dossier, sha256: str) -> Document | None:
         .filter(dossier=dossier, sha256=sha256, deleted_at__isnull=True)
         .first()
     )
+
+
+def conversions_stuck(*, since) -> int:
+    """How many documents, in every centre, wait for a conversion whose lease ran out before `since`: the
+    sweep should have taken them back long ago (`manage.py health`)."""
+    return (
+        Document.objects.across_centres(reason="health check of every centre's conversions")
+        .filter(status__in=Document.IN_CONVERSION, deleted_at__isnull=True, lease_until__lt=since)
+        .count()
+    )

@@ -1,15 +1,22 @@
 """Writes of the documents app: upload, conversion, replacement, archiving, deletion, and their history.
 
-The rule throughout: the database row first, files written next, and a file is removed only once the
-transaction that stopped needing it has committed. A failure leaves no file behind and loses nothing.
+The rule throughout: files are written inside the transaction that records them and removed if it
+does not commit; once it has committed, nothing that fails afterwards removes them. A file is removed
+only once the transaction that stopped needing it has committed. The row is the conversion queue's
+truth: the broker only wakes a worker up, and a document whose wake-up was lost is queued again by the
+sweep (`conversions_due`). A failure leaves no file behind and loses nothing.
 """
 
-import hashlib
+import contextlib
+import errno
+import logging
+import threading
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -22,9 +29,23 @@ from . import conversion
 from .models import Document, DocumentEvent, DocumentType
 from .validation import FileRefused, ValidatedFile, check_pdf, validate_upload
 
+logger = logging.getLogger(__name__)
+
 
 class DocumentLocked(Exception):
     """The action is not allowed in the document's state (sent documents cannot be replaced or deleted)."""
+
+
+class StorageFull(Exception):
+    """The file store has no room left: nothing was recorded. `str()` is the message for the worker."""
+
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "Espace de stockage insuffisant : le document n'a pas été enregistré. "
+                "Réessayez plus tard et prévenez l'administrateur."
+            )
+        )
 
 
 class DuplicateUpload(Exception):
@@ -50,20 +71,40 @@ def event_record(*, document: Document, kind: str, by: User | None, **details) -
     return DocumentEvent.objects.create(document=document, kind=kind, by=by, details=details)
 
 
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
 def _store(document: Document, name: str, data: bytes) -> str:
-    """Writes a file under the document's folder; returns the storage name actually used."""
-    return default_storage.save(document.storage_path(name), ContentFile(data))
+    """Writes a file under the document's folder; returns the storage name actually used.
+
+    A write that fails leaves nothing behind (a full disk leaves a partial file otherwise); a full store
+    raises `StorageFull` and says so in the log at ERROR, for the administrators."""
+    target = default_storage.get_available_name(document.storage_path(name))
+    try:
+        return default_storage.save(target, ContentFile(data))
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            default_storage.delete(target)
+        if exc.errno in _NO_ROOM:
+            logger.error("File storage full: could not write %s (%s)", target, exc)
+            raise StorageFull from exc
+        raise
 
 
 @contextmanager
-def _files_removed_on_failure():
-    """Yields a list to note the files written; if anything fails, they are removed before re-raising."""
+def _files_removed_unless_committed():
+    """Yields a list to note the files written in the transaction that follows (opened inside the
+    block). If the transaction does not commit, they are removed; once it has, they stay whatever fails
+    afterwards (an after-commit step such as queueing the conversion)."""
     written: list[str] = []
+    committed = threading.Event()
     try:
-        yield written
+        yield written, committed.set
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        if not committed.is_set():
+            for name in written:
+                with contextlib.suppress(OSError):
+                    default_storage.delete(name)
         raise
 
 
@@ -71,16 +112,50 @@ def _remove_after_commit(*names: str) -> None:
     def remove():
         for name in names:
             if name:
-                default_storage.delete(name)
+                try:
+                    default_storage.delete(name)
+                except OSError:
+                    # Committed already: a file left behind is found by `manage.py health`, never a 500.
+                    logger.exception("Could not remove the replaced file %s", name)
 
     transaction.on_commit(remove)
 
 
 def _queue_conversion(document: Document) -> None:
+    """Wakes a worker once committed. The row says the document waits (its lease); if the broker cannot
+    be reached, the sweep queues it later: the upload itself has succeeded."""
     from .tasks import convert_document
 
     document_id, version = document.pk, document.version
-    transaction.on_commit(lambda: convert_document.delay(document_id, version))
+
+    def wake():
+        try:
+            convert_document.delay(document_id, version)
+        except Exception:  # noqa: BLE001 - any broker failure; the row stays queued
+            logger.warning(
+                "Could not queue the conversion of document %s; the sweep will queue it",
+                document_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(wake)
+
+
+def _lock_dossier_uploads(dossier: Dossier) -> None:
+    """Serialises the uploads to one dossier until the transaction ends, so that the duplicate check and
+    the insert that follows it are one step: ten identical uploads at once make one document."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_UPLOAD_LOCK, dossier.pk])
+
+
+_UPLOAD_LOCK = 0x0D0C  # the advisory locks' namespace of the documents' uploads
+
+
+def _lease(seconds: float | None = None):
+    return timezone.now() + timezone.timedelta(
+        seconds=settings.CONVERSION_LEASE_SECONDS if seconds is None else seconds
+    )
 
 
 def document_upload(
@@ -96,22 +171,27 @@ def document_upload(
 ) -> Document:
     """Validates and stores an upload for `dossier`, then queues its conversion to PDF.
 
-    Raises `FileRefused` (with the reason) for a file that breaks a rule, and `DuplicateUpload` when the
-    same content is already in the dossier and `allow_duplicate` is false. A PDF is kept as it is and is
-    registered at once; other formats are « En attente de conversion » until a worker converts them.
+    Raises `FileRefused` (with the reason) for a file that breaks a rule, `DuplicateUpload` when the
+    same content is already in the dossier and `allow_duplicate` is false (checked under a lock of the
+    dossier's uploads: identical uploads at once make one document), and `StorageFull`. Once this
+    returns, the document and its file are kept, even if its conversion could not be queued yet. A PDF
+    is kept as it is and is registered at once; other formats are « En attente de conversion » until a
+    worker converts them.
     """
     if dossier.centre_id != centre.pk or document_type.centre_id != centre.pk:
         raise ValueError("The dossier and the document type must belong to the centre.")
     checked = validate_upload(name=name, data=data)
-    if not allow_duplicate:
-        existing = (
-            Document.objects.for_centre(centre)
-            .filter(dossier=dossier, sha256=checked.sha256, deleted_at__isnull=True)
-            .first()
-        )
-        if existing is not None:
-            raise DuplicateUpload(existing)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with _files_removed_unless_committed() as (written, committed), transaction.atomic():
+        transaction.on_commit(committed)
+        _lock_dossier_uploads(dossier)
+        if not allow_duplicate:
+            existing = (
+                Document.objects.for_centre(centre)
+                .filter(dossier=dossier, sha256=checked.sha256, deleted_at__isnull=True)
+                .first()
+            )
+            if existing is not None:
+                raise DuplicateUpload(existing)
         document = Document(
             centre=centre,
             dossier=dossier,
@@ -171,35 +251,153 @@ def _set_pdf_if_ready(document: Document, checked: ValidatedFile) -> None:
         document.pages = None
         document.status = Document.Status.PENDING
         document.converted_at = None
+        # A worker should take it within the lease; otherwise its wake-up was lost: the sweep requeues.
+        document.lease_until = _lease()
     document.failure_reason = ""
+    document.conversion_timeouts = document.conversion_crashes = document.conversion_errors = 0
 
 
-def document_convert(*, document_id: int, version: int) -> Document | None:
-    """Converts the document's original to PDF, if it still needs it; safe to run any number of times.
+class ConversionPostponed(Exception):
+    """The conversion will be tried again (the caller retries later); the document waits, with a note.
+    `cause` is what happened, for the logs."""
 
-    Raises `conversion.ConverterUnavailable` when the converter cannot be reached (the caller retries);
-    a file LibreOffice cannot convert leaves the document « Conversion échouée » with the reason.
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> Document | None:
+    """Converts the document's original to PDF, if it still needs it; safe to run any number of times,
+    at once too (a document held by a living worker's lease is left to it).
+
+    How each failure ends is decided here, once, from `conversion`'s classification: the file's fault
+    leaves the document « Conversion échouée » with the reason; the converter's fault (down, restarting)
+    never does, it raises `ConversionPostponed`, as do a database or storage error; a time limit or a
+    crash of LibreOffice are charged to the file only at the second time
+    (settings.CONVERSION_MAX_TIMEOUTS / _MAX_CRASHES); an unknown failure at the
+    settings.CONVERSION_MAX_UNKNOWN-th. `retry_in` is when the caller will try again, in seconds: the
+    document's lease lasts that long plus CONVERSION_LEASE_SECONDS, so the sweep does not queue it too.
     """
+    now = timezone.now()
     with transaction.atomic():
         document = _by_id().select_for_update().filter(pk=document_id).first()
         if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
             return document
         if document.deleted_at is not None:
             return document
+        held = document.status == Document.Status.CONVERTING and document.lease_until
+        if held and document.lease_until > now:
+            return document  # another worker converts it now; if it dies, its lease runs out
         document.status = Document.Status.CONVERTING
-        document.save(update_fields=["status"])
-    with default_storage.open(document.original.name, "rb") as original:
-        data = original.read()
+        document.lease_until = _lease()
+        document.save(update_fields=["status", "lease_until"])
     try:
-        pdf = conversion.convert_to_pdf(data=data, extension=document.original_extension)
+        with default_storage.open(document.original.name, "rb") as original:
+            data = original.read()
+        pdf = _convert_holding_lease(document, data)
+        return _conversion_succeeded(document_id=document_id, version=version, pdf=pdf)
     except conversion.ConversionFailed as exc:
         return document_conversion_failed(document_id=document_id, version=version, reason=str(exc))
-    except conversion.ConverterUnavailable:
-        _by_id().filter(pk=document_id, version=version, status=Document.Status.CONVERTING).update(
-            status=Document.Status.PENDING
+    except conversion.ConversionTimedOut as exc:
+        limit, reason = settings.CONVERSION_MAX_TIMEOUTS, conversion.too_slow_reason()
+        return _charge(document, "conversion_timeouts", limit, reason, exc, retry_in)
+    except conversion.ConverterCrashed as exc:
+        limit, reason = settings.CONVERSION_MAX_CRASHES, conversion.crashes_converter_reason()
+        return _charge(document, "conversion_crashes", limit, reason, exc, retry_in)
+    except conversion.ConversionUnknownError as exc:
+        logger.warning("Conversion of document %s failed for an unknown reason: %s", document_id, exc)
+        limit, reason = settings.CONVERSION_MAX_UNKNOWN, conversion.unknown_failure_reason()
+        return _charge(document, "conversion_errors", limit, reason, exc, retry_in)
+    except conversion.ConverterUnavailable as exc:
+        note = gettext("En attente du convertisseur : la conversion reprendra d'elle-même.")
+        _postpone(document, note, retry_in)
+        raise ConversionPostponed(exc) from exc
+    except StorageFull as exc:
+        note = gettext("Espace de stockage insuffisant : la conversion reprendra d'elle-même.")
+        _postpone(document, note, retry_in)
+        raise ConversionPostponed(exc) from exc
+    except (DatabaseError, OSError) as exc:
+        logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
+        _postpone(document, "", retry_in)
+        raise ConversionPostponed(exc) from exc
+
+
+def _convert_holding_lease(document: Document, data: bytes) -> bytes:
+    """Converts in a thread while this one renews the document's lease: a worker that dies stops
+    renewing it, and the sweep takes the document back within a lease."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["pdf"] = conversion.convert_to_pdf(data=data, extension=document.original_extension)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"convert-{document.pk}", daemon=True)
+    worker.start()
+    while True:
+        worker.join(settings.CONVERSION_LEASE_SECONDS / 3)
+        if not worker.is_alive():
+            break
+        _by_id().filter(pk=document.pk, version=document.version, status=Document.Status.CONVERTING).update(
+            lease_until=_lease()
         )
-        raise
-    return _conversion_succeeded(document_id=document_id, version=version, pdf=pdf)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["pdf"]
+
+
+def _charge(document: Document, counter: str, limit: int, reason: str, cause: Exception, retry_in: float):
+    """Counts one more failure of this kind against the file: at `limit`, the file is refused."""
+    with transaction.atomic():
+        current = _by_id().select_for_update().filter(pk=document.pk, version=document.version).first()
+        if current is None or current.status not in Document.IN_CONVERSION:
+            return current
+        count = getattr(current, counter) + 1
+        setattr(current, counter, count)
+        current.save(update_fields=[counter])
+    if count >= limit:
+        return document_conversion_failed(document_id=document.pk, version=document.version, reason=reason)
+    _postpone(document, "", retry_in)
+    raise ConversionPostponed(cause) from cause
+
+
+def _postpone(document: Document, note: str, retry_in: float) -> None:
+    """Back to « En attente de conversion », with `note` saying why, until the next try."""
+    with contextlib.suppress(DatabaseError):  # the lease runs out all the same: the sweep takes it
+        _by_id().filter(pk=document.pk, version=document.version, status__in=Document.IN_CONVERSION).update(
+            status=Document.Status.PENDING,
+            failure_reason=note,
+            lease_until=_lease(retry_in + settings.CONVERSION_LEASE_SECONDS),
+        )
+
+
+def conversions_due(*, now=None):
+    """Documents whose conversion is owed and that nobody holds: waiting past their lease (their task was
+    lost, or the broker could not be reached) or converting past it (their worker died)."""
+    now = now or timezone.now()
+    return Document.objects.across_centres(reason="beat: every centre's conversions due").filter(
+        models.Q(lease_until__lt=now) | models.Q(lease_until__isnull=True),
+        status__in=Document.IN_CONVERSION,
+        deleted_at__isnull=True,
+    )
+
+
+def document_conversion_requeue(*, document_id: int, version: int) -> bool:
+    """Takes back a document whose lease ran out, for the caller to queue: it waits again, with a new
+    lease. False when something else took it meanwhile."""
+    now = timezone.now()
+    return bool(
+        _by_id()
+        .filter(
+            models.Q(lease_until__lt=now) | models.Q(lease_until__isnull=True),
+            pk=document_id,
+            version=version,
+            status__in=Document.IN_CONVERSION,
+            deleted_at__isnull=True,
+        )
+        .update(status=Document.Status.PENDING, lease_until=_lease())
+    )
 
 
 def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Document | None:
@@ -215,10 +413,12 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
         }
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
     document = _by_id().get(pk=document_id)
-    # Named after the content, so a re-run after a crash writes the same file instead of a second one.
-    name = f"v{version}-{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
-    path = document.storage_path(name)
-    stored = path if default_storage.exists(path) else _store(document, name, pdf)
+    # Named after the version, so a re-run after a crash overwrites its own output instead of leaving a
+    # second file (LibreOffice does not write the same bytes twice). Never the document's current PDF.
+    path = document.storage_path(f"v{version}.pdf")
+    if path != document.pdf.name:
+        default_storage.delete(path)
+    stored = _store(document, f"v{version}.pdf", pdf)
     with transaction.atomic():
         document = _by_id().select_for_update().get(pk=document_id)
         if (
@@ -234,7 +434,10 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
         document.status = Document.Status.REGISTERED
         document.converted_at = timezone.now()
         document.failure_reason = ""
-        document.save(update_fields=["pdf", "pages", "status", "converted_at", "failure_reason"])
+        document.lease_until = None
+        document.save(
+            update_fields=["pdf", "pages", "status", "converted_at", "failure_reason", "lease_until"]
+        )
         event_record(document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=pages)
     return document
 
@@ -247,7 +450,8 @@ def document_conversion_failed(*, document_id: int, version: int, reason: str) -
             return document
         document.status = Document.Status.FAILED
         document.failure_reason = reason[:2000]
-        document.save(update_fields=["status", "failure_reason"])
+        document.lease_until = None
+        document.save(update_fields=["status", "failure_reason", "lease_until"])
         event_record(document=document, kind=DocumentEvent.Kind.FAILED, by=None, reason=reason[:500])
     return document
 
@@ -260,7 +464,18 @@ def document_retry(*, document: Document, by: User) -> Document:
         raise DocumentLocked(document.status)
     document.status = Document.Status.PENDING
     document.failure_reason = ""
-    document.save(update_fields=["status", "failure_reason"])
+    document.lease_until = _lease()
+    document.conversion_timeouts = document.conversion_crashes = document.conversion_errors = 0
+    document.save(
+        update_fields=[
+            "status",
+            "failure_reason",
+            "lease_until",
+            "conversion_timeouts",
+            "conversion_crashes",
+            "conversion_errors",
+        ]
+    )
     event_record(document=document, kind=DocumentEvent.Kind.RETRIED, by=by)
     _queue_conversion(document)
     return document
@@ -271,12 +486,14 @@ def document_replace(
 ) -> Document:
     """« Remplacer document »: a new file for a document not yet sent; the previous files go once committed.
 
-    Raises `DocumentLocked` for a sent or deleted document and `FileRefused` for a file that breaks a rule.
+    Raises `DocumentLocked` for a sent or deleted document, `FileRefused` for a file that breaks a rule
+    and `StorageFull`. Once committed, the new file is kept and the old ones removed, whatever follows.
     """
     if not document.is_editable:
         raise DocumentLocked(document.status)
     checked = validate_upload(name=name, data=data)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with _files_removed_unless_committed() as (written, committed), transaction.atomic():
+        transaction.on_commit(committed)
         document = Document.objects.for_centre(document.centre_id).select_for_update().get(pk=document.pk)
         if not document.is_editable:
             raise DocumentLocked(document.status)
@@ -375,14 +592,6 @@ def document_pdf_refusal(*, data: bytes) -> FileRefused | None:
     except FileRefused as refusal:
         return refusal
     return None
-
-
-def stale_conversions(*, older_than: timezone.timedelta):
-    """Documents waiting for a conversion for too long: their task was lost or its worker died."""
-    limit = timezone.now() - older_than
-    return Document.objects.across_centres(reason="beat: every centre's stale conversions").filter(
-        status__in=Document.IN_CONVERSION, deleted_at__isnull=True, uploaded_at__lt=limit
-    )
 
 
 # The eBox app moves a document's status through these; they are idempotent (a re-run changes nothing).

@@ -124,6 +124,21 @@ CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003"
 # Shared by the converter's gate and its clients; required when the converter listens beyond the loopback.
 CONVERTER_SECRET = os.environ.get("PRIMAWEB_CONVERTER_SECRET", "")
 CONVERSION_TIMEOUT = float(os.environ.get("PRIMAWEB_CONVERSION_TIMEOUT", "60"))
+# LibreOffice listeners run by `manage.py run_converter`, one conversion each at a time: one per core.
+CONVERTER_LISTENERS = int(os.environ.get("PRIMAWEB_CONVERTER_LISTENERS", "2"))
+# How long the converter's gate waits for a free (or restarted) listener before it says « try later ».
+CONVERTER_WAIT = float(os.environ.get("PRIMAWEB_CONVERTER_WAIT", "30"))
+# A file that exceeds the time limit, or crashes LibreOffice, this many times is refused for it.
+CONVERSION_MAX_TIMEOUTS = int(os.environ.get("PRIMAWEB_CONVERSION_MAX_TIMEOUTS", "2"))
+CONVERSION_MAX_CRASHES = int(os.environ.get("PRIMAWEB_CONVERSION_MAX_CRASHES", "2"))
+# A failure nobody recognises is tried this many times, then shown as failed (« Réessayer »).
+CONVERSION_MAX_UNKNOWN = int(os.environ.get("PRIMAWEB_CONVERSION_MAX_UNKNOWN", "3"))
+# A conversion holds its document for this long, renewed while it runs; a lease that runs out means
+# the worker died, and the sweep (every CONVERSION_SWEEP_SECONDS) queues the document again.
+CONVERSION_LEASE_SECONDS = float(os.environ.get("PRIMAWEB_CONVERSION_LEASE_SECONDS", "60"))
+CONVERSION_SWEEP_SECONDS = float(os.environ.get("PRIMAWEB_CONVERSION_SWEEP_SECONDS", "30"))
+# Free space under which `manage.py health` turns red (and uploads are refused before they fill it).
+STORAGE_MIN_FREE_BYTES = int(os.environ.get("PRIMAWEB_STORAGE_MIN_FREE_BYTES", str(200 * 1024 * 1024)))
 # Over-size bodies are cut off before they are read whole: 1.5 MB of file plus the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -311,6 +326,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A task not acknowledged within this time goes to another worker: it must exceed the longest
+    # countdown of a retry (the eBox honours a Retry-After of up to an hour), or a waiting task would be
+    # delivered twice. A killed worker's conversion does not wait for it: its lease runs out within
+    # CONVERSION_LEASE_SECONDS and the sweep queues it again.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -340,7 +359,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "documents-requeue-stale-conversions": {
         "task": "documents.tasks.requeue_stale_conversions",
-        "schedule": 300.0,
+        "schedule": CONVERSION_SWEEP_SECONDS,
     },
     "ebox-sweep-publications": {
         "task": "ebox.tasks.sweep_publications",

@@ -2,6 +2,7 @@
 
 import io
 import threading
+import xmlrpc.client
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 import pytest
@@ -113,3 +114,36 @@ def test_converter_down_is_an_error_but_not_a_refusal(settings, tmp_path):
 
     assert failed.value.returncode == 1
     assert "run_converter" in str(failed.value)
+
+
+@pytest.mark.parametrize(
+    ("fault", "returncode"),
+    [
+        ("<class 'SystemError'>:com.sun.star.comp.stoc.Introspection: Couldn't convert <traceback>", 1),
+        ("<class 'TimeoutError'>:", 1),
+        ("<class 'ValueError'>:unexpected", 1),
+        ("Could not load document <remote file> using the MS Word 97 filter.", 2),
+    ],
+    ids=["converter-broken", "time-limit", "unknown", "unreadable"],
+)
+def test_exit_status_says_whose_fault_and_no_internals_are_printed(settings, tmp_path, fault, returncode):
+    source = tmp_path / "lettre.rtf"
+    source.write_bytes(samples.rtf_bytes())
+    server = SimpleXMLRPCServer(("127.0.0.1", 0), SimpleXMLRPCRequestHandler, logRequests=False)
+
+    def convert(*args):
+        raise xmlrpc.client.Fault(1, fault)
+
+    server.register_function(convert)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.CONVERTER_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(CommandError) as failed:
+            run_convert(source)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert failed.value.returncode == returncode
+    for internal in ("Introspection", "traceback", "<class", "ValueError", "Errno"):
+        assert internal not in str(failed.value)

@@ -4,7 +4,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.conversion import ConversionFailed, ConverterUnavailable, convert_to_pdf
+from documents.conversion import (
+    ConversionError,
+    ConversionFailed,
+    ConversionTimedOut,
+    ConverterCrashed,
+    ConverterUnavailable,
+    convert_to_pdf,
+)
 from documents.validation import FileRefused, check_pdf, validate_upload
 
 
@@ -12,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Checks FILE as an upload is checked, converts it to PDF as an upload is converted (a PDF is kept as "
         "is), and writes OUT (default: FILE with .pdf). Exits with status 2 when the file is refused or "
-        "cannot be converted. Needs the converter (manage.py run_converter) for DOC, DOCX, RTF and ODT."
+        "cannot be converted (the file's fault), 1 when the converter failed (try again). "
+        "Needs the converter (manage.py run_converter) for DOC, DOCX, RTF and ODT."
     )
 
     def add_arguments(self, parser):
@@ -39,11 +47,19 @@ class Command(BaseCommand):
                 pages = check_pdf(pdf)
             except (ConversionFailed, FileRefused) as exc:
                 raise CommandError(f"{file}: {exc}", returncode=2) from exc
+            except (ConversionTimedOut, ConverterCrashed) as exc:
+                # Once may be the converter's load or a kill from outside: an upload is tried again too.
+                timed_out = isinstance(exc, ConversionTimedOut)
+                what = "exceeded the time limit" if timed_out else "stopped LibreOffice"
+                raise CommandError(f"{file}: the conversion {what}; try again") from exc
             except ConverterUnavailable as exc:
+                # The causes are for the converter's own log; here only what to do about it.
                 raise CommandError(
-                    f"The converter at {settings.CONVERTER_URL} does not answer ({exc}). "
-                    "Start it with: manage.py run_converter"
+                    f"The converter at {settings.CONVERTER_URL} does not answer or is restarting. "
+                    "Start it with: manage.py run_converter, or try again"
                 ) from exc
+            except ConversionError as exc:
+                raise CommandError(f"{file}: the conversion failed for an unknown reason; try again") from exc
             how = f"converted from {checked.extension.upper()} in {time.perf_counter() - started:.2f} s"
 
         if out.resolve() != file.resolve():

@@ -7,7 +7,8 @@ from documents.converter_process import ConverterError, ConverterSupervisor
 
 class Command(BaseCommand):
     help = (
-        "Runs the document converter: a warm LibreOffice behind unoserver, restarted whenever it exits. "
+        "Runs the document converter: a pool of warm LibreOffice listeners behind unoserver (one per core, "
+        "PRIMAWEB_CONVERTER_LISTENERS), each restarted whenever it exits, behind one gate. "
         "Stops on SIGTERM or Ctrl+C."
     )
     # A process apart from the web application: it needs none of its URLs, models or checks.
@@ -23,8 +24,17 @@ class Command(BaseCommand):
             "unoserver itself always listens on the loopback.",
         )
 
+        parser.add_argument(
+            "--listeners",
+            type=int,
+            default=None,
+            help="How many LibreOffice listeners (default: PRIMAWEB_CONVERTER_LISTENERS, 2).",
+        )
+
     def handle(self, *args, **options):
-        supervisor = ConverterSupervisor(port=options["port"], interface=options["interface"])
+        supervisor = ConverterSupervisor(
+            port=options["port"], interface=options["interface"], listeners=options["listeners"]
+        )
 
         def stop(signum, frame):
             supervisor.stop()
