@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from . import converter_gate
+from .sniffing import Problem, is_word95
 
 API_VERSION = "3"  # unoserver's XML-RPC interface, the same for every unoserver 3.x
 
@@ -62,6 +63,8 @@ def convert_to_pdf(
     `ConversionFailed` when LibreOffice cannot open the file or does not produce a PDF.
     """
     kind = extension.lower().lstrip(".")
+    if kind == "doc" and data and _is_word95(data):
+        kind = "doc95"
     import_filter = IMPORT_FILTERS.get(kind)
     if import_filter is None:
         raise ConversionFailed(
@@ -126,6 +129,13 @@ def _fault_error(fault: xmlrpc.client.Fault) -> Exception:
     return ConversionFailed(
         gettext("LibreOffice n'a pas pu convertir ce fichier (%(error)s).") % {"error": message[:200]}
     )
+
+
+def _is_word95(data: bytes) -> bool:
+    try:
+        return is_word95(data)
+    except Problem:
+        return False  # not an OLE file: the Word 97 filter says so in its own words
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):

@@ -92,6 +92,9 @@ CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003"
 # Shared by the converter's gate and its clients; required when the converter listens beyond the loopback.
 CONVERTER_SECRET = os.environ.get("PRIMAWEB_CONVERTER_SECRET", "")
 CONVERSION_TIMEOUT = float(os.environ.get("PRIMAWEB_CONVERSION_TIMEOUT", "60"))
+# The address space LibreOffice may take, in MiB: one hostile file fails alone instead of taking the
+# machine (it idles at about 400 MiB of address space; 0 means no limit).
+CONVERTER_MEMORY_LIMIT = int(os.environ.get("PRIMAWEB_CONVERTER_MEMORY_LIMIT", "1536"))
 # Over-size bodies are cut off before they are read whole: 1.5 MB of file plus the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
