@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REGISTER_SIZE ?= 20000
 
-.PHONY: run test bench lint format messages install system-run system-test converter-env clean
+CORPUS ?= tests/corpus/files
+
+.PHONY: run test bench corpus lint format messages install system-run system-test converter-env clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +51,11 @@ test: $(INSTALLED) system-test messages converter-env
 bench: $(INSTALLED) messages converter-env
 	@url="$$(scripts/postgres-url.sh)"; \
 	for script in bench/bench_*.py; do echo "== $$script"; DATABASE_URL="$$url" $(PY) $$script || exit 1; done
+
+# Every file of the corpus through the upload rules and the real converter, two at a time: prints how
+# many were converted, refused (by reason) and failed. CORPUS=folder to run another set.
+corpus: $(INSTALLED) messages converter-env
+	$(PY) scripts/corpus.py $(CORPUS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from . import converter_gate
+from .sniffing import Problem, is_word95
 
 API_VERSION = "3"  # unoserver's XML-RPC interface, the same for every unoserver 3.x
 
@@ -122,6 +123,8 @@ def convert_to_pdf(
     (the converter's fault, or not yet known to be the file's), `ConversionUnknownError`.
     """
     kind = extension.lower().lstrip(".")
+    if kind == "doc" and data and _is_word95(data):
+        kind = "doc95"
     import_filter = IMPORT_FILTERS.get(kind)
     if import_filter is None:
         raise ConversionFailed(
@@ -176,6 +179,13 @@ def converter_answers(*, url: str | None = None, timeout: float = 5.0) -> bool:
         return False
     finally:
         proxy("close")()
+
+
+def _is_word95(data: bytes) -> bool:
+    try:
+        return is_word95(data)
+    except Problem:
+        return False  # not an OLE file: the Word 97 filter says so in its own words
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):

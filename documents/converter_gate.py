@@ -33,9 +33,12 @@ logger = logging.getLogger(__name__)
 
 SECRET_VARIABLE = "PRIMAWEB_CONVERTER_SECRET"
 MIN_SECRET_LENGTH = 32
-# The LibreOffice import filters `documents.conversion` asks for: LibreOffice never guesses.
+# The LibreOffice import filters `documents.conversion` asks for: LibreOffice never guesses. A DOC is
+# read with « MS Word 97 », or « MS Word 95 » when the sniffing found a Word 6/95 file (the Word 97
+# filter does not open those).
 IMPORT_FILTERS = {
     "doc": "MS Word 97",
+    "doc95": "MS Word 95",
     "docx": "MS Word 2007 XML",
     "odt": "writer8",
     "rtf": "Rich Text Format",

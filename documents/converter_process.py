@@ -20,6 +20,7 @@ import fcntl
 import logging
 import math
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -70,6 +71,21 @@ def unoserver_executable() -> Path:
     if result.returncode != 0:
         raise ConverterError(result.stderr.strip() or f"{ENV_SCRIPT} failed")
     return Path(result.stdout.strip().splitlines()[-1])
+
+
+def memory_limiter(limit_mib: int):
+    """A `preexec_fn` that caps the address space (RLIMIT_AS) of the listener and of the LibreOffice it
+    starts, which inherits the limit, at `limit_mib` MiB (0: no cap). A file that would take more makes
+    LibreOffice fail its allocation (the conversion fails, or LibreOffice dies and is restarted) instead
+    of swapping the machine to a halt. Runs in the child between fork and exec: a system call, nothing
+    that could take a lock."""
+    limit = limit_mib * 1024 * 1024
+
+    def limit_memory() -> None:
+        if limit > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return limit_memory
 
 
 def write_profile(profile: Path) -> Path:
@@ -320,8 +336,13 @@ class Listener:
         try:
             # A session (and so a process group) of its own: killing the group takes LibreOffice's
             # oosplash and soffice.bin along, even when unoserver itself is already gone.
-            process = subprocess.Popen(  # noqa: S603
-                command, start_new_session=True, stdout=output, stderr=output, stdin=subprocess.DEVNULL
+            process = subprocess.Popen(  # noqa: S603, PLW1509 - preexec_fn only calls setrlimit
+                command,
+                start_new_session=True,
+                stdout=output,
+                stderr=output,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=memory_limiter(settings.CONVERTER_MEMORY_LIMIT),
             )
         finally:
             if output:

@@ -585,3 +585,115 @@ def exe_bytes() -> bytes:
     stub[0x80:0x84] = b"PE\0\0"
     stub[0x84:0x86] = b"\x4c\x01"  # i386
     return bytes(stub)
+
+
+# --- Pictures and the packages that hold them -----------------------------------------------------
+
+
+@cache
+def big_png_bytes(width: int, height: int, *, colour: bool = False) -> bytes:
+    """A PNG of `width` × `height` pixels, all white: black-and-white by default, a few tens of
+    kilobytes on disk whatever its size; with `colour`, 24 bits a pixel and a thousandth of its decoded
+    size on disk. Gigabytes once decoded: the « pixel flood » a document can hide."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    depth, kind, row_bytes = (8, 2, width * 3) if colour else (1, 0, (width + 7) // 8)
+    header = struct.pack(">IIBBBBB", width, height, depth, kind, 0, 0, 0)
+    row = b"\x00" + b"\xff" * row_bytes  # filter byte, then the row's pixels
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+_EMU_PER_CM = 360_000
+
+
+def docx_with_image_bytes(png: bytes, *, main_part: str = "word/document.xml") -> bytes:
+    """A DOCX showing `png` (5 × 5 cm) in its one paragraph, its main part at `main_part` (Word writes
+    word/document.xml; other programs elsewhere, named by _rels/.rels)."""
+    folder = main_part.rpartition("/")[0]
+    size = 5 * _EMU_PER_CM
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f"<w:body><w:p><w:r><w:t>{escape(DEFAULT_TEXT)}</w:t></w:r></w:p><w:p><w:r><w:drawing>"
+        f'<wp:inline><wp:extent cx="{size}" cy="{size}"/><wp:docPr id="1" name="Image 1"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="image1.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        '<pic:blipFill><a:blip r:embed="rIdImage1"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:body></w:document>"
+    ).encode()
+    image_rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rIdImage1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/image" Target="media/image1.png"/></Relationships>'
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="png" ContentType="image/png"/>'
+        f'<Override PartName="/{main_part}" ContentType="{DOCX_CONTENT_TYPE}"/>'
+        "</Types>"
+    ).encode()
+    return _zip(
+        [
+            ("[Content_Types].xml", content_types, zipfile.ZIP_DEFLATED),
+            ("_rels/.rels", _RELS.replace(b"word/document.xml", main_part.encode()), zipfile.ZIP_DEFLATED),
+            (main_part, document, zipfile.ZIP_DEFLATED),
+            (f"{folder}/_rels/{main_part.rpartition('/')[2]}.rels", image_rels, zipfile.ZIP_DEFLATED),
+            (f"{folder}/media/image1.png", png, zipfile.ZIP_DEFLATED),
+        ]
+    )
+
+
+def odt_with_image_bytes(png: bytes | None = None, *, mimetype_first: bool = True) -> bytes:
+    """A valid ODT showing `png` (none: no picture). With `mimetype_first=False` its `mimetype` member
+    comes last, as some programs write it: against the specification's advice, yet a valid package."""
+    if png is None:
+        content, entries, pictures = _content_xml(DEFAULT_TEXT), _CONTENT_ENTRY, []
+    else:
+        content = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<office:document-content {_OFFICE_NS} "
+            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+            'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink"><office:body><office:text>'
+            f"<text:p>{escape(DEFAULT_TEXT)}</text:p><text:p>"
+            '<draw:frame draw:name="Image1" text:anchor-type="as-char" svg:width="5cm" svg:height="5cm">'
+            '<draw:image xlink:href="Pictures/image1.png" xlink:type="simple" xlink:show="embed" '
+            'xlink:actuate="onLoad"/></draw:frame></text:p>'
+            "</office:text></office:body></office:document-content>"
+        ).encode()
+        picture_entry = 'manifest:full-path="Pictures/image1.png" manifest:media-type="image/png"'
+        entries = f"{_CONTENT_ENTRY}<manifest:file-entry {picture_entry}/>"
+        pictures = [("Pictures/image1.png", png, zipfile.ZIP_DEFLATED)]
+    mimetype = ("mimetype", ODT_MIMETYPE.encode(), zipfile.ZIP_STORED)
+    members = [
+        ("META-INF/manifest.xml", _manifest(entries), zipfile.ZIP_DEFLATED),
+        ("content.xml", content, zipfile.ZIP_DEFLATED),
+        *pictures,
+    ]
+    return _zip([mimetype, *members] if mimetype_first else [*members, mimetype])
+
+
+def rtf_with_image_bytes(png: bytes) -> bytes:
+    """An RTF showing `png`, written as Word writes pictures: properties in groups, then hexadecimal."""
+    data = png.hex()
+    lines = "\n".join(data[i : i + 128] for i in range(0, len(data), 128))
+    return (
+        r"{\rtf1\ansi\deff0{\fonttbl{\f0\fswiss Helvetica;}}\f0\fs24 Image :\par "
+        r"{\pict{\*\picprop\shplid1025{\sp{\sn shapeType}{\sv 75}}}\picscalex100\picscaley100"
+        r"\picw100\pich100\picwgoal2835\pichgoal2835\pngblip{\*\blipuid 0123456789abcdef0123456789abcdef}"
+        "\n" + lines + r"}\par}"
+    ).encode("ascii")

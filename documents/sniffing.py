@@ -10,12 +10,19 @@ disk, and no member is decompressed before the declared sizes have been found re
 inflates a member past its declared size, so those sizes are a hard bound).
 """
 
+import bisect
 import io
+import itertools
+import posixpath
+import re
+import warnings
 import zipfile
+from struct import error as struct_error
 
 import magic
 import olefile
 from lxml import etree
+from PIL import Image, UnidentifiedImageError
 
 PDF_TYPE = "application/pdf"
 DOC_TYPE = "application/msword"
@@ -51,11 +58,40 @@ MAX_METADATA_PART = 1024 * 1024
 FIB_FLAGS_OFFSET = 0x0A
 FIB_ENCRYPTED = 0x0100
 FIB_IDENTS = {0xA5EC, 0xA5DC}  # Word 97 and later; Word 6/95
+# nFib, the FIB's version: 101 for Word 6, 104 for Word 95, 193 and up for Word 97 and later.
+FIB_WORD97 = 193
 
 OOXML_ENCRYPTION_STREAMS = {"encryptioninfo", "encryptedpackage"}
 DOC_ENCRYPTION_STREAMS = {"encryptioninfo", "encryption"}
 DOC_MACRO_STORAGES = {"macros", "_vba_project_cur"}
 MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+# The package relationship to the main part, in transitional and in strict OOXML.
+OFFICE_DOCUMENT_RELATIONSHIPS = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+}
+# A word-processing main part: a document, or a template (which LibreOffice opens the same way).
+WORD_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+}
+
+# Images: LibreOffice decodes every picture of a document in full to lay it out, at 4 bytes a pixel
+# and more, whatever its compressed size; a 37 KB DOCX holding one 32,000 × 32,000 PNG took it to
+# 1.1 GiB. A 600-dpi scan of an A4 page is 35 million pixels and a 48-megapixel phone photo 48
+# million: 64 million (256 MB decoded) leaves room for any genuine picture of a letter, and the total
+# bounds a document that repeats big ones.
+MAX_IMAGE_PIXELS = 64_000_000
+MAX_TOTAL_IMAGE_PIXELS = 256_000_000
+# Raster formats whose header Pillow reads without decoding; vector pictures (WMF, EMF, SVG) are drawn
+# by LibreOffice at the page's size and are not counted.
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "DIB", "TIFF", "WEBP", "JPEG2000", "ICO", "PCX", "TGA")
+MAX_IMAGES = 1_000
+_HEADER_BYTES = 256 * 1024  # an image's header, a JPEG's EXIF (at most 64 KB) and thumbnail included
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
 
 # No DTDs, no entities, no network: these parts come from strangers.
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -64,17 +100,18 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 class Problem(Exception):
     """Why the content is refused: `code` is one of the refusal codes of `documents.validation`."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, params: dict | None = None):
         super().__init__(code)
         self.code = code
+        self.params = dict(params or {})
 
 
 def sniff(extension: str, data: bytes) -> str:
     """The MIME type of `data`, once it is shown to be a genuine, readable `extension` file (lower case,
     one of CANONICAL_TYPES) with no password and no macros. PDF pages are not checked here.
 
-    Raises `Problem` with code content_mismatch, corrupt, encrypted, macros, archive_too_large or
-    archive_too_many_members.
+    Raises `Problem` with code content_mismatch, corrupt, encrypted, macros, archive_too_large,
+    archive_too_many_members or image_too_large (params megapixels and max).
     """
     _CHECKS[extension](data)
     # Second opinion last: the checks above give the more precise reason (an encrypted or macro-laden
@@ -96,6 +133,7 @@ def _check_pdf_header(data: bytes) -> None:
 def _check_rtf(data: bytes) -> None:
     if not data.startswith(b"{\\rtf"):
         raise Problem("content_mismatch")
+    _check_images(_rtf_pictures(data))
 
 
 # --- OLE2 compound files (DOC, and password-protected OOXML) ----------------------------------------
@@ -135,6 +173,25 @@ def _check_doc(data: bytes) -> None:
             raise Problem("encrypted")
         if entries & DOC_MACRO_STORAGES:
             raise Problem("macros")
+        # Pictures are kept in the Data stream (Word 97 and later), each as an image file whose header
+        # is found by its signature.
+        if "data" in entries:
+            try:
+                pictures = ole.openstream("Data").read(MAX_UNCOMPRESSED)
+            except Exception as exc:
+                raise Problem("corrupt") from exc
+            _check_images(_embedded_pictures(pictures))
+
+
+def is_word95(data: bytes) -> bool:
+    """True for a Word 6 or Word 95 document (`data` already accepted by `sniff` as a DOC), which
+    LibreOffice reads with its « MS Word 95 » filter, not the « MS Word 97 » one."""
+    with _open_ole(data) as ole:
+        try:
+            fib = ole.openstream("WordDocument").read(4)
+        except Exception as exc:
+            raise Problem("corrupt") from exc
+    return len(fib) == 4 and int.from_bytes(fib[2:4], "little") < FIB_WORD97
 
 
 # --- ZIP packages (DOCX, ODT) -----------------------------------------------------------------------
@@ -204,7 +261,7 @@ def _check_docx(data: bytes) -> None:
     with _open_zip(data) as archive:
         # Part names of an OPC package ignore case.
         names = {info.filename.lower(): info.filename for info in archive.infolist()}
-        if "[content_types].xml" not in names or "word/document.xml" not in names:
+        if "[content_types].xml" not in names:
             raise Problem("content_mismatch")
         types = _parse_xml(_read_part(archive, names["[content_types].xml"]))
         content_types = {(element.get("ContentType") or "").lower() for element in types.iter()}
@@ -213,26 +270,166 @@ def _check_docx(data: bytes) -> None:
             name.endswith("vbaproject.bin") for name in names
         ):
             raise Problem("macros")
+        main = _docx_main_part(archive, names)
+        if main not in names or _part_content_type(types, main) not in WORD_MAIN_TYPES:
+            raise Problem("content_mismatch")
         _verify_members(archive)
+        _check_images(_package_pictures(archive))
+
+
+def _docx_main_part(archive: zipfile.ZipFile, names: dict[str, str]) -> str:
+    """The lower-cased name of the package's main part, as its relationships (_rels/.rels) name it:
+    Word writes it at word/document.xml, other programs elsewhere."""
+    if "_rels/.rels" not in names:
+        return "word/document.xml"
+    relationships = _parse_xml(_read_part(archive, names["_rels/.rels"]))
+    for relationship in relationships.iter(f"{{{RELATIONSHIPS_NS}}}Relationship"):
+        external = relationship.get("TargetMode") == "External"
+        if relationship.get("Type") in OFFICE_DOCUMENT_RELATIONSHIPS and not external:
+            target = posixpath.normpath("/" + (relationship.get("Target") or "").lstrip("/"))
+            return target.lstrip("/").lower()
+    raise Problem("content_mismatch")
+
+
+def _part_content_type(types: etree._Element, part: str) -> str:
+    """The content type [Content_Types].xml gives `part` (lower-cased name): its override, else the
+    default for its extension."""
+    for override in types.iter(f"{{{CONTENT_TYPES_NS}}}Override"):
+        if (override.get("PartName") or "").lstrip("/").lower() == part:
+            return (override.get("ContentType") or "").lower()
+    extension = part.rpartition(".")[2]
+    for default in types.iter(f"{{{CONTENT_TYPES_NS}}}Default"):
+        if (default.get("Extension") or "").lower() == extension:
+            return (default.get("ContentType") or "").lower()
+    return ""
 
 
 def _check_odt(data: bytes) -> None:
     with _open_zip(data) as archive:
         infos = archive.infolist()
-        if not infos or infos[0].filename != "mimetype":
+        names = {info.filename for info in infos}
+        # The ODF specification wants the `mimetype` member first and stored, so that a file's first
+        # bytes tell its type; programs that write it elsewhere, or not at all, still make packages that
+        # LibreOffice opens. What the document is, is said by `mimetype` where there is one and by the
+        # manifest's entry for the package root ("/"); neither may say anything but a text document.
+        manifest = (
+            _parse_xml(_read_part(archive, "META-INF/manifest.xml"))
+            if "META-INF/manifest.xml" in names
+            else None
+        )
+        declared = [
+            _read_part(archive, "mimetype").decode("ascii", "replace") if "mimetype" in names else None,
+            *(
+                entry.get(f"{{{MANIFEST_NS}}}media-type")
+                for entry in (manifest.iter(f"{{{MANIFEST_NS}}}file-entry") if manifest is not None else ())
+                if entry.get(f"{{{MANIFEST_NS}}}full-path") == "/"
+            ),
+        ]
+        declared = [value for value in declared if value is not None]
+        if not declared or any(value != ODT_TYPE for value in declared):
             raise Problem("content_mismatch")
-        if _read_part(archive, "mimetype") != ODT_TYPE.encode():
-            raise Problem("content_mismatch")
-        try:
-            manifest = _parse_xml(_read_part(archive, "META-INF/manifest.xml"))
-        except KeyError as exc:
-            raise Problem("corrupt") from exc
+        if manifest is None:
+            raise Problem("corrupt")
+        if "content.xml" not in names:
+            raise Problem("corrupt")
         # Checked before the members are inflated: encrypted members are not valid deflate streams.
         if manifest.find(f".//{{{MANIFEST_NS}}}encryption-data") is not None:
             raise Problem("encrypted")
         if any(info.filename.lower().startswith(("basic/", "scripts/")) for info in infos):
             raise Problem("macros")
         _verify_members(archive)
+        _check_images(_package_pictures(archive))
+
+
+# --- Pictures -----------------------------------------------------------------------------------------
+
+
+def _check_images(pictures) -> None:
+    """Refuses a document one of whose pictures (bytes, each starting with an image's header) declares
+    more than MAX_IMAGE_PIXELS, or all of them together more than MAX_TOTAL_IMAGE_PIXELS. Only the
+    headers are read: nothing is decoded. Bytes that are no raster image Pillow knows are left to
+    LibreOffice."""
+    total = 0
+    for count, picture in enumerate(pictures):
+        if count >= MAX_IMAGES:
+            raise Problem("archive_too_many_members")
+        pixels = _image_pixels(picture)
+        total += pixels
+        if pixels > MAX_IMAGE_PIXELS or total > MAX_TOTAL_IMAGE_PIXELS:
+            raise Problem(
+                "image_too_large",
+                {"megapixels": pixels // 1_000_000, "max": MAX_IMAGE_PIXELS // 1_000_000},
+            )
+
+
+_BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
+
+
+def _image_pixels(picture: bytes) -> int:
+    """The number of pixels the picture's header declares; 0 for what is no raster image."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(picture), formats=IMAGE_FORMATS) as image:
+                width, height = image.size
+                return width * height
+    except Image.DecompressionBombError as exc:
+        # Pillow's own limit (twice its MAX_IMAGE_PIXELS) struck first; it says the size it found.
+        found = _BOMB_SIZE.search(str(exc))
+        return int(found.group(1)) if found else MAX_TOTAL_IMAGE_PIXELS + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct_error, IndexError):
+        return 0
+
+
+def _package_pictures(archive: zipfile.ZipFile):
+    """The members of a ZIP package that are not XML (its pictures, and anything else to try)."""
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if info.is_dir() or not info.file_size or name.endswith((".xml", ".rels", "mimetype", ".rdf")):
+            continue
+        try:
+            with archive.open(info) as member:
+                yield member.read()
+        except Exception as exc:
+            raise Problem("corrupt") from exc
+
+
+def _embedded_pictures(stream: bytes):
+    """The PNG and JPEG images found in a binary stream by their signatures, each from its first byte
+    on, for as much as a header can take (Pillow stops reading at the header)."""
+    found = 0
+    for signature in (_PNG_SIGNATURE, _JPEG_SIGNATURE):
+        start = stream.find(signature)
+        while start != -1 and found < MAX_IMAGES:
+            found += 1
+            yield stream[start : start + _HEADER_BYTES]
+            start = stream.find(signature, start + len(signature))
+
+
+# A picture in RTF: {\pict, its properties (control words and groups such as {\*\picprop …} or
+# {\*\blipuid …}), then its bytes in hexadecimal: the first long run of hexadecimal digits after \pict.
+_RTF_PICTURE = re.compile(rb"\\pict(?![a-z])")
+_RTF_HEX_RUN = re.compile(rb"[0-9a-fA-F\r\n]+")
+_RTF_MIN_RUN = 64  # longer than any number or identifier among a picture's properties
+_RTF_PROPERTIES = 64 * 1024  # how far after \pict its data may start
+_RTF_HEADER_HEX = 2 * _HEADER_BYTES
+
+
+def _rtf_pictures(data: bytes):
+    pictures = [match.end() for match in itertools.islice(_RTF_PICTURE.finditer(data), MAX_IMAGES + 1)]
+    if not pictures:
+        return
+    # One linear pass over the file: a regular expression searched afresh after each \pict could be
+    # made to rescan the same bytes a thousand times.
+    runs = [(m.start(), m.end()) for m in _RTF_HEX_RUN.finditer(data) if m.end() - m.start() >= _RTF_MIN_RUN]
+    starts = [start for start, _end in runs]
+    for position in pictures:
+        index = bisect.bisect_left(starts, position)
+        if index == len(runs) or runs[index][0] > position + _RTF_PROPERTIES:
+            continue
+        start, end = runs[index]
+        digits = re.sub(rb"\s+", b"", data[start : min(end, start + _RTF_HEADER_HEX)])
+        yield bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii"))
 
 
 _CHECKS = {

@@ -6,7 +6,9 @@ it) and whose `message` is the sentence shown to the user, in the active languag
 Primaweb manual (a name of at most 80 characters, DOC, DOCX, RTF, ODT or PDF up to 1.5 MB) and add what
 the conversion to PDF and the citizen's eBox need: content that really is what its extension says,
 with no password, no macros, no active PDF content (script, automatic or launching actions, attached
-files, interactive forms or media, HTML markup), and nothing that expands absurdly once unpacked.
+files, interactive forms or media, HTML markup), no more than MAX_PDF_PAGES pages, and nothing that
+expands absurdly once unpacked (archive members, or pictures whose declared size would take
+LibreOffice gigabytes to lay out).
 """
 
 import hashlib
@@ -25,6 +27,11 @@ from .sniffing import Problem, sniff
 
 MAX_SIZE = 1_572_864  # 1.5 MB (1.5 × 1024 × 1024)
 MAX_NAME_LENGTH = 80
+# A document sent to a citizen's eBox is a letter, a decision or a report with its annexes: a few pages,
+# a few dozen for a social inquiry with its evidence. 500 pages is ten times the longest a CPAS sends,
+# and bounds what every later step (page walks here, the citizen's reader, the eBox's own checks)
+# must go through: a 1.5 MB PDF can declare 12,000 empty pages.
+MAX_PDF_PAGES = 500
 ALLOWED_EXTENSIONS = ("doc", "docx", "rtf", "odt", "pdf")
 
 MESSAGES = {
@@ -67,6 +74,13 @@ MESSAGES = {
         "d'un champ) ne sont pas acceptés."
     ),
     "pdf_html": _("Le fichier contient du code HTML ou un script ; il est refusé par sécurité."),
+    "image_too_large": _(
+        "Le fichier contient une image démesurée (%(megapixels)s millions de pixels, au plus %(max)s "
+        "millions) ; réduisez-la avant de charger le document."
+    ),
+    "pdf_too_many_pages": _(
+        "Le PDF compte %(pages)s pages ; un document ne peut en compter plus de %(max)s."
+    ),
 }
 
 # Bidirectional embeddings, overrides and isolates: « rapport\u202efdp.exe » displays as « rapportexe.pdf ».
@@ -126,7 +140,7 @@ def validate_upload(*, name: str, data: bytes) -> ValidatedFile:
     try:
         content_type = sniff(extension, data)
     except Problem as problem:
-        raise FileRefused(problem.code, {"ext": extension}) from problem
+        raise FileRefused(problem.code, {"ext": extension, **problem.params}) from problem
     pages = check_pdf(data) if extension == "pdf" else None
     return ValidatedFile(
         name=name,
@@ -139,9 +153,10 @@ def validate_upload(*, name: str, data: bytes) -> ValidatedFile:
 
 
 def check_pdf(data: bytes) -> int:
-    """The number of pages of a PDF that pypdf opens, that is not encrypted, that has at least one page,
-    and that has no active content (see `documents.pdf_content`). Raises `FileRefused` (corrupt,
-    encrypted, pdf_no_pages or one of the pdf_* codes of active content) otherwise.
+    """The number of pages of a PDF that pypdf opens, that is not encrypted, that has at least one page
+    and at most MAX_PDF_PAGES, and that has no active content (see `documents.pdf_content`). Raises
+    `FileRefused` (corrupt, encrypted, pdf_no_pages, pdf_too_many_pages or one of the pdf_* codes of
+    active content) otherwise.
 
     The citizen's reader gets these bytes as they are: refusing is the only way to be sure nothing in
     them runs, where a rewrite would have to prove that it dropped everything a reader might act on."""
@@ -162,6 +177,8 @@ def check_pdf(data: bytes) -> int:
         raise FileRefused(active)
     if pages < 1:
         raise FileRefused("pdf_no_pages")
+    if pages > MAX_PDF_PAGES:
+        raise FileRefused("pdf_too_many_pages", {"pages": pages, "max": MAX_PDF_PAGES})
     return pages
 
 

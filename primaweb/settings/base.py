@@ -139,6 +139,9 @@ CONVERSION_LEASE_SECONDS = float(os.environ.get("PRIMAWEB_CONVERSION_LEASE_SECON
 CONVERSION_SWEEP_SECONDS = float(os.environ.get("PRIMAWEB_CONVERSION_SWEEP_SECONDS", "30"))
 # Free space under which `manage.py health` turns red (and uploads are refused before they fill it).
 STORAGE_MIN_FREE_BYTES = int(os.environ.get("PRIMAWEB_STORAGE_MIN_FREE_BYTES", str(200 * 1024 * 1024)))
+# The address space LibreOffice may take, in MiB: one hostile file fails alone instead of taking the
+# machine (it idles at about 400 MiB of address space; 0 means no limit).
+CONVERTER_MEMORY_LIMIT = int(os.environ.get("PRIMAWEB_CONVERTER_MEMORY_LIMIT", "1536"))
 # Over-size bodies are cut off before they are read whole: 1.5 MB of file plus the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

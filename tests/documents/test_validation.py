@@ -271,14 +271,33 @@ def test_genuine_file_is_accepted_when_libmagic_has_no_opinion(monkeypatch, exte
     assert validate_upload(name=f"rapport.{extension}", data=SAMPLES[extension]()).extension == extension
 
 
-def test_odt_whose_first_member_is_not_its_mimetype_is_refused():
-    source = zipfile.ZipFile(io.BytesIO(samples.odt_bytes()))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for info in reversed(source.infolist()):
-            archive.writestr(info, source.read(info))
+def test_odt_whose_mimetype_is_not_the_first_member_is_accepted():
+    # Against the specification's advice, yet a valid package that LibreOffice opens: the manifest and
+    # the mimetype member, wherever it is, say it is a text document.
+    data = samples.odt_with_image_bytes(mimetype_first=False)
+    assert zipfile.ZipFile(io.BytesIO(data)).infolist()[0].filename != "mimetype"
 
-    assert_refused("rapport.odt", buffer.getvalue(), "content_mismatch", "ne correspond pas")
+    assert validate_upload(name="rapport.odt", data=data).content_type == CONTENT_TYPES["odt"]
+
+
+def test_odt_without_mimetype_member_is_recognised_by_its_manifest():
+    assert (
+        validate_upload(name="rapport.odt", data=rezip(samples.odt_bytes(), remove=("mimetype",))).extension
+        == "odt"
+    )
+
+
+def test_odt_whose_manifest_says_another_kind_is_refused():
+    data = rezip(samples.odt_bytes(), remove=("mimetype",))
+    manifest = zipfile.ZipFile(io.BytesIO(data)).read("META-INF/manifest.xml")
+    spreadsheet = manifest.replace(ODT_MIMETYPE, b"application/vnd.oasis.opendocument.spreadsheet")
+
+    assert_refused(
+        "rapport.odt",
+        rezip(data, replace={"META-INF/manifest.xml": spreadsheet}),
+        "content_mismatch",
+        "ne correspond pas",
+    )
 
 
 def _with_zip_encryption_flag(data: bytes) -> bytes:
