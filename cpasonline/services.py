@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dossiers import bcss
 from dossiers.models import Dossier
 from primaweb.models import AuditEvent, Centre, User
+from primaweb.network import rate_limit_key
 from primaweb.services import audit_record
 
 from . import pdf, rules
@@ -58,9 +59,10 @@ class RegisterIdentity:
 def rate_limit_allows(*, bucket: str, address: str | None, limit: int, window: int = 3600) -> bool:
     """Counts one attempt for `address` in `bucket`; False once more than `limit` were made in `window` s.
 
-    Kept in the cache (Redis in production), so that every web process shares the count.
+    Kept in the cache (Redis in production), so that every web process shares the count. An IPv6 client
+    is counted by its /64, in which it may pick any address (`primaweb.network.rate_limit_key`).
     """
-    key = f"cpasonline:rate:{bucket}:{address or 'unknown'}"
+    key = f"cpasonline:rate:{bucket}:{rate_limit_key(address) or 'unknown'}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
