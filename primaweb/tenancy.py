@@ -57,9 +57,8 @@ Django's own ways in, and why they pass:
 - the foreign-key existence check of `full_clean` (`ForeignKey.validate`) and the uniqueness checks
   answer only "exists or not", for values a scoped form field has already accepted.
 
-Not checked: raw SQL (`raw()`, `connection.cursor()`), and a multi-valued `exclude()` of a marked
-query of a model that is not centre-owned (Django builds its inner query afresh: say
-`~Exists(scoped queryset)` instead).
+The inner query Django builds for a multi-valued `exclude()` is tied to the outer rows: it is checked
+as part of the outer query. Not checked: raw SQL (`raw()`, `connection.cursor()`).
 """
 
 import contextvars
@@ -70,6 +69,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models.deletion import Collector
 from django.db.models.sql.compiler import SQLCompiler, SQLDeleteCompiler, SQLUpdateCompiler
+from django.db.models.sql.query import Query
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -373,12 +373,12 @@ def _from_clause_checked(get_from_clause):
     @functools.wraps(get_from_clause)
     def get_from_clause_checked(compiler):
         from_clause = get_from_clause(compiler)
-        if _enforced.get():
-            query = compiler.query
-            _check_compiled(
-                query,
-                {join.table_name for alias, join in query.alias_map.items() if query.alias_refcount[alias]},
-            )
+        query = compiler.query
+        if _enforced.get() and not getattr(query, PART_OF_OUTER, False):
+            used = {
+                join.table_name for alias, join in query.alias_map.items() if query.alias_refcount.get(alias)
+            }
+            _check_compiled(query, used | _tables_of_parts(query))
         return from_clause
 
     get_from_clause_checked.primaweb_tenancy = True
@@ -397,6 +397,45 @@ def _write_checked(as_sql):
 
     as_sql_checked.primaweb_tenancy = True
     return as_sql_checked
+
+
+# A multi-valued `exclude()` becomes `NOT EXISTS (inner query)`, an inner query Django builds afresh from
+# the outer query's own condition and ties to the outer rows: it is checked as a part of the outer query
+# (its tables count as the outer's, the outer's mark covers them), whenever the outer is marked.
+PART_OF_OUTER = "primaweb_part_of_outer"
+
+
+def _split_exclude_checked(split_exclude):
+    @functools.wraps(split_exclude)
+    def split_exclude_flagged(query, *args, **kwargs):
+        condition, needed_inner = split_exclude(query, *args, **kwargs)
+        for inner in _subqueries_of(condition):
+            setattr(inner, PART_OF_OUTER, True)
+        return condition, needed_inner
+
+    split_exclude_flagged.primaweb_tenancy = True
+    return split_exclude_flagged
+
+
+def _subqueries_of(expression):
+    """The queries directly inside `expression` (not those nested in them)."""
+    for source in expression.get_source_expressions():
+        if isinstance(source, Query):
+            yield source
+        elif source is not None and hasattr(source, "get_source_expressions"):
+            yield from _subqueries_of(source)
+
+
+def _tables_of_parts(query):
+    """The tables of the inner queries Django built for `query`'s multi-valued excludes."""
+    tables = set()
+    for inner in _subqueries_of(query.where):
+        if getattr(inner, PART_OF_OUTER, False):
+            tables |= {
+                join.table_name for alias, join in inner.alias_map.items() if inner.alias_refcount.get(alias)
+            }
+            tables |= _tables_of_parts(inner)
+    return tables
 
 
 def _collect_checked(collect):
@@ -441,6 +480,8 @@ def _install():
     for compiler in (SQLDeleteCompiler, SQLUpdateCompiler):
         if not getattr(compiler.__dict__["as_sql"], "primaweb_tenancy", False):
             compiler.as_sql = _write_checked(compiler.__dict__["as_sql"])
+    if not getattr(Query.split_exclude, "primaweb_tenancy", False):
+        Query.split_exclude = _split_exclude_checked(Query.split_exclude)
     if not getattr(Collector.collect, "primaweb_tenancy", False):
         Collector.collect = _collect_checked(Collector.collect)
     if not getattr(Collector.delete, "primaweb_tenancy", False):

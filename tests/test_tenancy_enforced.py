@@ -222,6 +222,8 @@ def _users_of_the_foreign_centre():
         lambda: User.objects.values_list("memberships__centre__name_fr", flat=True).first(),
         lambda: list(User.objects.order_by("memberships__role")),
         lambda: list(User.objects.annotate(accesses=Count("memberships"))),
+        lambda: list(User.objects.exclude(memberships__centre=_foreign_dossier().centre)),
+        lambda: Dossier.objects.exclude(documents__status="nothing").count(),
         # A related-object hint from an object that is not centre-owned gives no pass: a user spans centres.
         lambda: Dossier._base_manager.db_manager(hints={"instance": _member_of_the_foreign_centre()}).get(
             pk=_foreign_dossier().pk
@@ -241,6 +243,8 @@ def _users_of_the_foreign_centre():
         "users' values through their memberships",
         "users ordered through their memberships",
         "users annotated through their memberships",
+        "users excluded through their memberships",
+        "multi-valued exclude of an unscoped query",
         "related hint from a user",
         "deletion of a user cascading into memberships",
     ],
@@ -265,6 +269,11 @@ def test_those_paths_work_once_scoped_or_marked(two_centres):
         )
         assert mark_across_centres(members, reason="a test").get() == member
         assert Dossier._base_manager.for_centre(own).filter(pk=foreign_document.dossier_id).exists() is False
+        # Django builds a multi-valued exclude's inner query itself: the outer query's scope covers it.
+        assert Dossier.objects.for_centre(own).exclude(documents__status="nothing").count() == 1
+        assert Dossier.objects.for_centre(own).exclude(documents__status=own_document.status).count() == 0
+        others = User.objects.exclude(memberships__centre=foreign_document.centre).filter(pk=member.pk)
+        assert list(mark_across_centres(others, reason="a test")) == [member]
         with across_centres(reason="a test"):
             assert User.objects.filter(memberships__centre=own).get() == member
 
