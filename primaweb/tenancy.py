@@ -44,7 +44,7 @@ Django's own ways in, and why they pass:
 
 - the base manager of a centre-owned model is its `objects` (`CentreOwnedRow.Meta.base_manager_name`):
   it refuses like the default manager. Django's related descriptors (`document.dossier`,
-  `person.dossier`) and `refresh_from_db` hand it the instance they start from as the `instance` hint;
+  `dossier.beneficiary`) and `refresh_from_db` hand it the instance they start from as the `instance` hint;
   when that instance is itself centre-owned, it was reached through its centre and the row it points to
   belongs to the same centre, so the query is marked as reached through it. A hint from an object that
   is not centre-owned (a user spans centres) gives no such pass;
@@ -53,7 +53,7 @@ Django's own ways in, and why they pass:
 - a deletion that starts from rows reached through their centre (a scoped queryset, or centre-owned
   instances the code holds) collects and deletes their cascade with enforcement suspended: what cascades
   hangs off those rows. A deletion that starts elsewhere (a user) and cascades into centre-owned tables
-  is refused unless marked;
+  is refused outside an `across_centres(reason=...)` block (the admin opens one for a superuser);
 - the foreign-key existence check of `full_clean` (`ForeignKey.validate`) and the uniqueness checks
   answer only "exists or not", for values a scoped form field has already accepted.
 
