@@ -16,6 +16,7 @@ from dossiers import bcss
 from dossiers.models import Dossier
 from primaweb import services as core_services
 from primaweb.models import AuditEvent, Centre, User
+from primaweb.network import rate_limit_key
 from primaweb.services import audit_record
 
 from . import pdf, rules
@@ -56,9 +57,13 @@ class RegisterIdentity:
 
 
 def rate_limit_allows(*, bucket: str, address: str | None, limit: int, window: int = 3600) -> bool:
-    """Counts one attempt for `address` in `bucket`; False once more than `limit` were made in `window` s."""
+    """Counts one attempt for `address` in `bucket`; False once more than `limit` were made in `window` s.
+
+    An IPv6 client is counted by its /64, in which it may pick any address
+    (`primaweb.network.rate_limit_key`).
+    """
     return core_services.rate_limit_allows(
-        key=f"cpasonline:{bucket}:{address or 'unknown'}", limit=limit, window=window
+        key=f"cpasonline:{bucket}:{rate_limit_key(address) or 'unknown'}", limit=limit, window=window
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from primaweb.tenancy import CentreOwned, CentreOwnedQuerySet
+from primaweb.tenancy import CentreOwned, CentreOwnedQuerySet, CentreOwnedRow
 
 
 class DocumentType(CentreOwned):
@@ -181,7 +181,7 @@ class Document(CentreOwned):
         return f"documents/{self.centre_id}/{self.storage_key}/{name}"
 
 
-class DocumentEvent(models.Model):
+class DocumentEvent(CentreOwnedRow):
     """One line of a document's history; kept when the document and its files are deleted."""
 
     class Kind(models.TextChoices):

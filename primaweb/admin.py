@@ -1,6 +1,7 @@
 """The Django admin: superusers see everything; a centre administrator sees their own centres only."""
 
 import json
+from contextlib import nullcontext
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,7 +27,7 @@ from .forms import ExistingPersonForm, TypedTextMixin
 from .models import AuditEvent, Centre, Membership, User
 from .selectors import account_managed_by, administered_centres, centres_of_user
 from .services import TooManyLookups, audit_record, membership_grant_to_existing
-from .tenancy import is_centre_owned, mark_across_centres
+from .tenancy import across_centres, is_centre_owned, mark_across_centres
 
 
 def _centres_touched(obj) -> list:
@@ -189,6 +190,25 @@ class CentreAdministratorMixin(AuditedAdminMixin):
 
     def scope_queryset(self, queryset, centres):
         return queryset.for_centres(centres)
+
+    # What a superuser deletes (an account, and with it its accesses) may cascade into every centre; a
+    # centre administrator's deletion cascades only from rows reached through their centres.
+    def _deletion_scope(self, request):
+        if request.user.is_superuser:
+            return across_centres(reason="a superuser's deletion cascades into every centre")
+        return nullcontext()
+
+    def get_deleted_objects(self, objs, request):
+        with self._deletion_scope(request):
+            return super().get_deleted_objects(objs, request)
+
+    def delete_model(self, request, obj):
+        with self._deletion_scope(request):
+            return super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with self._deletion_scope(request):
+            return super().delete_queryset(request, queryset)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -404,7 +424,11 @@ class UserAdmin(CentreAdministratorMixin, DjangoUserAdmin):
     change_password_form = typed_text_form(AdminPasswordChangeForm)
 
     def scope_queryset(self, queryset, centres):
-        return queryset.filter(memberships__centre__in=centres).distinct()
+        # A user spans centres: the join to the memberships is what confines them to `centres`.
+        return mark_across_centres(
+            queryset.filter(memberships__centre__in=centres).distinct(),
+            reason="the users with an access to the administered centres",
+        )
 
     def manages_account(self, request, obj) -> bool:
         return obj is None or account_managed_by(account=obj, administrator=request.user)

@@ -279,9 +279,9 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("date et heure"), default=timezone.now, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
-    # The manager Django uses behind the scenes (`Model.save()`, `_base_manager`): append-only as well.
-    # Unscoped, as a base manager must be; nothing reads through it.
-    append_only = AppendOnlyQuerySet.as_manager()
+    # The manager Django uses behind the scenes (`Model.save()`, `_base_manager`): append-only as well,
+    # and centre-owned like every base manager of centre data (primaweb.tenancy).
+    append_only = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement du journal")

@@ -1,7 +1,8 @@
 """The address a request came from, as the reverse proxies we trust saw it.
 
 The lock-out after failed sign-ins (django-axes), the public rate limits and the audit trail all ask this
-one function, so that they can never disagree about who is knocking.
+one function, so that they can never disagree about who is knocking. The audit trail keeps the full
+address; the lock-out and the rate limits count a client by `rate_limit_key`, which is its IPv6 /64.
 """
 
 import ipaddress
@@ -30,6 +31,34 @@ def client_address(request: HttpRequest | None) -> str | None:
             if address is not None:
                 return address
     return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+# An IPv6 network hands each site (a household, a server) at least a /64, in which a host picks its own
+# addresses at will (SLAAC, privacy extensions): counting full addresses would give anyone 2^64 tries.
+IPV6_CLIENT_PREFIX = 64
+
+
+def rate_limit_key(address: str | None) -> str | None:
+    """Whom a rate limit or the lock-out counts for `address`: an IPv4 address itself, an IPv6 address by
+    its /64 (given as the first address of that /64, so that it is still an address, as django-axes
+    stores it). An IPv4 address written as IPv6 (``::ffff:192.0.2.1``) is its IPv4 address: all of
+    them share one /64. None for no valid address."""
+    if address is None:
+        return None
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_CLIENT_PREFIX), strict=False).network_address)
+    return str(ip)
+
+
+def lockout_address(request: HttpRequest | None) -> str | None:
+    """What django-axes locks out (`AXES_CLIENT_IP_CALLABLE`): the client's `rate_limit_key`."""
+    return rate_limit_key(client_address(request))
 
 
 def _address(value: str) -> str | None:

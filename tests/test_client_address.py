@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from primaweb.models import AuditEvent
-from primaweb.network import client_address
+from primaweb.network import client_address, rate_limit_key
 from tests.cpasonline.conftest import typed_request
 from tests.factories import PASSWORD, CentreFactory
 
@@ -94,7 +94,7 @@ def test_the_lock_out_and_the_audit_trail_use_the_same_function(settings):
     from primaweb import services
 
     assert services.client_address is client_address
-    assert settings.AXES_CLIENT_IP_CALLABLE == "primaweb.network.client_address"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "primaweb.network.lockout_address"
     # axes reads the setting at call time; a forged header must not reach it either.
     settings.PRIMAWEB_TRUSTED_PROXIES = 1
     from django.test import RequestFactory
@@ -168,6 +168,65 @@ def test_the_public_rate_limit_counts_the_real_address_whatever_the_client_forge
     assert submit(forged="198.51.100.77").status_code == 429
     assert submit(forged="198.51.100.78", real="192.0.2.50").status_code == 302
     cache.clear()
+
+
+# --- IPv6: a client picks any address in its /64 ---------------------------------------------------------
+
+SAME_64 = [f"2001:db8:1:2::{n:x}" for n in range(1, 8)] + ["2001:db8:1:2:ffff:ffff:ffff:ffff"]
+OTHER_64 = "2001:db8:1:3::1"
+
+
+def test_an_ipv6_client_is_counted_by_its_64_and_an_ipv4_one_by_its_address():
+    assert {rate_limit_key(address) for address in SAME_64} == {"2001:db8:1:2::"}
+    assert rate_limit_key(OTHER_64) == "2001:db8:1:3::"
+    assert rate_limit_key(CLIENT) == CLIENT
+    # IPv4 written as IPv6 (a dual-stack socket): its own address, not the /64 every IPv4 client shares.
+    assert rate_limit_key("::ffff:203.0.113.9") == CLIENT
+    assert rate_limit_key("::ffff:203.0.113.10") != rate_limit_key("::ffff:203.0.113.9")
+    assert rate_limit_key(None) is None
+    assert rate_limit_key("not an address") is None
+
+
+@pytest.mark.django_db
+def test_the_public_rate_limit_counts_an_ipv6_client_by_its_64(client, settings, proxies):
+    cache.clear()
+    proxies(0)
+    settings.CPAS_ONLINE_RATE_LIMIT = 3
+    CentreFactory(nis_code="92094", language="fr", name_fr="CPAS de Namur")
+
+    def submit(address: str):
+        return client.post(reverse("cpasonline:form"), typed_request(), REMOTE_ADDR=address)
+
+    answers = [submit(address).status_code for address in SAME_64]
+    assert answers == [302, 302, 302] + [429] * (len(SAME_64) - 3)
+    assert submit(OTHER_64).status_code == 302
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_new_ipv6_address_in_the_same_64_on_each_wrong_password_still_locks_the_account(
+    client, worker, proxies
+):
+    proxies(0)
+    wrong = {"username": worker.username, "password": "not-the-password"}
+    for address in SAME_64[:7]:
+        client.post(reverse("login"), wrong, REMOTE_ADDR=address)
+    signed_in = client.post(
+        reverse("login"), {"username": worker.username, "password": PASSWORD}, REMOTE_ADDR=SAME_64[-1]
+    )
+    assert signed_in.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The audit trail keeps each full address (the refused right password too); the lock is on that /64 only.
+    failed = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED)
+    assert set(failed.values_list("ip_address", flat=True)) == set(SAME_64)
+    from django.test import Client
+
+    colleague = Client()
+    response = colleague.post(
+        reverse("login"), {"username": worker.username, "password": PASSWORD}, REMOTE_ADDR=OTHER_64
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in colleague.session
 
 
 def read_trusted_proxies(**environ: str) -> str:

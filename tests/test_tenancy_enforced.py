@@ -4,18 +4,31 @@ import pytest
 from celery import shared_task
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import include, path
 
 from documents.models import Document, DocumentEvent
 from dossiers.models import Dossier, Person
 from primaweb import tenancy
-from primaweb.models import Centre, Membership
-from primaweb.tenancy import UnscopedQuery, across_centres, tenancy_enforced, tenancy_is_enforced
+from primaweb.models import Centre, Membership, User
+from primaweb.tenancy import (
+    UnscopedQuery,
+    across_centres,
+    mark_across_centres,
+    tenancy_enforced,
+    tenancy_is_enforced,
+)
 from primaweb.urls import urlpatterns as project_urlpatterns
 from tests.conftest import sign_in
-from tests.factories import CentreFactory, MembershipFactory, document_in
+from tests.factories import (
+    CentreFactory,
+    MembershipFactory,
+    centre_label_in,
+    centre_message_in,
+    document_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +174,166 @@ def _first_centre():
 def test_unscoped_queries_are_refused_while_enforced(two_centres, query):
     with tenancy_enforced(), pytest.raises(UnscopedQuery):
         query()
+
+
+# --- every way to the SQL, not only the centre-owned querysets' own methods ---------------------------
+
+
+def _foreign_dossier():
+    return (
+        Dossier.objects.across_centres(reason="a test picks the other centre's dossier").order_by("pk").last()
+    )
+
+
+def _member_of_the_foreign_centre():
+    return MembershipFactory(centre=_foreign_dossier().centre).user
+
+
+def _users_of_the_foreign_centre():
+    _member_of_the_foreign_centre()
+    return User.objects.filter(
+        memberships__centre=_foreign_dossier().centre, memberships__role=Membership.Role.SOCIAL_WORKER
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Django's base manager (`Model.save()`, related descriptors, the deletion collector use it).
+        lambda: Dossier._base_manager.filter(pk=_foreign_dossier().pk).exists(),
+        lambda: Dossier._base_manager.get(pk=_foreign_dossier().pk),
+        lambda: list(DocumentEvent._base_manager.all()),
+        # A queryset built without any manager at all.
+        lambda: models.QuerySet(Dossier).count(),
+        # Subqueries copy the inner queryset's SQL query, not the queryset.
+        lambda: Centre.objects.filter(Exists(Dossier.objects.filter(centre=OuterRef("pk")))).exists(),
+        lambda: list(
+            Centre.objects.annotate(
+                first=Subquery(Dossier.objects.filter(centre=OuterRef("pk")).values("number")[:1])
+            )
+        ),
+        lambda: (
+            Person.objects.for_centre(_first_centre())
+            .filter(Exists(Dossier.objects.filter(beneficiary=OuterRef("pk"))))
+            .count()
+        ),
+        # A model that is not centre-owned, joined to centre-owned tables.
+        lambda: _users_of_the_foreign_centre().get(),
+        lambda: User.objects.values_list("memberships__centre__name_fr", flat=True).first(),
+        lambda: list(User.objects.order_by("memberships__role")),
+        lambda: list(User.objects.annotate(accesses=Count("memberships"))),
+        lambda: list(User.objects.exclude(memberships__centre=_foreign_dossier().centre)),
+        lambda: Dossier.objects.exclude(documents__status="nothing").count(),
+        # A related-object hint from an object that is not centre-owned gives no pass: a user spans centres.
+        lambda: Dossier._base_manager.db_manager(hints={"instance": _member_of_the_foreign_centre()}).get(
+            pk=_foreign_dossier().pk
+        ),
+        # A deletion that starts from a user cascades into the centres' memberships.
+        lambda: _member_of_the_foreign_centre().delete(),
+    ],
+    ids=[
+        "base manager exists",
+        "base manager get",
+        "base manager of a model centre-owned through its parent",
+        "queryset built without a manager",
+        "Exists in a query of centres",
+        "Subquery in a query of centres",
+        "unscoped Exists inside a scoped query",
+        "users filtered through their memberships",
+        "users' values through their memberships",
+        "users ordered through their memberships",
+        "users annotated through their memberships",
+        "users excluded through their memberships",
+        "multi-valued exclude of an unscoped query",
+        "related hint from a user",
+        "deletion of a user cascading into memberships",
+    ],
+)
+def test_every_path_to_centre_owned_rows_is_refused_while_enforced(two_centres, query):
+    with tenancy_enforced(), pytest.raises(UnscopedQuery):
+        query()
+
+
+def test_those_paths_work_once_scoped_or_marked(two_centres):
+    own, own_document, foreign_document = two_centres
+    member = MembershipFactory(centre=own).user
+    with tenancy_enforced():
+        assert (
+            Centre.objects.filter(Exists(Dossier.objects.for_centre(own).filter(centre=OuterRef("pk")))).get()
+            == own
+        )
+        own_dossiers = Dossier.objects.for_centre(own).filter(beneficiary=OuterRef("pk"))
+        assert Person.objects.for_centre(own).filter(Exists(own_dossiers)).count() == 1
+        members = User.objects.filter(
+            memberships__centre=own, memberships__role=Membership.Role.SOCIAL_WORKER
+        )
+        assert mark_across_centres(members, reason="a test").get() == member
+        assert Dossier._base_manager.for_centre(own).filter(pk=foreign_document.dossier_id).exists() is False
+        # Django builds a multi-valued exclude's inner query itself: the outer query's scope covers it.
+        assert Dossier.objects.for_centre(own).exclude(documents__status="nothing").count() == 1
+        assert Dossier.objects.for_centre(own).exclude(documents__status=own_document.status).count() == 0
+        others = User.objects.exclude(memberships__centre=foreign_document.centre).filter(pk=member.pk)
+        assert list(mark_across_centres(others, reason="a test")) == [member]
+        with across_centres(reason="a test"):
+            assert User.objects.filter(memberships__centre=own).get() == member
+
+
+def test_djangos_own_paths_from_an_object_reached_through_its_centre_keep_working(two_centres):
+    own, own_document, foreign_document = two_centres
+    message, label = centre_message_in(own), centre_label_in(own)
+    with tenancy_enforced():
+        document = Document.objects.for_centre(own).get()
+        # Forward links go through the base manager, with the document as the hint.
+        assert document.dossier.beneficiary.centre == own
+        assert (
+            list(
+                DocumentEvent.objects.for_centre(own)
+                .select_related("document")
+                .prefetch_related("document__dossier")
+            )[0].document.dossier
+            == document.dossier
+        )
+        document.refresh_from_db()
+        document.save()
+        event = document.events.get()
+        event.refresh_from_db()
+        event.delete()
+        message = type(message).objects.for_centre(own).get()
+        message.labels.add(label)
+        message.labels.remove(label)
+        message.labels.add(label)
+        # A deletion that starts from scoped rows takes their cascade (the link to the label) with them.
+        type(label).objects.for_centre(own).delete()
+        assert message.labels.count() == 0
+        message.delete()
+    assert DocumentEvent.objects.filter(document=foreign_document).count() == 1
+
+
+def test_every_centre_owned_models_base_manager_refuses_unscoped_reads():
+    """Django reaches rows through `_base_manager` behind the scenes: it enforces like `objects`."""
+    centre_owned = [m for m in apps.get_models() if tenancy.is_centre_owned(m)]
+    plain = [
+        m._meta.label
+        for m in centre_owned
+        if not issubclass(m._base_manager._queryset_class, tenancy.CentreOwnedQuerySet)
+    ]
+    assert centre_owned and plain == []
+
+
+def test_a_superuser_deletes_an_account_with_its_accesses_in_every_centre(client):
+    own, foreign = CentreFactory(), CentreFactory(brussels=True)
+    superuser = MembershipFactory(centre=own, role=Membership.Role.ADMINISTRATOR).user
+    User.objects.filter(pk=superuser.pk).update(is_superuser=True, is_staff=True)
+    account = MembershipFactory(centre=own).user
+    MembershipFactory(centre=foreign, user=account)
+    client.force_login(superuser)
+    url = f"/admin/primaweb/user/{account.pk}/delete/"
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not User.objects.filter(pk=account.pk).exists()
+    assert not Membership.objects.filter(user_id=account.pk).exists()
 
 
 def test_scoped_queries_see_their_centre_only_while_enforced(two_centres):

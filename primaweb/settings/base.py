@@ -232,7 +232,8 @@ _trusted_proxies = os.environ.get("PRIMAWEB_TRUSTED_PROXIES") or os.environ.get(
 if not _trusted_proxies.strip().isdigit():
     raise ImproperlyConfigured("PRIMAWEB_TRUSTED_PROXIES must be a whole number, 0 or more.")
 PRIMAWEB_TRUSTED_PROXIES = int(_trusted_proxies)
-AXES_CLIENT_IP_CALLABLE = "primaweb.network.client_address"
+# The lock-out counts an IPv6 client by its /64, as the rate limits do; the audit trail keeps the address.
+AXES_CLIENT_IP_CALLABLE = "primaweb.network.lockout_address"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
