@@ -1,6 +1,7 @@
 """The Django admin: superusers see everything; a centre administrator sees their own centres only."""
 
 import json
+import smtplib
 from contextlib import nullcontext
 
 from django import forms
@@ -22,24 +23,19 @@ from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .admin_audit import ConsultationAuditMixin, centres_touched
 from .communes import commune_choices
 from .forms import ExistingPersonForm, TypedTextMixin
-from .models import AuditEvent, Centre, Membership, User
-from .selectors import account_managed_by, administered_centres, centres_of_user
-from .services import TooManyLookups, audit_record, membership_grant_to_existing
+from .invitations import (
+    AlreadyMember,
+    TooManyLookups,
+    invitation_create_for_existing,
+    invitation_withdraw,
+)
+from .models import AuditEvent, Centre, Invitation, Membership, User
+from .selectors import account_managed_by, administered_centres
+from .services import audit_record
 from .tenancy import across_centres, is_centre_owned, mark_across_centres
-
-
-def _centres_touched(obj) -> list:
-    """The centres whose audit trail an admin change of `obj` belongs to (None: no centre at all)."""
-    if isinstance(obj, Centre):
-        return [obj]
-    if isinstance(obj, User):
-        # An account is shared by every centre it has an access to: each sees what was done to it.
-        return list(centres_of_user(user=obj)) or [None]
-    if getattr(obj, "centre_id", None) is not None:
-        return [obj.centre]
-    return [None]
 
 
 def _own_changes(message):
@@ -65,7 +61,7 @@ class AuditedAdminMixin:
     """Changes made in the admin go to the audit trail of every centre they touch."""
 
     def _audit(self, request, action, obj, details=None):
-        for centre in _centres_touched(obj):
+        for centre in centres_touched(obj):
             audit_record(
                 action=action, by=request.user, centre=centre, target=obj, request=request, details=details
             )
@@ -151,8 +147,10 @@ def _scoped_formset(formset_class, scope):
 HISTORY_ACTIONS = (AuditEvent.Action.CREATE, AuditEvent.Action.CHANGE, AuditEvent.Action.DELETE)
 
 
-class CentreAdministratorMixin(AuditedAdminMixin):
+class CentreAdministratorMixin(ConsultationAuditMixin, AuditedAdminMixin):
     """Open to superusers and centre administrators, who see and pick only what their centres own.
+
+    Every GET of a list or of an object's page is traced as a consultation (`ConsultationAuditMixin`).
 
     The rows are scoped by `scope_queryset`. Every form the admin builds for a centre administrator (the
     object's own, its inlines', the list's) offers and accepts in each foreign-key and many-to-many field
@@ -472,6 +470,12 @@ TOO_MANY_LOOKUPS = _(
     "Vous avez fait trop de recherches de personnes existantes au cours de la dernière heure : "
     "rien n'a été recherché. Réessayez dans une heure, ou créez un nouvel utilisateur."
 )
+NO_SUCH_PERSON = _(
+    "Aucune personne ne peut être invitée avec ce NISS et cette adresse e-mail. "
+    "Vérifiez la saisie, ou créez un nouvel utilisateur."
+)
+ALREADY_MEMBER = _("Cette personne a déjà accès à ce C.P.A.S.")
+NOT_SENT = _("L'e-mail d'invitation n'a pas pu être envoyé : rien n'a été enregistré. Réessayez plus tard.")
 
 
 @admin.register(Membership)
@@ -489,42 +493,46 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         ]
 
     def add_existing_view(self, request):
-        """« Ajouter une personne existante »: an exact NISS or e-mail gives that person an access here.
+        """« Ajouter une personne existante »: the exact NISS and e-mail of an account invite it here.
 
-        No list, no search, no word of other centres: one match is granted and shown, anything else
-        (nobody, several, a platform account) gets the same answer.
+        No access is given: the account's owner gets an e-mail and accepts while signed in
+        (`primaweb.invitations`). No list, no search, no word of other centres: nobody, several or a
+        platform account get the same answer.
         """
         if not self.has_add_permission(request):
             raise PermissionDenied
         centres = administered_centres(user=request.user)
         form = ExistingPersonForm(request.POST or None, centres=centres)
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             try:
-                membership = membership_grant_to_existing(
-                    identifier=form.cleaned_data["identifier"],
-                    centre=form.cleaned_data["centre"],
-                    role=form.cleaned_data["role"],
+                invitation = invitation_create_for_existing(
+                    niss=data["niss"],
+                    email=data["email"],
+                    centre=data["centre"],
+                    role=data["role"],
                     by=request.user,
                     request=request,
                 )
             except TooManyLookups:
-                membership = None
                 form.add_error(None, TOO_MANY_LOOKUPS)
-            if membership is not None:
-                messages.success(
-                    request,
-                    _("%(user)s a maintenant accès à %(centre)s.")
-                    % {"user": membership.user, "centre": membership.centre},
-                )
-                return redirect("admin:primaweb_user_change", membership.user_id)
-            elif not form.non_field_errors():
-                form.add_error(
-                    "identifier",
-                    _(
-                        "Aucune personne ne peut être ajoutée avec ce NISS ou cette adresse e-mail. "
-                        "Vérifiez la saisie, ou créez un nouvel utilisateur."
-                    ),
-                )
+            except AlreadyMember:
+                form.add_error(None, ALREADY_MEMBER)
+            except (OSError, smtplib.SMTPException):
+                form.add_error(None, NOT_SENT)
+            else:
+                if invitation is None:
+                    form.add_error(None, NO_SUCH_PERSON)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Une invitation a été envoyée à %(email)s. La personne aura accès à %(centre)s "
+                            "lorsqu'elle l'aura acceptée, connectée à son compte."
+                        )
+                        % {"email": invitation.email, "centre": invitation.centre},
+                    )
+                    return redirect("admin:primaweb_invitation_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -534,12 +542,54 @@ class MembershipAdmin(CentreAdministratorMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/primaweb/membership/add_existing.html", context)
 
 
+@admin.register(Invitation)
+class InvitationAdmin(CentreAdministratorMixin, admin.ModelAdmin):
+    """The invitations a centre sent (« Ajouter une personne existante »): followed, and withdrawn.
+
+    Made only by that screen; shows the address the link went to, never the account's name.
+    """
+
+    list_display = ("email", "centre", "role", "state", "invited_by", "created_at", "expires_at")
+    list_filter = ("status",)
+    fields = ("email", "centre", "role", "state", "invited_by", "created_at", "expires_at", "closed_at")
+    readonly_fields = fields
+    actions = ["withdraw"]
+
+    @admin.display(description=_("statut"))
+    def state(self, invitation):
+        if invitation.status == Invitation.Status.PENDING and not invitation.is_open:
+            return _("Expirée")
+        return invitation.get_status_display()
+
+    @admin.action(description=_("Retirer les invitations sélectionnées"))
+    def withdraw(self, request, queryset):
+        withdrawn = sum(
+            invitation_withdraw(invitation=invitation, by=request.user, request=request)
+            for invitation in queryset.select_related("centre")
+        )
+        messages.success(request, _("Invitations retirées : %(count)d.") % {"count": withdrawn})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(CentreAdministratorMixin, admin.ModelAdmin):
     list_display = ("at", "username", "centre", "action", "object_repr", "ip_address")
     list_filter = ("action",)
     search_fields = ("username", "object_repr", "object_id")
     date_hierarchy = "at"
+
+    def consulted_persons(self, obj) -> list[str]:
+        # The persons the event names, not the account of whoever acted.
+        details = obj.details if isinstance(obj.details, dict) else {}
+        return [str(niss) for niss in details.get("persons", []) if niss]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Centre, Membership
-from .validators import TypedTextValidator, strip_invisible
+from .validators import TypedTextValidator, strip_invisible, validate_niss
 
 
 class TypedTextMixin:
@@ -58,12 +58,20 @@ class AuditFilterForm(TypedTextMixin, forms.Form):
 
 
 class ExistingPersonForm(TypedTextMixin, forms.Form):
-    """« Ajouter une personne existante »: an exact NISS or e-mail, never a search."""
+    """« Ajouter une personne existante »: both the exact NISS and the exact e-mail, never a search."""
 
-    identifier = forms.CharField(
-        label=_("NISS ou adresse e-mail"),
+    niss = forms.CharField(
+        label=_("NISS"),
+        max_length=20,
+        help_text=_("Les onze chiffres du NISS de la personne (points et tirets permis)."),
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
         max_length=254,
-        help_text=_("Le NISS (11 chiffres) ou l'adresse e-mail exacte de la personne."),
+        help_text=_(
+            "L'adresse e-mail exacte du compte de la personne : l'invitation y est envoyée, et l'accès "
+            "n'est donné que lorsque la personne l'accepte, connectée à son compte."
+        ),
     )
     centre = forms.ModelChoiceField(label=_("C.P.A.S."), queryset=Centre.objects.none(), empty_label=None)
     role = forms.ChoiceField(label=_("Profil"), choices=Membership.Role.choices)
@@ -71,3 +79,11 @@ class ExistingPersonForm(TypedTextMixin, forms.Form):
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres
+
+    def clean_niss(self):
+        value = self.cleaned_data["niss"].strip()
+        if set(value) - set("0123456789 .-"):
+            raise forms.ValidationError(_("Le NISS s'écrit en onze chiffres (points et tirets permis)."))
+        digits = "".join(c for c in value if c.isdigit())
+        validate_niss(digits)
+        return digits

@@ -191,6 +191,64 @@ class Membership(CentreOwned):
         return self.role == self.Role.ADMINISTRATOR
 
 
+class Invitation(CentreOwned):
+    """« Ajouter une personne existante »: an access offered to an existing account, not yet given.
+
+    What a centre types (a NISS, an e-mail) is a claim about an account that another centre may have
+    made up; the access is given only when the account's owner opens the link sent to the account's
+    e-mail address while signed in to that very account (`primaweb.invitations`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        WITHDRAWN = "withdrawn", _("Retirée")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("utilisateur")
+    )
+    role = models.CharField(_("profil"), max_length=20, choices=Membership.Role.choices)
+    # Where the link went: the account's address when the invitation was made. A later change of the
+    # account's address (by the centre that manages it) voids the link.
+    email = models.EmailField(_("adresse e-mail"))
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    # Makes each invitation's link its own: a withdrawn invitation's link never opens a new one.
+    key = models.CharField(_("clé"), max_length=64, editable=False)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    closed_at = models.DateTimeField(_("acceptée ou retirée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "withdrawn"]),
+                name="invitation_known_status",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["social_worker", "administrator"]), name="invitation_known_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # The address typed, never the account's name: the inviting centre learns nothing it did not know.
+        return f"{self.email} — {self.centre}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and timezone.now() < self.expires_at
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses every write but the insert, including the private paths Django itself takes.
 
@@ -262,6 +320,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Suppression")
         BCSS_CONSULTATION = "bcss_consultation", _("Consultation de la BCSS")
         SEND = "send", _("Envoi")
+        REFUSED = "refused", _("Refus")
 
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("C.P.A.S.")

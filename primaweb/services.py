@@ -4,7 +4,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -12,15 +11,12 @@ from .models import AuditEvent, Centre, Membership, User
 
 # The one way to get a request's address, re-exported for the apps that already ask the core for it.
 from .network import client_address as client_address
-from .ratelimit import rate_limit_allows
 
-# How many « Ajouter une personne existante » look-ups an administrator may make in an hour: enough to
-# add a team, too few to sift the platform's NISS or e-mail addresses.
-EXISTING_PERSON_LOOKUPS_PER_HOUR = 10
+# The shared counter, re-exported for the apps that ask the core for it (CPAS Online's public pages).
+from .ratelimit import rate_limit_allows as rate_limit_allows
 
-
-class TooManyLookups(Exception):
-    """The administrator made too many look-ups in the last hour; nothing was looked up."""
+# `audit_consultation`'s centre when the caller names none: the one the user chose.
+_CHOSEN_CENTRE: Any = object()
 
 
 def audit_record(
@@ -59,6 +55,7 @@ def audit_consultation(
     shown: Iterable[models.Model] = (),
     criteria: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
+    centre: Centre | None = _CHOSEN_CENTRE,
 ) -> AuditEvent:
     """Records that the signed-in user saw persons' data on a screen: one « Consultation » event.
 
@@ -68,6 +65,9 @@ def audit_consultation(
     the object opened (`target`), the NISS of the persons shown (`persons`), the ids of the rows listed
     (`shown`), the search criteria (`criteria`, empty values left out) and what else the screen keeps
     (`details`: the kind of access, a message's eBox id...).
+
+    The event goes to the centre the user chose (`request.centre`), or to `centre` when the screen shows
+    the data of a centre it names itself (the admin shows an administrator's several centres).
     """
     extra = dict(details or {})
     details: dict[str, Any] = {"screen": what}
@@ -88,7 +88,7 @@ def audit_consultation(
     return audit_record(
         action=AuditEvent.Action.VIEW,
         by=request.user,
-        centre=getattr(request, "centre", None),
+        centre=getattr(request, "centre", None) if centre is _CHOSEN_CENTRE else centre,
         target=target,
         request=request,
         details=details,
@@ -153,38 +153,3 @@ def membership_grant(
         details={"role": role},
     )
     return membership
-
-
-@transaction.atomic
-def membership_grant_to_existing(
-    *, identifier: str, centre: Centre, role: str, by: User, request: HttpRequest | None = None
-) -> Membership | None:
-    """Gives `role` in `centre` to the one person whose NISS or e-mail is exactly `identifier`.
-
-    Returns None, and grants nothing, when no person, several persons or a platform account (staff,
-    superuser) match: the caller answers all of these alike, so the look-up tells nothing of who exists
-    in other centres. Every look-up is traced under `centre`, with what was typed.
-
-    Raises `TooManyLookups`, looking nothing up, once `by` made more than
-    `EXISTING_PERSON_LOOKUP_LIMIT` (setting, default 10) look-ups in the last hour.
-    """
-    limit = getattr(settings, "EXISTING_PERSON_LOOKUP_LIMIT", EXISTING_PERSON_LOOKUPS_PER_HOUR)
-    if not rate_limit_allows(key=f"existing-person:{by.pk}", limit=limit, window=3600):
-        raise TooManyLookups
-    identifier = identifier.strip()
-    digits = "".join(c for c in identifier if c.isdigit())
-    if len(digits) == 11 and not set(identifier) - set("0123456789 .-"):
-        matches = User.objects.filter(niss=digits)
-    else:
-        matches = User.objects.filter(email__iexact=identifier)
-    candidates = list(matches.filter(is_staff=False, is_superuser=False)[:2])
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        by=by,
-        centre=centre,
-        request=request,
-        details={"criteria": {"identifier": identifier}, "lookup": "existing_person"},
-    )
-    if len(candidates) != 1:
-        return None
-    return membership_grant(user=candidates[0], centre=centre, role=role, by=by, request=request)

@@ -15,6 +15,7 @@ core_patterns = [
     path("acces/", views.my_access, name="my_access"),
     path("admin-logs/", views.audit_log, name="audit_log"),
     path("admin-logs/<int:pk>/", views.audit_event_detail, name="audit_event"),
+    path("invitation/", views.invitation, name="invitation"),
 ]
 
 admin.site.site_header = _("Primaweb — administration du C.P.A.S.")

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from .access import administrator_required, centre_required, ensure_administrator
 from .flows import ABANDONED_ON_SWITCH, flows_abandon
 from .forms import AuditFilterForm
+from .invitations import InvitationRefused, invitation_accept, invitation_from_token, invitation_refusal
 from .menu import menu_for
 from .models import AuditEvent, Membership
 from .selectors import audit_events, centre_members, memberships_of_user
@@ -117,3 +119,63 @@ def audit_event_detail(request, pk: int):
     ensure_administrator(request)
     audit_consultation(request=request, what=gettext_noop("Détails de l'événement"), target=event)
     return render(request, "primaweb/audit_event.html", {"event": event})
+
+
+# Why a link does not give the access, as the person who opened it reads it.
+INVITATION_REFUSALS = {
+    "another_account": gettext_noop(
+        "Ce lien d'invitation n'est pas valide pour le compte avec lequel vous êtes connecté. Connectez-vous "
+        "au compte auquel l'invitation a été envoyée, puis ouvrez à nouveau le lien."
+    ),
+    "already_accepted": gettext_noop("Cette invitation a déjà été acceptée."),
+    "withdrawn": gettext_noop("Cette invitation a été retirée par le C.P.A.S."),
+    "expired": gettext_noop(
+        "Cette invitation a expiré. Demandez au C.P.A.S. de vous en envoyer une nouvelle."
+    ),
+    "account_changed": gettext_noop(
+        "L'adresse e-mail de votre compte a changé depuis l'envoi de cette invitation. Demandez au C.P.A.S. "
+        "de vous en envoyer une nouvelle."
+    ),
+}
+INVALID_LINK = gettext_noop(
+    "Ce lien d'invitation n'est pas valide : il a peut-être été mal copié, ou il a expiré. Demandez au "
+    "C.P.A.S. de vous envoyer une nouvelle invitation."
+)
+
+
+@login_required
+def invitation(request):
+    """The link of an invitation e-mail: shows the access offered; « Accepter » (POST) gives it.
+
+    Only to the invited account, signed in: someone else signed in, and a link forged, altered or too old,
+    get the same « not valid » page (404) naming neither the centre nor the account.
+    """
+    token = (request.POST if request.method == "POST" else request.GET).get("t", "")
+    invitation = invitation_from_token(token=token)
+    if invitation is None:
+        return _invitation_page(request, refusal=INVALID_LINK, status=404)
+    if request.method == "POST":
+        try:
+            membership = invitation_accept(invitation=invitation, by=request.user, request=request)
+        except InvitationRefused as refused:
+            reason = str(refused)
+        else:
+            messages.success(
+                request,
+                _("Vous avez maintenant accès à %(centre)s.") % {"centre": membership.centre},
+            )
+            return redirect("primaweb:choose_centre")
+    else:
+        reason = invitation_refusal(invitation, by=request.user)
+    if reason == "another_account":
+        return _invitation_page(request, refusal=INVITATION_REFUSALS[reason], status=404)
+    if reason:
+        return _invitation_page(
+            request, refusal=INVITATION_REFUSALS[reason], invitation=invitation, status=410
+        )
+    return _invitation_page(request, invitation=invitation, token=token)
+
+
+def _invitation_page(request, *, refusal="", invitation=None, token="", status=200):
+    context = {"refusal": _(refusal) if refusal else "", "invitation": invitation, "token": token}
+    return render(request, "primaweb/invitation.html", context, status=status)

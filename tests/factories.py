@@ -73,6 +73,27 @@ def audit_event_in(centre, **kwargs):
     return audit_record(action="view", by=member.user, centre=centre, target=centre, **kwargs)
 
 
+def invitation_in(centre, *, user=None, **fields):
+    """A pending invitation of `centre` to an account of another centre (none is made by default)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from primaweb.models import Invitation
+
+    user = user or MembershipFactory().user
+    now = timezone.now()
+    values = {
+        "role": Membership.Role.SOCIAL_WORKER,
+        "email": user.email,
+        "key": secrets.token_urlsafe(32),
+        "expires_at": now + timedelta(days=7),
+        **fields,
+    }
+    return Invitation.objects.create(centre=centre, user=user, **values)
+
+
 def niss_for(birth: str, serial: int) -> str:
     """A valid NISS for a birth date YYMMDD (born before 2000) and a serial."""
     base = f"{birth}{serial:03d}"

@@ -19,6 +19,7 @@ from tests.factories import (
     centre_message_in,
     document_in,
     inbox_grant_in,
+    invitation_in,
     platform_object,
     publication_in,
 )
@@ -92,6 +93,7 @@ ADMIN_TENANT_OBJECTS = {
     "primaweb.User": lambda centre: MembershipFactory(centre=centre).user,
     "primaweb.Membership": lambda centre: MembershipFactory(centre=centre),
     "primaweb.AuditEvent": audit_event_in,
+    "primaweb.Invitation": invitation_in,
     "documents.DocumentType": lambda centre: DocumentTypeFactory(centre=centre),
     "ebox.Publication": publication_in,
     "ebox.EboxCredentials": lambda centre: EboxCredentials.objects.for_centre(centre).get_or_create(
@@ -180,7 +182,8 @@ REQUEST_PARAMETERS = {
     "tri": "a sort key among fixed choices",
     "anciens": "a flag: archived documents",
     "action": "archive or unarchive",
-    "t": "a signed token bound to the request's id and the user's (cpasonline:link_dossier)",
+    "t": "a signed token bound to the request's id and the user's (cpasonline:link_dossier), or to an "
+    "invitation and its key (primaweb:invitation), opened only by the invited account",
     "language": "a language code",
     "state": "the federal sign-in's anti-forgery value, checked against the citizen's session",
     "code": "the federal sign-in's authorisation code, exchanged with the provider",

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from primaweb.models import AuditEvent, Membership, User
 from tests.conftest import sign_in
-from tests.factories import CentreFactory, MembershipFactory, UserFactory, audit_event_in
+from tests.factories import CentreFactory, MembershipFactory, UserFactory, audit_event_in, niss_for
 
 
 @pytest.fixture
@@ -278,45 +278,55 @@ def test_centre_administrator_still_manages_the_accounts_of_their_centre_alone(a
     assert user.check_password("Un-mot-de-passe-solide-42")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("by", ["niss", "email"])
-def test_centre_administrator_adds_an_existing_person_by_exact_niss_or_email(
-    admin_site, centre, other_centre, by
-):
-    person = MembershipFactory(centre=other_centre, user__niss="85073000287").user
-    identifier = {"niss": "85.07.30-002.87", "email": person.email.upper()}[by]
-
-    response = admin_site.post(
+def _add_existing(client, centre, *, niss, email, role="social_worker"):
+    return client.post(
         reverse("admin:primaweb_membership_add_existing"),
-        {"identifier": identifier, "centre": str(centre.pk), "role": "social_worker"},
+        {"niss": niss, "email": email, "centre": str(centre.pk), "role": role},
     )
 
+
+@pytest.mark.django_db
+def test_centre_administrator_invites_an_existing_person_by_exact_niss_and_email(
+    admin_site, centre, other_centre
+):
+    from django.core import mail
+    from stdnum.be import nn
+
+    person = MembershipFactory(centre=other_centre, user__niss=niss_for("850730", 2)).user
+
+    response = _add_existing(admin_site, centre, niss=nn.format(person.niss), email=person.email.upper())
+
     assert response.status_code == 302
-    assert response.url == reverse("admin:primaweb_user_change", args=[person.pk])
-    assert person.memberships.get(centre=centre).role == "social_worker"
+    assert response.url == reverse("admin:primaweb_invitation_changelist")
+    # An invitation, not an access: the person accepts it from their mailbox (tests/test_invitations.py).
+    assert not person.memberships.filter(centre=centre).exists()
+    assert [message.to for message in mail.outbox] == [[person.email]]
     page = admin_site.get(response.url).content.decode()
-    assert other_centre.name_fr not in page
-    assert AuditEvent.objects.filter(centre=centre, details__criteria__identifier=identifier).exists()
+    assert person.email in page and other_centre.name_fr not in page
+    assert AuditEvent.objects.filter(
+        centre=centre, details__criteria__niss=person.niss, details__criteria__email=person.email.upper()
+    ).exists()
 
 
 @pytest.mark.django_db
 def test_adding_an_existing_person_answers_alike_for_nobody_several_and_platform_accounts(
     admin_site, centre, other_centre
 ):
-    UserFactory(email="admin@plateforme.be", is_staff=True)
-    MembershipFactory(centre=other_centre, user__email="double@example.org")
-    MembershipFactory(centre=other_centre, user__email="double@example.org")
+    from django.core import mail
+
+    niss = niss_for("850730", 2)
+    UserFactory(email="admin@plateforme.be", niss=niss, is_staff=True)
+    MembershipFactory(centre=other_centre, user__email="double@example.org", user__niss=niss)
+    MembershipFactory(centre=other_centre, user__email="double@example.org", user__niss=niss)
     answers = set()
-    for identifier in ("personne@nulle.part", "admin@plateforme.be", "double@example.org"):
-        response = admin_site.post(
-            reverse("admin:primaweb_membership_add_existing"),
-            {"identifier": identifier, "centre": str(centre.pk), "role": "administrator"},
-        )
+    for email in ("personne@nulle.part", "admin@plateforme.be", "double@example.org"):
+        response = _add_existing(admin_site, centre, niss=niss, email=email, role="administrator")
         assert response.status_code == 200
-        answers.add(tuple(response.context["form"].errors["identifier"]))
+        answers.add(tuple(response.context["form"].non_field_errors()))
         assert other_centre.name_fr not in response.content.decode()
     assert len(answers) == 1
     assert Membership.objects.filter(centre=centre).count() == 1  # the administrator's own
+    assert not mail.outbox
 
 
 @pytest.mark.django_db
@@ -325,42 +335,34 @@ def test_an_administrator_may_look_up_existing_persons_ten_times_an_hour(
 ):
     from django.core.cache import cache
 
+    from primaweb.models import Invitation
+
     cache.clear()
     person = MembershipFactory(centre=other_centre, user__email="trouvee@example.org").user
-    url = reverse("admin:primaweb_membership_add_existing")
     for attempt in range(10):
-        probe = {
-            "identifier": f"essai{attempt}@example.org",
-            "centre": str(centre.pk),
-            "role": "social_worker",
-        }
-        assert "identifier" in admin_site.post(url, probe).context["form"].errors
+        probe = _add_existing(admin_site, centre, niss=person.niss, email=f"essai{attempt}@example.org")
+        assert probe.context["form"].non_field_errors()
     lookups = AuditEvent.objects.filter(centre=centre, details__lookup="existing_person").count()
 
-    refused = admin_site.post(
-        url, {"identifier": person.email, "centre": str(centre.pk), "role": "social_worker"}
-    )
+    refused = _add_existing(admin_site, centre, niss=person.niss, email=person.email)
 
     assert refused.status_code == 200
     assert "trop de recherches de personnes existantes" in refused.content.decode()
-    assert not person.memberships.filter(centre=centre).exists()
+    assert not Invitation.objects.filter(user=person).exists()
     assert AuditEvent.objects.filter(centre=centre, details__lookup="existing_person").count() == lookups
     # The limit is the administrator's own: a colleague still looks up, and finds.
     colleague = Client()
     colleague.force_login(MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user)
-    found = colleague.post(
-        url, {"identifier": person.email, "centre": str(centre.pk), "role": "social_worker"}
-    )
-    assert found.status_code == 302 and person.memberships.filter(centre=centre).exists()
+    found = _add_existing(colleague, centre, niss=person.niss, email=person.email)
+    assert found.status_code == 302 and Invitation.objects.filter(user=person, centre=centre).exists()
     cache.clear()
 
 
 @pytest.mark.django_db
 def test_adding_an_existing_person_only_into_an_administered_centre(admin_site, other_centre):
     person = UserFactory(email="quelquun@example.org")
-    response = admin_site.post(
-        reverse("admin:primaweb_membership_add_existing"),
-        {"identifier": person.email, "centre": str(other_centre.pk), "role": "administrator"},
+    response = _add_existing(
+        admin_site, other_centre, niss=person.niss, email=person.email, role="administrator"
     )
     assert response.status_code == 200 and "centre" in response.context["form"].errors
     assert not person.memberships.exists()

@@ -43,6 +43,7 @@ NOT_CONSULTATIONS = {
     "primaweb:centre_sheet": "the centre's own sheet",
     "primaweb:social_workers": "the centre's staff directory, no beneficiary",
     "primaweb:my_access": "the user's own memberships",
+    "primaweb:invitation": "an access offered to the user's own account: a centre and a role",
     "documents:status": "the conversion status of a document, as JSON: no name, no NISS",
     # Steps that show nothing themselves: they redirect, or look up the BCSS. The BCSS look-ups of the
     # identification flow are traced as « Consultation de la BCSS » by dossiers.services
@@ -263,3 +264,168 @@ def test_an_events_page_spells_out_the_persons_and_criteria_of_a_consultation(
     assert ", ".join(sorted(dossier.beneficiary.niss for dossier in dossiers)) in page
     assert "<dt>Écran</dt><dd>Dossiers du C.P.A.S.</dd>" in page
     assert "tri: -created; page: 1" in page
+
+
+# --- The Django admin -------------------------------------------------------------------------------------
+# Its lists and object pages show centre data too (a citizen's NISS on a publication, the persons an
+# audit event names, workers' identities), and its search box takes a NISS.
+
+# Model admins of the platform, not of a centre: closed to centre administrators
+# (tests/test_admin_sweep.py), and showing no centre's beneficiaries.
+ADMIN_NOT_CONSULTATIONS = {
+    "auth.Group": "permission groups of the platform: names and permissions, no person",
+    "axes.AccessAttempt": "sign-in attempts (username, address): the platform's security log",
+    "axes.AccessLog": "sign-ins (username, address): the platform's security log, superusers only",
+    "axes.AccessFailureLog": "failed sign-ins (username, address): the platform's security log",
+    **{
+        f"ebox_simulator.{name}": "the simulated federal eBox: made-up citizens, off in production"
+        for name in (
+            "FaultSettings",
+            "Citizen",
+            "Message",
+            "OAuthClient",
+            "AccessToken",
+            "Reply",
+            "EnterpriseBox",
+            "EnterpriseMessage",
+            "SenderConfiguration",
+            "UsedAssertion",
+        )
+    },
+}
+
+
+def _admin_models():
+    from django.contrib import admin
+
+    return sorted(model._meta.label for model in admin.site._registry)
+
+
+ADMIN_MODELS = _admin_models()
+TRACED_ADMIN_MODELS = [label for label in ADMIN_MODELS if label not in ADMIN_NOT_CONSULTATIONS]
+
+
+def _admin_url(label, view, *args):
+    from django.apps import apps
+    from django.contrib.admin.utils import quote
+
+    opts = apps.get_model(label)._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[quote(arg) for arg in args])
+
+
+def _new_views(user, before):
+    return list(
+        AuditEvent.objects.filter(pk__gt=before, action=AuditEvent.Action.VIEW, user=user).order_by("pk")
+    )
+
+
+def _last_event_pk():
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_every_model_admin_traces_its_consultations_or_says_why_not():
+    from django.apps import apps
+    from django.contrib import admin
+
+    from primaweb.admin_audit import ConsultationAuditMixin
+
+    assert set(ADMIN_NOT_CONSULTATIONS) <= set(ADMIN_MODELS), "Drop the lines of model admins that are gone."
+    for label in TRACED_ADMIN_MODELS:
+        model_admin = admin.site._registry[apps.get_model(label)]
+        assert isinstance(model_admin, ConsultationAuditMixin), (
+            f"{label}'s admin shows centre data: inherit CentreAdministratorMixin "
+            "(or ConsultationAuditMixin), or list it in ADMIN_NOT_CONSULTATIONS with the reason"
+        )
+    assert {"ebox.Publication", "primaweb.AuditEvent", "primaweb.User"} <= set(TRACED_ADMIN_MODELS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["administrator", "superuser"])
+@pytest.mark.parametrize("label", TRACED_ADMIN_MODELS)
+def test_every_admin_list_and_object_page_writes_one_consultation_per_centre(label, role, centre):
+    from primaweb.admin_audit import centres_touched
+    from tests.factories import UserFactory
+    from tests.tenancy import ADMIN_TENANT_OBJECTS
+
+    own = ADMIN_TENANT_OBJECTS[label](centre)
+    if role == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+    else:
+        user = MembershipFactory(centre=centre, role="administrator").user
+    client = Client()
+    client.force_login(user)
+
+    before = _last_event_pk()
+    assert client.get(_admin_url(label, "changelist")).status_code == 200
+    listed = _new_views(user, before)
+    mine = [event for event in listed if event.centre == centre]
+    assert len(mine) == 1, f"the list of {label} must write one consultation for {centre}: {listed}"
+    assert str(own.pk) in mine[0].details["shown"][label]
+    assert mine[0].details["screen"] == "Administration : liste"
+    # Each event names only the rows of its own centre.
+    for event in listed:
+        for pk in event.details.get("shown", {}).get(label, []):
+            row = type(own)._default_manager.get(pk=pk)
+            assert event.centre in centres_touched(row), (event.centre, row)
+    if role == "administrator":
+        assert len(listed) == 1
+
+    before = _last_event_pk()
+    assert client.get(_admin_url(label, "change", own.pk)).status_code == 200
+    opened = [event for event in _new_views(user, before) if event.centre == centre]
+    assert len(opened) == 1, f"the page of a {label} must write one consultation for {centre}"
+    assert (opened[0].object_type, opened[0].object_id) == (label, str(own.pk))
+    assert opened[0].details["screen"] == "Administration : fiche"
+
+    # A POST (a change, an action) is no consultation: it is traced as what it does.
+    before = _last_event_pk()
+    client.post(_admin_url(label, "changelist"), {"action": "", "index": "0"})
+    assert _new_views(user, before) == []
+
+
+@pytest.mark.django_db
+def test_a_niss_searched_in_the_admin_is_in_the_centres_admin_logs(centre, administrator):
+    from primaweb.selectors import audit_events
+
+    publication = publication_in(centre)
+    niss = publication.recipient_niss
+    client = Client()
+    client.force_login(administrator)
+
+    client.get(_admin_url("ebox.Publication", "changelist"), {"q": niss})
+    client.get(_admin_url("ebox.Publication", "change", publication.pk))
+
+    events = audit_events(centre=centre, action="view", object_query=niss).filter(user=administrator)
+    assert events.count() == 2
+    search = events.get(object_id="")
+    assert search.details["criteria"] == {"q": niss} and search.details["persons"] == [niss]
+
+
+@pytest.mark.django_db
+def test_an_admin_search_finding_nobody_still_records_what_was_searched(centre, administrator):
+    client = Client()
+    client.force_login(administrator)
+
+    client.get(_admin_url("ebox.Publication", "changelist"), {"q": "85073003328"})
+
+    (event,) = _new_views(administrator, 0)
+    assert event.centre == centre and event.details["criteria"] == {"q": "85073003328"}
+
+
+@pytest.mark.django_db
+def test_a_superusers_look_at_several_centres_is_in_each_centres_admin_logs(centre, other_centre):
+    from primaweb.selectors import audit_events
+    from tests.factories import UserFactory
+
+    here, there = publication_in(centre), publication_in(other_centre)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(superuser)
+
+    client.get(_admin_url("ebox.Publication", "changelist"))
+
+    for publication in (here, there):
+        (event,) = audit_events(centre=publication.centre, action="view").filter(user=superuser)
+        # Each centre reads what was seen of its own citizens, and nothing of the other's.
+        assert event.details["persons"] == [publication.recipient_niss]
+        assert event.details["shown"] == {"ebox.Publication": [str(publication.pk)]}
