@@ -1,10 +1,13 @@
 """The eBox consultation API 2.1 for the centre's enterprise e-Box: messages and a message's body.
 
-No database here; the token, retries on 401 and the error classes are `ebox.client`'s. Raises
+The e-Box read is the one of the organisation the credentials belong to: requests name no box. No
+database here; the token, retries on 401 and the error classes are `ebox.client`'s. Raises
 `EboxTransientError` (retry later) or `EboxRejected`.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -42,10 +45,6 @@ class MessageBody:
     media_type: str
 
 
-def _box(bce: str) -> dict:
-    return {"eboxType": "enterprise", "eboxIdValue": bce}
-
-
 def _message(row: dict) -> InboxMessage:
     subject = row.get("subject")
     return InboxMessage(
@@ -64,11 +63,13 @@ def _message(row: dict) -> InboxMessage:
     )
 
 
-def list_messages(*, bce: str, page: int, page_size: int, received_after: str = "") -> InboxPage:
-    """One page of the enterprise e-Box's messages received after `received_after` (ISO 8601)."""
-    params = {**_box(bce), "page": page, "pageSize": page_size}
-    if received_after:
-        params["receivedAfter"] = received_after
+def list_messages(*, bce: str, page: int, page_size: int, received_after: date | None = None) -> InboxPage:
+    """One page of the enterprise e-Box's messages received after the day `received_after` (the API
+    takes a date); `total` is the service's `totalItems`. `bce` names the centre whose credentials
+    open the box."""
+    params = {"page": page, "pageSize": page_size}
+    if received_after is not None:
+        params["receivedAfter"] = received_after.isoformat()
     with ebox_client.build_session() as session:
         response = ebox_client._call(
             session, "GET", f"{settings.EBOX_CONSULT_URL}/ebox/messages", params=params
@@ -80,25 +81,25 @@ def list_messages(*, bce: str, page: int, page_size: int, received_after: str = 
     items = [_message(row) for row in body["items"] if isinstance(row, dict)]
     if any(not item.message_id or not item.receipt_date for item in items):
         raise EboxTransientError("messages: an item without messageId or receiptDate")
-    return InboxPage(
-        items=items,
-        page=int(body.get("page") or page),
-        page_size=int(body.get("pageSize") or page_size),
-        total=int(body.get("total") or 0),
-    )
+    total = body.get("totalItems")
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise EboxTransientError("messages: a reply without totalItems")
+    return InboxPage(items=items, page=page, page_size=page_size, total=total)
+
+
+def body_text(body) -> str:
+    """The text of a body, a `TranslatedString` {fr|nl|de: …}: a message carries one language."""
+    if not isinstance(body, dict):
+        raise EboxTransientError("body: unexpected reply")
+    texts = [body[language] for language in ("fr", "nl", "de") if isinstance(body.get(language), str)]
+    return texts[0] if texts else ""
 
 
 def message_body(*, bce: str, message_id: str) -> MessageBody:
     """A message's body; the service marks the message read."""
     with ebox_client.build_session() as session:
         response = ebox_client._call(
-            session,
-            "GET",
-            f"{settings.EBOX_CONSULT_URL}/ebox/messages/{message_id}/body",
-            params=_box(bce),
+            session, "GET", f"{settings.EBOX_CONSULT_URL}/ebox/messages/{quote(message_id, safe='')}/body"
         )
     ebox_client._raise_for(response)
-    body = ebox_client._json(response)
-    if not isinstance(body, dict) or "content" not in body:
-        raise EboxTransientError("body: unexpected reply")
-    return MessageBody(content=str(body.get("content") or ""), media_type=str(body.get("mediaType") or ""))
+    return MessageBody(content=body_text(ebox_client._json(response)), media_type="text/plain")

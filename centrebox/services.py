@@ -117,9 +117,11 @@ def inbox_import(*, centre: Centre) -> dict[str, int]:
     without duplicating them. A reply whose original message matches no publication is kept unlinked.
     """
     cursor, _created = InboxCursor.objects.for_centre(centre).get_or_create(centre=centre)
-    received_after = ""
+    received_after = None
     if cursor.received_after is not None:
-        received_after = (cursor.received_after - CURSOR_OVERLAP).astimezone(UTC).isoformat()
+        # The API filters by whole days ("after" a date): ask from the day before the cursor's, so
+        # that whichever way the service reads the bound, nothing is missed (duplicates are free).
+        received_after = (cursor.received_after - CURSOR_OVERLAP).astimezone(UTC).date() - timedelta(days=1)
     counts = {"seen": 0, "created": 0, "linked": 0}
     latest = cursor.received_after
     for page_number in range(1, MAX_PAGES + 1):

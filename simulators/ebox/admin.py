@@ -56,7 +56,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(OAuthClient)
 class OAuthClientAdmin(admin.ModelAdmin):
-    list_display = ["client_id", "name"]
+    list_display = ["client_id", "name", "organization_id"]
 
 
 @admin.register(AccessToken)

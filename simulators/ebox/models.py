@@ -49,6 +49,14 @@ class OAuthClient(models.Model):
     client_id = models.CharField(_("identifiant du client"), max_length=100, unique=True)
     client_secret = models.CharField(_("secret du client"), max_length=200)
     name = models.CharField(_("nom"), max_length=200, blank=True)
+    # As the real service reads it from the client's certificate: the organisation whose enterprise e-Box
+    # the client's tokens open in the consultation API.
+    organization_id = models.CharField(
+        _("BCE de l'organisation"),
+        max_length=10,
+        blank=True,
+        help_text=_("L'e-Box d'entreprise que ce client consulte."),
+    )
 
     class Meta:
         verbose_name = _("client OAuth")

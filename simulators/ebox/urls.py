@@ -7,23 +7,48 @@ app_name = "ebox_simulator"
 API = "api/publication/v2.1/"
 CONSULTATION = "api/consultation/v2.1/"
 
+
+def _api_routes(root: str, prefix: str) -> list:
+    """Every operation of the API under one root: the real service serves publication and consultation
+    from one base URL; the simulator keeps the two roots Primaweb's settings name, each complete."""
+    extra = {"api_root": root}
+    return [
+        path(f"{root}publishMessage", api.publish_message, extra, name=f"{prefix}publish_message"),
+        path(
+            f"{root}searchMessageStatus",
+            api.search_message_status,
+            extra,
+            name=f"{prefix}search_message_status",
+        ),
+        path(f"{root}ebox/messages", consultation.messages_list, extra, name=f"{prefix}messages"),
+        path(
+            f"{root}ebox/messages/<path:message_id>/body",
+            consultation.message_body,
+            extra,
+            name=f"{prefix}message_body",
+        ),
+        path(
+            f"{root}ebox/messages/<path:message_id>",
+            consultation.message_detail,
+            extra,
+            name=f"{prefix}message",
+        ),
+        path(f"{root}openapi.json", api.openapi_document, extra, name=f"{prefix}openapi"),
+        path(
+            f"{root}openapi.yaml",
+            api.openapi_document,
+            {**extra, "extension": "yaml"},
+            name=f"{prefix}openapi_yaml",
+        ),
+        # Anything else under the root gets the service's own 404, not the site's page.
+        path(f"{root}<path:rest>", api.unknown_resource, extra),
+    ]
+
+
 urlpatterns = [
     path("oauth2/token", oauth.token, name="token"),
-    path(f"{API}publishMessage", api.publish_message, name="publish_message"),
-    path(f"{API}searchMessageStatus", api.search_message_status, name="search_message_status"),
-    path(f"{API}openapi.json", api.openapi_document, name="openapi"),
-    path(f"{CONSULTATION}ebox/messages", consultation.messages_list, name="consultation_messages"),
-    path(
-        f"{CONSULTATION}ebox/messages/<str:message_id>",
-        consultation.message_detail,
-        name="consultation_message",
-    ),
-    path(
-        f"{CONSULTATION}ebox/messages/<str:message_id>/body",
-        consultation.message_body,
-        name="consultation_message_body",
-    ),
-    path(f"{CONSULTATION}openapi.json", api.openapi_document, name="consultation_openapi"),
+    *_api_routes(API, "api_"),
+    *_api_routes(CONSULTATION, "consultation_"),
     path("entreprise/deposer/", enterprise.drop, name="enterprise_drop"),
     path("citoyen/", citizen.sign_in, name="sign_in"),
     path("citoyen/deconnexion/", citizen.sign_out, name="sign_out"),

@@ -41,10 +41,11 @@ def test_next_import_asks_only_after_the_cursor(centre, centre_ebox):
     cursor = InboxCursor.objects.get(centre=centre)
     assert cursor.received_after is not None
 
-    centre_ebox.drop(centre.bce_number, minutes=60)
+    centre_ebox.drop(centre.bce_number, minutes=3 * 24 * 60)
     counts = services.inbox_import(centre=centre)
 
-    assert "receivedAfter=" in centre_ebox.list_calls()[-1].url
+    # A date, the day before the cursor's: the API filters by whole days, and nothing is missed.
+    assert "receivedAfter=2025-02-28&" in centre_ebox.list_calls()[-1].url + "&"
     assert "receivedAfter=" not in centre_ebox.list_calls()[0].url
     assert counts["created"] == 1
     assert InboxCursor.objects.get(centre=centre).received_after > cursor.received_after
@@ -130,12 +131,17 @@ def test_unmatched_reply_is_kept_unlinked(centre, centre_ebox):
     assert message.is_unlinked_reply and message.original_message_id == "nothing"
 
 
-def test_each_centre_imports_its_own_box(centre, other_centre, centre_ebox):
+def test_each_centre_imports_the_box_its_credentials_open(centre, other_centre, centre_ebox, settings):
     centre_ebox.drop(centre.bce_number)
     centre_ebox.drop(other_centre.bce_number)
     centre_ebox.drop(other_centre.bce_number, minutes=1)
+    centre_ebox.organisations["cpas-b"] = other_centre.bce_number
 
-    tasks.import_centre_inboxes()
+    services.inbox_import(centre=centre)
+    settings.EBOX_CLIENT_ID = centre_ebox.client_id = "cpas-b"
+    services.inbox_import(centre=other_centre)
+
+    assert all("eboxIdValue" not in call.url for call in centre_ebox.list_calls())
 
     assert CentreMessage.objects.for_centre(centre).count() == 1
     assert CentreMessage.objects.for_centre(other_centre).count() == 2
