@@ -282,9 +282,7 @@ def search_status(items: list[tuple[str, str]]) -> list[MessageStatus]:
     return [
         MessageStatus(
             message_id=str(row.get("messageId", "")),
-            ebox_id=str((row.get("eboxId") or {}).get("eboxIdValue", ""))
-            if isinstance(row.get("eboxId"), dict)
-            else "",
+            ebox_id=str(row["eboxId"].get("eboxIdValue", "")) if isinstance(row.get("eboxId"), dict) else "",
             read=bool(row.get("readStatus")),
             expiration_date=str(row.get("expirationDate") or ""),
             visible=bool(row.get("visible", True)),
