@@ -126,6 +126,7 @@ def test_a_lost_answer_is_shown_to_verify_and_settled_by_the_social_worker(
     from simulators.ebox.models import Message
 
     call_command("seed_demo")
+    call_command("simulate_ebox_onboarding")  # as `make run` does
     worker = browser.new_context(locale="fr-BE").new_page()
     citizen = browser.new_context(locale="fr-BE").new_page()
     document = registered_document("0212345668", "75031212346", "DUPONT")
