@@ -1,14 +1,17 @@
 """The eBox consultation API 2.1 for the centre's enterprise e-Box: messages and a message's body.
 
-No database here; the token, retries on 401 and the error classes are `ebox.client`'s. Raises
-`EboxTransientError` (retry later) or `EboxRejected`.
+The e-Box read is the one of the organisation the credentials belong to: requests name no box, so the
+caller passes the centre's own credentials (`ebox.senders.box_credentials_for`). No database here; the
+token, retries on 401 and the error classes are `ebox.client`'s. Raises `EboxTransientError` (retry
+later) or `EboxRejected`.
 """
 
 from dataclasses import dataclass
-
-from django.conf import settings
+from datetime import date
+from urllib.parse import quote
 
 from ebox import client as ebox_client
+from ebox.auth import Credentials
 from ebox.client import EboxTransientError
 
 
@@ -42,10 +45,6 @@ class MessageBody:
     media_type: str
 
 
-def _box(bce: str) -> dict:
-    return {"eboxType": "enterprise", "eboxIdValue": bce}
-
-
 def _message(row: dict) -> InboxMessage:
     subject = row.get("subject")
     return InboxMessage(
@@ -64,41 +63,35 @@ def _message(row: dict) -> InboxMessage:
     )
 
 
-def list_messages(*, bce: str, page: int, page_size: int, received_after: str = "") -> InboxPage:
-    """One page of the enterprise e-Box's messages received after `received_after` (ISO 8601)."""
-    params = {**_box(bce), "page": page, "pageSize": page_size}
-    if received_after:
-        params["receivedAfter"] = received_after
-    with ebox_client.build_session() as session:
-        response = ebox_client._call(
-            session, "GET", f"{settings.EBOX_CONSULT_URL}/ebox/messages", params=params
-        )
-    ebox_client._raise_for(response)
-    body = ebox_client._json(response)
+def list_messages(
+    *, credentials: Credentials, page: int, page_size: int, received_after: date | None = None
+) -> InboxPage:
+    """One page of the messages of the e-Box the credentials open, received after the day
+    `received_after` (the API takes a date); `total` is the service's `totalItems`."""
+    params = {"page": page, "pageSize": page_size}
+    if received_after is not None:
+        params["receivedAfter"] = received_after.isoformat()
+    body = ebox_client.consult("/ebox/messages", credentials=credentials, params=params)
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):
         raise EboxTransientError("messages: unexpected reply")
     items = [_message(row) for row in body["items"] if isinstance(row, dict)]
     if any(not item.message_id or not item.receipt_date for item in items):
         raise EboxTransientError("messages: an item without messageId or receiptDate")
-    return InboxPage(
-        items=items,
-        page=int(body.get("page") or page),
-        page_size=int(body.get("pageSize") or page_size),
-        total=int(body.get("total") or 0),
-    )
+    total = body.get("totalItems")
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise EboxTransientError("messages: a reply without totalItems")
+    return InboxPage(items=items, page=page, page_size=page_size, total=total)
 
 
-def message_body(*, bce: str, message_id: str) -> MessageBody:
-    """A message's body; the service marks the message read."""
-    with ebox_client.build_session() as session:
-        response = ebox_client._call(
-            session,
-            "GET",
-            f"{settings.EBOX_CONSULT_URL}/ebox/messages/{message_id}/body",
-            params=_box(bce),
-        )
-    ebox_client._raise_for(response)
-    body = ebox_client._json(response)
-    if not isinstance(body, dict) or "content" not in body:
+def body_text(body) -> str:
+    """The text of a body, a `TranslatedString` {fr|nl|de: …}: a message carries one language."""
+    if not isinstance(body, dict):
         raise EboxTransientError("body: unexpected reply")
-    return MessageBody(content=str(body.get("content") or ""), media_type=str(body.get("mediaType") or ""))
+    texts = [body[language] for language in ("fr", "nl", "de") if isinstance(body.get(language), str)]
+    return texts[0] if texts else ""
+
+
+def message_body(*, credentials: Credentials, message_id: str) -> MessageBody:
+    """A message's body, from the e-Box the credentials open; the service marks the message read."""
+    body = ebox_client.consult(f"/ebox/messages/{quote(message_id, safe='')}/body", credentials=credentials)
+    return MessageBody(content=body_text(body), media_type="text/plain")

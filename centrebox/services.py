@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from documents.services import document_reply_record
 from ebox.models import Publication
+from ebox.senders import box_credentials_for
 from primaweb.models import AuditEvent, Centre, Membership, User
 from primaweb.services import audit_consultation, audit_record
 
@@ -116,16 +117,20 @@ def inbox_import(*, centre: Centre) -> dict[str, int]:
     moves only once every page was read, so an `EboxTransientError` (left to the caller to retry)
     loses nothing: the messages of the pages already read stay, and the next run reads them again
     without duplicating them. A reply whose original message matches no publication is kept unlinked.
+    Raises `BoxUnavailable` when no credentials of the centre's own open its e-Box.
     """
+    credentials = box_credentials_for(centre=centre)
     cursor, _created = InboxCursor.objects.for_centre(centre).get_or_create(centre=centre)
-    received_after = ""
+    received_after = None
     if cursor.received_after is not None:
-        received_after = (cursor.received_after - CURSOR_OVERLAP).astimezone(UTC).isoformat()
+        # The API filters by whole days ("after" a date): ask from the day before the cursor's, so
+        # that whichever way the service reads the bound, nothing is missed (duplicates are free).
+        received_after = (cursor.received_after - CURSOR_OVERLAP).astimezone(UTC).date() - timedelta(days=1)
     counts = {"seen": 0, "created": 0, "linked": 0}
     latest = cursor.received_after
     for page_number in range(1, MAX_PAGES + 1):
         page = client.list_messages(
-            bce=centre.bce_number, page=page_number, page_size=PAGE_SIZE, received_after=received_after
+            credentials=credentials, page=page_number, page_size=PAGE_SIZE, received_after=received_after
         )
         for item in page.items:
             message, created = _store(centre, item)
@@ -177,8 +182,8 @@ def message_read(*, message: CentreMessage, by: User, request: HttpRequest) -> C
     """A member asks for a message's content: its body is fetched the first time (which marks it read
     at the eBox), it is marked read in Primaweb, and the reading goes to the audit trail.
 
-    Raises `EboxError` when the body could not be fetched; the message then stays unread and the
-    attempt is logged all the same.
+    Raises `EboxError` when the body could not be fetched, `BoxUnavailable` when no credentials of the
+    centre open its e-Box; the message then stays unread and the attempt is logged all the same.
     """
     audit_consultation(
         request=request,
@@ -188,7 +193,9 @@ def message_read(*, message: CentreMessage, by: User, request: HttpRequest) -> C
         details={"ebox_message_id": message.message_id, "message_type": message.message_type, "read": True},
     )
     if message.body_fetched_at is None:
-        body = client.message_body(bce=message.centre.bce_number, message_id=message.message_id)
+        body = client.message_body(
+            credentials=box_credentials_for(centre=message.centre), message_id=message.message_id
+        )
         message.body, message.body_media_type = body.content, body.media_type
         message.body_fetched_at = timezone.now()
         message.save(update_fields=["body", "body_media_type", "body_fetched_at"])

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from ebox.client import EboxTransientError
+from ebox.senders import BoxUnavailable
 from ebox.tasks import retry_delay
 from primaweb.models import Centre
 
@@ -29,6 +30,10 @@ def import_centre_inbox(self, centre_id: int) -> dict[str, int]:
     centre = Centre.objects.get(pk=centre_id)
     try:
         return services.inbox_import(centre=centre)
+    except BoxUnavailable as exc:
+        # A set-up to complete, not a passing failure: the next beat run tries again, no retries before.
+        logger.info("Centre e-Box %s not imported: %s", centre_id, exc)
+        return {"seen": 0, "created": 0, "linked": 0}
     except EboxTransientError as exc:
         countdown = retry_delay(self.request.retries, exc.retry_after)
         logger.info("Centre e-Box %s: %s; retry in %.0f s", centre_id, exc, countdown)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.models import Document
 from dossiers.models import Dossier
 from ebox.client import EboxError
+from ebox.senders import BoxUnavailable
 from primaweb.access import centre_required
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
@@ -93,6 +94,8 @@ def message_read(request, pk: int):
         services.message_read(message=message, by=request.user, request=request)
     except EboxError:
         messages.error(request, _("L'e-Box ne répond pas : le contenu du message n'a pas pu être récupéré."))
+    except BoxUnavailable as exc:
+        messages.error(request, str(exc))
     return redirect("centrebox:message", pk=message.pk)
 
 

@@ -1,4 +1,5 @@
-"""The eBox REST API 2.1 over HTTP: a bearer token, `publishMessage` and `searchMessageStatus`.
+"""The eBox REST API 2.1 over HTTP: a bearer token, `publishMessage` and `searchMessageStatus`, the
+consultation of the caller's own e-Box (`consult`), and the federation's eBox preferences.
 
 No database here: the caller (ebox.services) gets plain dataclasses back, or one of two exceptions:
 `EboxTransientError` (worth retrying, possibly after `retry_after` seconds) and `EboxRejected` (the
@@ -9,11 +10,14 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import requests
 import urllib3
 from django.conf import settings
 from django.core.cache import cache
+from urllib3.fields import RequestField
+from urllib3.filepost import encode_multipart_formdata
 
 from . import auth
 
@@ -66,6 +70,7 @@ class PublishResult:
 @dataclass(frozen=True)
 class MessageStatus:
     message_id: str
+    # The recipient's eboxIdValue (a citizen's NISS, a company's BCE number).
     ebox_id: str
     read: bool
     expiration_date: str = ""
@@ -89,6 +94,46 @@ def build_session() -> requests.Session:
 def digest(data: bytes) -> str:
     """The attachment digest the service checks: base64url of the SHA-256, without padding."""
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+
+
+def content_disposition(name: str, filename: str) -> str:
+    """A multipart part's Content-Disposition with the file name per RFC 6266 / RFC 5987: an ASCII
+    `filename` every server reads, and `filename*` with the exact UTF-8 name when it is not plain ASCII."""
+    fallback = "".join(
+        char if char.isascii() and char.isprintable() and char not in '"\\' else "_" for char in filename
+    )
+    header = f'form-data; name="{name}"; filename="{fallback}"'
+    if fallback != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
+def multipart_body(message: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """The publishMessage body and its Content-Type: the `messageToPublish` JSON part, then each file
+    part `name: (filename, data, media type)` with its name encoded as `content_disposition` says
+    (requests would write the raw UTF-8 name, which RFC 7578 servers may misread)."""
+    parts = [
+        RequestField(
+            "messageToPublish",
+            json.dumps(message).encode(),
+            headers={
+                "Content-Disposition": 'form-data; name="messageToPublish"',
+                "Content-Type": "application/json",
+            },
+        )
+    ]
+    for name, (filename, data, media_type) in files.items():
+        parts.append(
+            RequestField(
+                name,
+                data,
+                headers={
+                    "Content-Disposition": content_disposition(name, filename),
+                    "Content-Type": media_type,
+                },
+            )
+        )
+    return encode_multipart_formdata(parts)
 
 
 def _token_cache_key(credentials: auth.Credentials, scope: str) -> str:
@@ -261,17 +306,14 @@ def publish(
     }
     if message_type:
         message["messageTypeId"] = message_type
-    files = {
-        "messageToPublish": (None, json.dumps(message), "application/json"),
-        "upfile1": (filename, pdf, "application/pdf"),
-    }
+    body, content_type = multipart_body(message, {"upfile1": (filename, pdf, "application/pdf")})
     with build_session() as session:
         response = _call(
             session,
             "POST",
             f"{settings.EBOX_API_URL}/publishMessage",
-            files=files,
-            headers={"Idempotency-Key": idempotency_key},
+            data=body,
+            headers={"Content-Type": content_type, "Idempotency-Key": idempotency_key},
             credentials=credentials,
         )
     if response.status_code == 409:
@@ -298,12 +340,18 @@ def publish(
     )
 
 
+def ebox_id(value: str) -> dict:
+    """An `EboxId`: a 10-digit BCE number is a company's e-Box, an 11-digit NISS a citizen's."""
+    return {"eboxType": "enterprise" if len(value) == 10 else "citizen", "eboxIdValue": value}
+
+
 def search_status(
     items: list[tuple[str, str]], *, credentials: auth.Credentials | None = None
 ) -> list[MessageStatus]:
-    """The read status of messages given as (messageId, eboxId) pairs, asked as the client that
-    published them (`credentials`, the platform's by default)."""
-    payload = [{"messageId": message_id, "eboxId": ebox_id} for message_id, ebox_id in items]
+    """The read status of messages given as (messageId, recipient NISS or BCE) pairs, asked as the
+    client that published them (`credentials`, the platform's by default); the service answers 201
+    with one status per message it knows."""
+    payload = [{"messageId": message_id, "eboxId": ebox_id(value)} for message_id, value in items]
     with build_session() as session:
         response = _call(
             session,
@@ -319,7 +367,7 @@ def search_status(
     return [
         MessageStatus(
             message_id=str(row.get("messageId", "")),
-            ebox_id=str(row.get("eboxId", "")),
+            ebox_id=str(row["eboxId"].get("eboxIdValue", "")) if isinstance(row.get("eboxId"), dict) else "",
             read=bool(row.get("readStatus")),
             expiration_date=str(row.get("expirationDate") or ""),
             visible=bool(row.get("visible", True)),
@@ -327,6 +375,18 @@ def search_status(
         for row in body
         if isinstance(row, dict)
     ]
+
+
+def consult(path: str, *, credentials: auth.Credentials, params: dict | None = None) -> dict | list:
+    """GET `path` (quoted by the caller) of the consultation API as `credentials`: the e-Box read is the
+    one of the organisation the credentials belong to, since a request names no box. Returns the JSON
+    answer; raises EboxTransientError (retry later) or EboxRejected."""
+    with build_session() as session:
+        response = _call(
+            session, "GET", f"{settings.EBOX_CONSULT_URL}{path}", params=params, credentials=credentials
+        )
+    _raise_for(response)
+    return _json(response)
 
 
 # The federation names a citizen's box this way (its example shows ENTERPRISE / EnterpriseNumber).

@@ -1,8 +1,11 @@
 """The eBox side of `make run`: a demo certificate for the platform's OAuth client, each demo centre's
-sender configuration, and the onboarding request the simulated eBox registers them from.
+sender configuration, and the onboarding requests the simulated eBox registers them from.
 
-The key pair is generated into var/ (never committed) the first time; a deployment gives its own key and
-certificate through the settings instead, and this seeder then leaves them alone.
+The first demo centre holds its own OAuth client (its own certificate): it publishes as itself, and its
+credentials open its own e-Box in the consultation API, which the import of « e-Box du C.P.A.S. » reads.
+The other centres publish through the platform's client as their declared mandatary; a mandatary does
+not read their boxes. Key pairs are generated into var/ (never committed) the first time; a deployment
+gives its own key and certificate through the settings instead, and this seeder then leaves them alone.
 """
 
 import datetime
@@ -61,8 +64,27 @@ def demo_key_pair(*, key_file: Path, certificate_file: Path, organization_bce: s
     certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
+def _own_client(centre) -> dict:
+    """The centre's own OAuth client: its key pair in var/ebox/, named in its eBox access."""
+    client_id = f"cpas-{centre.bce_number}"
+    key_file = Path(settings.VAR_DIR) / "ebox" / f"{client_id}-key.pem"
+    certificate_file = Path(settings.VAR_DIR) / "ebox" / f"{client_id}-cert.pem"
+    demo_key_pair(key_file=key_file, certificate_file=certificate_file, organization_bce=centre.bce_number)
+    EboxCredentials.objects.for_centre(centre).filter(client_id="").update(
+        client_id=client_id, private_key_file=str(key_file), certificate_file=str(certificate_file)
+    )
+    return {
+        "clientId": client_id,
+        "organizationId": centre.bce_number,
+        "certificate": certificate_file.read_text(),
+        "mandataryFor": [],
+        "configurations": [],
+    }
+
+
 def seed_ebox_senders(centres) -> None:
-    """Each demo centre publishes through the platform's client, as its mandatary."""
+    """The first demo centre publishes with its own client, the others through the platform's client as
+    their mandatary; `onboarding.json` holds the requests that register both in the simulated eBox."""
     own_key = not settings.EBOX_PRIVATE_KEY and not settings.EBOX_CERTIFICATE
     certificate_file = Path(settings.EBOX_CERTIFICATE_FILE)
     if own_key:
@@ -89,13 +111,14 @@ def seed_ebox_senders(centres) -> None:
     certificate = settings.EBOX_CERTIFICATE or (
         certificate_file.read_text() if certificate_file.exists() else ""
     )
-    request = {
+    own = [_own_client(centre) for centre in centres[:1]]
+    platform = {
         "clientId": settings.EBOX_CLIENT_ID,
         "organizationId": DEMO_PLATFORM_BCE,
         "certificate": certificate,
-        "mandataryFor": sorted(centre.bce_number for centre in centres),
+        "mandataryFor": sorted(centre.bce_number for centre in centres[1:]),
         "configurations": configurations,
     }
     path = onboarding_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(request, indent=2))
+    path.write_text(json.dumps([platform, *own], indent=2))

@@ -96,3 +96,38 @@ def onboard(centre, *, application_id: str = TEST_APPLICATION_ID, message_types=
             message_type_id=message_type,
             recipient_type="citizen",
         )
+
+
+def own_client(centre, directory) -> str:
+    """The centre onboarded with its own OAuth client, on both sides: in Primaweb its access names the
+    client and the key and certificate written under `directory`; in the simulated eBox the client's
+    certificate is the centre's (its organisation is the centre), so its tokens open the centre's e-Box.
+    Returns the client id."""
+    from pathlib import Path
+
+    from ebox.models import EboxCredentials
+    from simulators.ebox.models import OAuthClient
+
+    client_id, keys = f"cpas-{centre.bce_number}", key_pair(f"centre-{centre.bce_number}")
+    directory = Path(directory)
+    (directory / f"{client_id}-key.pem").write_text(keys.private_key)
+    (directory / f"{client_id}-cert.pem").write_text(keys.certificate)
+    EboxCredentials.objects.for_centre(centre).update_or_create(
+        centre=centre,
+        defaults={
+            "client_id": client_id,
+            "private_key_file": str(directory / f"{client_id}-key.pem"),
+            "certificate_file": str(directory / f"{client_id}-cert.pem"),
+        },
+        create_defaults={
+            "sender_application_id": TEST_APPLICATION_ID,
+            "client_id": client_id,
+            "private_key_file": str(directory / f"{client_id}-key.pem"),
+            "certificate_file": str(directory / f"{client_id}-cert.pem"),
+        },
+    )
+    OAuthClient.objects.update_or_create(
+        client_id=client_id,
+        defaults={"organization_bce": centre.bce_number, "public_keys": keys.certificate},
+    )
+    return client_id

@@ -72,6 +72,10 @@ EBOX_CERTIFICATE_FILE = os.environ.get("EBOX_CERTIFICATE_FILE", str(VAR_DIR / "e
 # Whether the platform's client (above) is a declared mandatary of the centres, and may publish for a
 # centre that has no eBox credentials of its own.
 EBOX_PLATFORM_MANDATARY = env_bool("EBOX_PLATFORM_MANDATARY", True)
+# The BCE number of the organisation the platform's certificate belongs to. The consultation API opens the
+# e-Box of the credentials' organisation: the platform's client reads a centre's own e-Box only when it is
+# that centre's (a one-centre deployment); being a mandatary lets it publish for a centre, not read it.
+EBOX_PLATFORM_BCE = os.environ.get("EBOX_PLATFORM_BCE", "").strip()
 EBOX_SCOPE = os.environ.get(
     "EBOX_SCOPE", "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
 )

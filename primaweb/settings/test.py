@@ -19,3 +19,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_RESULT_BACKEND = "cache+memory://"
+
+# The eBox simulator raises when it answers outside its own OpenAPI document: a test catches the bug.
+EBOX_SIMULATOR_STRICT_CONTRACT = True

@@ -31,19 +31,21 @@ def invalid(message: str) -> ApiError:
     return ApiError(400, INVALID_INPUT, message)
 
 
-def status_message(code: str, message: str, **extra) -> dict:
+def status_message(code: str, message: str, *, environment: str = ENVIRONMENT, **extra) -> dict:
     return {
         "id": str(uuid.uuid4()),
         "code": code,
         "message": message,
         "contact": CONTACT,
-        "environment": ENVIRONMENT,
+        "environment": environment,
         **extra,
     }
 
 
-def error_response(error: ApiError) -> JsonResponse:
-    response = JsonResponse(status_message(error.code, error.message, **error.extra), status=error.status)
+def error_response(error: ApiError, *, environment: str = ENVIRONMENT) -> JsonResponse:
+    """The StatusMessage; `environment` as the API's document spells it (the federation's is upper case)."""
+    body = status_message(error.code, error.message, environment=environment, **error.extra)
+    response = JsonResponse(body, status=error.status)
     for name, value in error.headers.items():
         response[name] = value
     return response

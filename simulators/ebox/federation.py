@@ -1,4 +1,5 @@
 """The federation API 1.3 (subset): `POST /eboxPreferences/search`, whether recipients have an eBox.
+Held to the project's document `ebox-federation-1.3.yaml` as the REST API is to its own (`operation`).
 
 A citizen has an eBox once they activated it in My eBox (and until they deactivate it): the answer lists
 only those; when none of the asked ones has one, the service answers 404 « Ebox not found ». An
@@ -9,11 +10,10 @@ import json
 from datetime import UTC
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from stdnum.be import bis, nn
 
-from . import errors, faults, oauth, services
+from . import contract, errors, oauth, services
+from .api import operation
 from .models import Citizen, EnterpriseBox, Message
 
 # The box types and identifier types the federation names (its example: ENTERPRISE / EnterpriseNumber).
@@ -25,15 +25,16 @@ def _timestamp(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _query(request: HttpRequest) -> tuple[str, list[str]]:
+def _query(raw: bytes) -> tuple[str, list[str]]:
+    """What the document can not say: which box and identifier types go together, how many identifiers
+    one call may carry, and that each is a valid SSIN or BCE number (the document already checked the
+    shape: an object with the three properties, strings in a list)."""
     try:
-        body = json.loads(request.body)
-    except ValueError as error:
-        raise errors.invalid("Invalid Schema: body is not valid JSON") from error
-    if not isinstance(body, dict) or not all(
-        k in body for k in ("eboxType", "eboxIdType", "eboxIdValueList")
-    ):
-        raise errors.invalid("Invalid Schema: eboxType, eboxIdType and eboxIdValueList are required")
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise errors.invalid("Invalid Schema: the body must be an EboxIdSameTypeList")
     ebox_type, id_type, values = body["eboxType"], body["eboxIdType"], body["eboxIdValueList"]
     if ebox_type not in ID_TYPES or id_type != ID_TYPES.get(ebox_type):
         raise errors.invalid(
@@ -82,16 +83,10 @@ def _enterprises(values: list[str]) -> list[dict]:
     ]
 
 
-@csrf_exempt  # called by programs holding a bearer token, not a session
-@require_POST
-def preferences_search(request: HttpRequest) -> JsonResponse:
-    try:
-        faults.before_handling(request, faults.current())
-        oauth.bearer_client(request, (oauth.FEDERATION_SCOPE_SUFFIX,))
-        ebox_type, values = _query(request)
-        found = _citizens(values) if ebox_type == "CITIZEN" else _enterprises(values)
-        if not found:
-            raise errors.ApiError(404, errors.NOT_FOUND, "Ebox not found")
-        return JsonResponse(found, safe=False)
-    except errors.ApiError as error:
-        return errors.error_response(error)
+@operation(scopes=(oauth.FEDERATION_SCOPE_SUFFIX,), document=contract.FEDERATION)
+def preferences_search(request: HttpRequest, client, body: bytes, current) -> JsonResponse:
+    ebox_type, values = _query(body)
+    found = _citizens(values) if ebox_type == "CITIZEN" else _enterprises(values)
+    if not found:
+        raise errors.ApiError(404, errors.NOT_FOUND, "Ebox not found")
+    return JsonResponse(found, safe=False)

@@ -15,7 +15,7 @@ from stdnum.be import vat
 
 from . import errors, message_types
 from .models import Attachment, Citizen, EnterpriseBox, EnterpriseMessage, Message, OAuthClient, Reply
-from .validation import Publication
+from .validation import CITIZEN, ENTERPRISE, Publication
 
 NOTIFICATION_SUBJECT = "Vous avez reçu un nouveau document dans votre eBox"
 NO_DIGITAL_USER = "NO_DIGITAL_USER"
@@ -71,7 +71,10 @@ def message_publish(
     is stored then. The notification e-mail leaves only once the transaction commits.
     """
     now = timezone.now()
-    citizen = Citizen.objects.filter(niss=publication.recipient_niss, activated=True).first()
+    to_enterprise = publication.recipient_type == ENTERPRISE
+    citizen = None
+    if not to_enterprise:
+        citizen = Citizen.objects.filter(niss=publication.recipient_niss, activated=True).first()
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -87,7 +90,8 @@ def message_publish(
                 reply_authorized=publication.reply_authorized,
                 body=publication.body,
                 body_main_content=publication.body_main_content,
-                delivered=citizen is not None,
+                # Every active company has its e-Box; a citizen only once they activated theirs.
+                delivered=to_enterprise or citizen is not None,
                 published_at=now,
                 expires_at=add_months(now, message_types.validity_months(publication.message_type_id)),
             )
@@ -102,6 +106,8 @@ def message_publish(
                 )
                 for part in publication.attachments
             )
+            if to_enterprise:
+                _enterprise_deliver(message)
             if citizen is not None and citizen.notifications and citizen.email:
                 transaction.on_commit(lambda: _notify(message, citizen))
     except IntegrityError:
@@ -110,7 +116,29 @@ def message_publish(
         if original is None:
             raise
         raise duplicate_error(original) from None
-    return message, "" if citizen else NO_DIGITAL_USER
+    return message, "" if (citizen or to_enterprise) else NO_DIGITAL_USER
+
+
+def _enterprise_deliver(message: Message) -> EnterpriseMessage:
+    """A publication to a company lands in its enterprise e-Box, where its consultation API lists it."""
+    return EnterpriseMessage.objects.create(
+        message_id=message.message_id,
+        box=enterprise_box_get(message.recipient_niss),
+        sender_organization_id=message.sender_organization_id,
+        sender_application_id=message.sender_application_id,
+        message_type_id=message.message_type_id,
+        subject=message.subject,
+        language=message.language,
+        body=message.body,
+        received_at=message.published_at,
+        expires_at=message.expires_at,
+    )
+
+
+def recipient_ebox_id(message: Message) -> dict:
+    """The message's recipient as an `EboxId`: a 10-digit BCE number is a company, 11 digits a citizen."""
+    kind = ENTERPRISE if len(message.recipient_niss) == 10 else CITIZEN
+    return {"eboxType": kind, "eboxIdValue": message.recipient_niss}
 
 
 def statuses_search(*, client: OAuthClient, message_ids: list[str]) -> dict[str, Message]:
@@ -246,3 +274,7 @@ def enterprise_message_open(*, message: EnterpriseMessage) -> None:
     if message.read_at is None:
         message.read_at = timezone.now()
         EnterpriseMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+        # A publication to a company is read once the company opened it: the sender's status says so.
+        Message.objects.filter(message_id=message.message_id, read_at__isnull=True).update(
+            read_at=message.read_at
+        )

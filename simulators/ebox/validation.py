@@ -23,23 +23,32 @@ REQUIRED_KEYS = ("recipient", "subject", "bodyMainContent", "replyAuthorized")
 MAX_SUBJECT = 400
 MAX_FILE_NAME = 255
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# A subset of the service's list: what displays in a browser, plus the office formats CPAS use.
+# The service's list (the `mediaType` enum of `Attachment` in the API document); PDF displays best.
 MEDIA_TYPES = frozenset(
     {
         "application/pdf",
-        "application/xml",
-        "text/xml",
-        "text/plain",
+        "application/zip",
         "text/csv",
-        "image/jpeg",
-        "image/png",
-        "image/gif",
-        "image/tiff",
+        "text/html",
+        "text/plain",
+        "text/xml",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+        "application/vnd.oasis.opendocument.graphics",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
         "application/msword",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.oasis.opendocument.text",
     }
 )
+CITIZEN, ENTERPRISE = "citizen", "enterprise"
+
+
+def max_attachment_bytes() -> int:
+    """The size limit of one attachment (10 MB), read at request time so that a test may lower it."""
+    return int(getattr(settings, "EBOX_SIMULATOR_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES))
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class UploadedPart:
 
 @dataclass(frozen=True)
 class Publication:
+    # The citizen's NISS, or the enterprise's BCE number when `recipient_type` is "enterprise".
     recipient_niss: str
     subject: str
     language: str
@@ -63,6 +73,7 @@ class Publication:
     body: str
     body_main_content: bool
     attachments: list[UploadedPart] = field(default_factory=list)
+    recipient_type: str = CITIZEN
 
 
 def _has_null(value) -> bool:
@@ -119,16 +130,27 @@ def _sender(document: dict) -> str:
     return sender
 
 
-def _recipient(document: dict) -> str:
+def _recipient(document: dict) -> tuple[str, str]:
+    """(eboxType, eboxIdValue): a citizen's SSIN, or the BCE number of a company (the FAQ's message)."""
     recipient = document["recipient"]
-    if not isinstance(recipient, dict) or recipient.get("eboxType") not in ("citizen", "enterprise"):
+    if not isinstance(recipient, dict) or recipient.get("eboxType") not in (CITIZEN, ENTERPRISE):
         raise invalid("Invalid Schema: recipient must have eboxType citizen or enterprise")
-    if recipient["eboxType"] != "citizen":
-        raise invalid("This simulator only delivers to citizens' eBoxes")
-    niss = recipient.get("eboxIdValue")
-    if not isinstance(niss, str) or not (nn.is_valid(niss) or bis.is_valid(niss)):
-        raise invalid(f"{niss} is not a valid SSIN")
-    return niss
+    value = recipient.get("eboxIdValue")
+    if recipient["eboxType"] == ENTERPRISE:
+        if not (isinstance(value, str) and len(value) == 10 and value.isdigit() and vat.is_valid(value)):
+            raise invalid(f"{value} is not a valid company")
+        return ENTERPRISE, value
+    if not isinstance(value, str) or not (nn.is_valid(value) or bis.is_valid(value)):
+        raise invalid(f"{value} is not a valid SSIN")
+    return CITIZEN, value
+
+
+def _unsupported(document: dict) -> None:
+    """What the publisher's guide says the service does not do."""
+    if "paymentData" in document:
+        raise ApiError(400, errors.NOT_IMPLEMENTED, "Payment data is not supported")
+    if document.get("registeredMail"):
+        raise invalid("A registeredMail is only possible for the EPOST service")
 
 
 def _digest_ok(digest, data: bytes) -> bool:
@@ -154,7 +176,7 @@ def _attachments(document: dict, files) -> list[UploadedPart]:
         raise invalid("Json Attachments number is inconsistent with number of parts")
     if any(name not in files for name in names):
         raise invalid("Some json attachment info do not match any file upload part")
-    limit = int(getattr(settings, "EBOX_SIMULATOR_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES))
+    limit = max_attachment_bytes()
     parts = []
     for item in described:
         upload = files[item["httpPartName"]]
@@ -166,7 +188,7 @@ def _attachments(document: dict, files) -> list[UploadedPart]:
         if len(upload.name) > MAX_FILE_NAME:
             raise invalid(f"File name is longer than {MAX_FILE_NAME} characters")
         if upload.size > limit:
-            raise invalid(f"Attachment is larger than {limit} bytes")
+            raise invalid(f"Attachment size exceeds the maximum allowed size of {limit // (1024 * 1024)} MB")
         data = upload.read()
         if "digest" in item and not _digest_ok(item["digest"], data):
             raise ApiError(400, errors.DIGEST_DO_NOT_MATCH, "Issue with Digest")
@@ -194,15 +216,17 @@ def publication_parse(raw_message: bytes | str, files) -> Publication:
         raise invalid("Invalid Schema: subject has no text")
     if len(subject[language]) > MAX_SUBJECT:
         raise invalid(f"Subject is longer than {MAX_SUBJECT} characters")
+    _unsupported(document)
     sender = _sender(document)
-    niss = _recipient(document)
+    recipient_type, recipient = _recipient(document)
     parts = _attachments(document, files)
     _main_content(document, parts, body)
     for key in ("messageTypeId", "senderApplicationId"):
         if not isinstance(document.get(key, ""), str):
             raise invalid(f"Invalid Schema: {key} must be a string")
     return Publication(
-        recipient_niss=niss,
+        recipient_niss=recipient,
+        recipient_type=recipient_type,
         subject=subject[language],
         language=language,
         sender_organization_id=sender,

@@ -4,12 +4,15 @@ from tests.http import route_ebox
 
 
 @pytest.fixture
-def centre_ebox(monkeypatch, settings):
-    """The eBox client's HTTP routed to the stand-in consultation API; returns it."""
+def centre_ebox(monkeypatch, settings, centre):
+    """The eBox client's HTTP routed to the stand-in consultation API; the platform's certificate is
+    `centre`'s (EBOX_PLATFORM_BCE), so its credentials open `centre`'s e-Box. Returns the stand-in."""
     from tests.centrebox.fake import FakeCentreEbox
 
     fake = FakeCentreEbox()
+    fake.organisations[fake.client_id] = centre.bce_number
     route_ebox(monkeypatch, settings, fake)
+    settings.EBOX_PLATFORM_BCE = centre.bce_number
     settings.CENTREBOX_IMPORT_RETRIES = 2
     return fake
 

@@ -5,6 +5,7 @@ import pytest
 from centrebox import services, tasks
 from centrebox.models import CentreMessage, InboxCursor
 from ebox.client import EboxTransientError
+from tests.ebox_onboarding import key_pair, own_client
 from tests.factories import publication_in
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +42,11 @@ def test_next_import_asks_only_after_the_cursor(centre, centre_ebox):
     cursor = InboxCursor.objects.get(centre=centre)
     assert cursor.received_after is not None
 
-    centre_ebox.drop(centre.bce_number, minutes=60)
+    centre_ebox.drop(centre.bce_number, minutes=3 * 24 * 60)
     counts = services.inbox_import(centre=centre)
 
-    assert "receivedAfter=" in centre_ebox.list_calls()[-1].url
+    # A date, the day before the cursor's: the API filters by whole days, and nothing is missed.
+    assert "receivedAfter=2025-02-28&" in centre_ebox.list_calls()[-1].url + "&"
     assert "receivedAfter=" not in centre_ebox.list_calls()[0].url
     assert counts["created"] == 1
     assert InboxCursor.objects.get(centre=centre).received_after > cursor.received_after
@@ -101,6 +103,20 @@ def test_task_succeeds_after_a_retry(centre, centre_ebox, monkeypatch):
     assert CentreMessage.objects.for_centre(centre).count() == 1
 
 
+def test_a_centre_whose_box_no_credentials_open_is_skipped_without_retries(
+    centre, other_centre, centre_ebox, monkeypatch
+):
+    # The platform publishes for other_centre as its mandatary, but its certificate is `centre`'s.
+    monkeypatch.setattr(tasks, "retry_delay", lambda retries, retry_after=None: 0)
+    centre_ebox.drop(other_centre.bce_number)
+
+    result = tasks.import_centre_inbox.apply(args=[other_centre.pk])
+
+    assert result.successful() and result.result == {"seen": 0, "created": 0, "linked": 0}
+    assert centre_ebox.list_calls() == []
+    assert not CentreMessage.objects.exists()
+
+
 def test_reply_is_linked_to_the_publication_and_its_document(centre, centre_ebox):
     publication = publication_in(centre, state="sent", message_id="pub-123")
     reply = centre_ebox.drop(
@@ -130,12 +146,19 @@ def test_unmatched_reply_is_kept_unlinked(centre, centre_ebox):
     assert message.is_unlinked_reply and message.original_message_id == "nothing"
 
 
-def test_each_centre_imports_its_own_box(centre, other_centre, centre_ebox):
+def test_each_centre_imports_the_box_its_credentials_open(centre, other_centre, centre_ebox, tmp_path):
     centre_ebox.drop(centre.bce_number)
     centre_ebox.drop(other_centre.bce_number)
     centre_ebox.drop(other_centre.bce_number, minutes=1)
+    # The other centre holds its own OAuth client, whose certificate is its own.
+    client_id = own_client(other_centre, tmp_path)
+    centre_ebox.clients[client_id] = key_pair(f"centre-{other_centre.bce_number}").public_key
+    centre_ebox.organisations[client_id] = other_centre.bce_number
 
-    tasks.import_centre_inboxes()
+    services.inbox_import(centre=centre)
+    services.inbox_import(centre=other_centre)
+
+    assert all("eboxIdValue" not in call.url for call in centre_ebox.list_calls())
 
     assert CentreMessage.objects.for_centre(centre).count() == 1
     assert CentreMessage.objects.for_centre(other_centre).count() == 2

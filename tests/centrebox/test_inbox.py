@@ -179,6 +179,19 @@ def test_showing_the_content_while_the_ebox_is_down_leaves_the_message_unread(
     assert message.read_at is None and message.body_fetched_at is None
 
 
+def test_showing_the_content_of_a_box_no_credentials_open_says_what_to_complete(centre, administrator):
+    # The platform is only the centre's mandatary: its tokens would open another organisation's box.
+    message = centre_message_in(centre, message_type="SPPIS_INFORMATION", body="", body_fetched_at=None)
+
+    response = sign_in(Client(), administrator, centre).post(
+        reverse("centrebox:message_read", args=[message.pk]), follow=True
+    )
+
+    assert "propre client eBox" in response.content.decode()
+    message.refresh_from_db()
+    assert message.read_at is None and message.body_fetched_at is None
+
+
 def test_labels_are_created_attached_and_removed(centre_admin_client, centre, box):
     url = reverse("centrebox:label_add", args=[box["sppis"].pk])
 

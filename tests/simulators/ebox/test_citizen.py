@@ -112,13 +112,16 @@ def test_search_omits_unknown_ids_and_other_recipients(publish, citizen_browser,
 
     statuses = search(
         [
-            {"messageId": "00000000-0000-0000-0000-000000000000", "eboxId": CITIZEN_NISS},
+            {
+                "messageId": "00000000-0000-0000-0000-000000000000",
+                "eboxId": {"eboxType": "citizen", "eboxIdValue": CITIZEN_NISS},
+            },
             {"messageId": message_id, "eboxId": {"eboxType": "citizen", "eboxIdValue": OTHER_NISS}},
             {"messageId": message_id, "eboxId": {"eboxType": "citizen", "eboxIdValue": CITIZEN_NISS}},
         ]
     )
 
-    assert statuses.status_code == 200
+    assert statuses.status_code == 201
     assert [status["messageId"] for status in statuses.json()] == [message_id]
 
 
@@ -199,4 +202,9 @@ def test_expired_message_leaves_the_inbox_and_becomes_invisible(publish, citizen
 
     assert "Ancien courrier" not in citizen_browser.get(INBOX).content.decode()
     assert citizen_browser.get(open_url(message_id)).status_code == 404
-    assert search([{"messageId": message_id, "eboxId": CITIZEN_NISS}]).json()[0]["visible"] is False
+    assert (
+        search(
+            [{"messageId": message_id, "eboxId": {"eboxType": "citizen", "eboxIdValue": CITIZEN_NISS}}]
+        ).json()[0]["visible"]
+        is False
+    )

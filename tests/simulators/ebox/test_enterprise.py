@@ -1,13 +1,13 @@
 """The centre's enterprise e-Box: citizens' replies land there, testers drop messages, the consultation
 API lists and opens them."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from simulators.ebox import faults, services
-from simulators.ebox.models import EnterpriseBox, EnterpriseMessage, SenderConfiguration
+from simulators.ebox.models import EnterpriseBox, EnterpriseMessage, OAuthClient, SenderConfiguration
 
 from .conftest import BASE, CITIZEN_NISS, SENDER_BCE, activate, message_to_publish, token_form
 
@@ -20,7 +20,9 @@ OTHER_BCE = "0206737484"
 @pytest.fixture
 def consult(client, token):
     def get(path="", *, bce=SENDER_BCE, bearer=None, **params):
-        query = {"eboxType": "enterprise", "eboxIdValue": bce, **params}
+        # The box is the one of the organisation the credentials belong to, as on the real service.
+        OAuthClient.objects.filter(client_id="primaweb").update(organization_bce=bce)
+        query = params
         headers = {"Authorization": f"Bearer {bearer}"} if bearer != "" else {}
         if bearer is None:
             headers = {"Authorization": f"Bearer {token}"}
@@ -56,17 +58,17 @@ def test_a_citizen_reply_lands_in_the_sender_centre_box_linked_to_the_original(
 
     page = consult().json()
 
-    assert page["total"] == 1 and page["page"] == 1
+    assert page["totalItems"] == 1
     item = page["items"][0]
     assert item["originalMessageId"] == message_id
     assert item["messageTypeId"] == "CITIZEN_REPLY"
-    assert item["senderOrganizationId"] == ""
+    assert item["senderOrganizationId"] == SENDER_BCE
     assert item["senderCitizenId"] == CITIZEN_NISS
     assert item["subject"] == {"nl": "Réponse : Beslissing"}
     assert item["readStatus"] is False and item["visible"] is True
     assert "body" not in item
     body = consult(f"/{item['messageId']}/body").json()
-    assert body == {"content": "Commentaire\n\nJe ne suis pas d'accord", "mediaType": "text/plain"}
+    assert body == {"nl": "Commentaire\n\nJe ne suis pas d'accord"}
 
 
 def test_a_fixed_answer_reply_carries_its_label(publish, citizen_browser, consult):
@@ -74,7 +76,7 @@ def test_a_fixed_answer_reply_carries_its_label(publish, citizen_browser, consul
 
     message_id = consult().json()["items"][0]["messageId"]
 
-    assert consult(f"/{message_id}/body").json()["content"] == "J'accepte"
+    assert consult(f"/{message_id}/body").json() == {"fr": "J'accepte"}
 
 
 def test_no_enterprise_message_when_replies_are_not_allowed(publish, citizen_browser):
@@ -129,7 +131,9 @@ def test_the_drop_page_is_a_french_simulator_page_and_drops_a_message(client, db
     item = consult().json()["items"][0]
     assert item["subject"] == {"nl": "Informatie"}
     assert (item["messageTypeId"], item["senderOrganizationId"]) == ("ONEM_INFO", SPPIS)
-    assert item["originalMessageId"] is None and item["senderCitizenId"] is None
+    # Absent rather than null: the service accepts and gives no null values.
+    assert "originalMessageId" not in item and "senderCitizenId" not in item
+    assert "senderApplicationId" not in item
 
 
 def test_the_drop_page_refuses_an_invalid_bce(client, db):
@@ -157,33 +161,35 @@ def test_listing_pages_in_receipt_order(consult):
     first = consult(page=1, pageSize=2).json()
     third = consult(page=3, pageSize=2).json()
 
-    assert (first["total"], first["pageSize"], len(first["items"])) == (5, 2, 2)
+    assert (first["totalItems"], len(first["items"])) == (5, 2)
+    assert set(first) == {"items", "totalItems"}
     assert [item["subject"]["fr"] for item in first["items"]] == ["Message 0", "Message 1"]
     assert [item["subject"]["fr"] for item in third["items"]] == ["Message 4"]
     assert consult(page=4, pageSize=2).json()["items"] == []
 
 
-def test_listing_filters_on_received_after_and_message_type(consult):
-    start = timezone.now() - timedelta(days=1)
-    drop(subject="Ancien", received_at=start)
-    recent = drop(subject="Récent", received_at=start + timedelta(hours=2))
-    drop(subject="Info", message_type_id="ONEM_INFO", received_at=start + timedelta(hours=3))
+def test_listing_filters_on_received_after_a_date_and_message_type(consult):
+    today = timezone.localdate()
+    noon = timezone.make_aware(datetime.combine(today, time(12)))
+    drop(subject="Ancien", received_at=noon - timedelta(days=3))
+    drop(subject="Récent", received_at=noon - timedelta(days=2))
+    drop(subject="Info", message_type_id="ONEM_INFO", received_at=noon - timedelta(days=1))
 
-    after = consult(receivedAfter=(start + timedelta(hours=1)).isoformat()).json()
+    after = consult(receivedAfter=(today - timedelta(days=3)).isoformat()).json()
     typed = consult(messageTypeId="ONEM_INFO").json()
-    inclusive = consult(receivedAfter=recent.received_at.isoformat()).json()
 
     assert [item["subject"]["fr"] for item in after["items"]] == ["Récent", "Info"]
     assert [item["subject"]["fr"] for item in typed["items"]] == ["Info"]
-    assert inclusive["total"] == 2
 
 
-def test_an_unencoded_plus_in_the_offset_is_understood(consult):
+def test_received_after_is_a_date_not_a_date_time(consult):
     drop()
 
-    response = consult(receivedAfter="2000-01-01T00:00:00 01:00")
+    response = consult(receivedAfter="2000-01-01T00:00:00+01:00")
 
-    assert response.status_code == 200 and response.json()["total"] == 1
+    assert response.status_code == 400
+    assert response.json()["code"] == "INVALID_INPUT"
+    assert "receivedAfter" in response.json()["message"]
 
 
 def test_bad_query_parameters_are_invalid_input(consult):
@@ -197,37 +203,49 @@ def test_fetching_the_body_marks_the_message_read_but_reading_metadata_does_not(
 
     detail = consult(f"/{message.message_id}")
     assert detail.status_code == 200 and detail.json()["readStatus"] is False
-    assert consult(readStatus="true").json()["total"] == 0
+    assert consult(readStatus="true").json()["totalItems"] == 0
 
     body = consult(f"/{message.message_id}/body").json()
 
-    assert body == {"content": "Le remboursement est accordé.", "mediaType": "text/plain"}
+    assert body == {"fr": "Le remboursement est accordé."}
     assert consult(f"/{message.message_id}").json()["readStatus"] is True
-    assert consult(readStatus="false").json()["total"] == 0
+    assert consult(readStatus="false").json()["totalItems"] == 0
 
 
 def test_another_centre_box_is_separate(consult):
     message = drop(bce=OTHER_BCE)
 
-    assert consult().json()["total"] == 0
+    assert consult().json()["totalItems"] == 0
+    assert consult(eboxType="enterprise", eboxIdValue=OTHER_BCE).json()["totalItems"] == 0
     assert consult(f"/{message.message_id}").status_code == 404
     missing = consult(f"/{message.message_id}/body")
     assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
-    assert consult(bce=OTHER_BCE).json()["total"] == 1
+    assert consult(bce=OTHER_BCE).json()["totalItems"] == 1
     assert EnterpriseMessage.objects.get().read_at is None
 
 
-def test_an_invalid_bce_is_invalid_input_and_creates_no_box(consult):
-    response = consult(bce="0123456789")
+def test_a_mandatary_opens_its_own_box_not_its_mandators(consult, publisher):
+    # The publisher may publish for SENDER_BCE as its mandatary; its certificate is another organisation's.
+    assert publisher.may_send_for(SENDER_BCE)
+    message = drop(bce=SENDER_BCE)
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "INVALID_INPUT"
-    assert consult(bce="").status_code == 400
+    assert consult(bce=OTHER_BCE).json() == {"items": [], "totalItems": 0}
+    assert consult(f"/{message.message_id}", bce=OTHER_BCE).status_code == 404
+    assert consult(f"/{message.message_id}/body", bce=OTHER_BCE).status_code == 404
+    assert EnterpriseMessage.objects.get().read_at is None
+
+
+def test_credentials_of_no_organisation_open_no_box(consult):
+    response = consult(bce="")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "UNAUTHORIZED"
+    assert consult(bce="0123456789").status_code == 401
     assert not EnterpriseBox.objects.exists()
 
 
 def test_first_consultation_creates_the_empty_box(consult):
-    assert consult().json() == {"items": [], "page": 1, "pageSize": 25, "total": 0, "totalItems": 0}
+    assert consult().json() == {"items": [], "totalItems": 0}
     assert EnterpriseBox.objects.filter(bce=SENDER_BCE).exists()
 
 
@@ -273,9 +291,8 @@ def test_a_dropped_connection_on_the_body_changes_nothing(consult, settings):
 def test_the_openapi_document_describes_the_consultation_api(client, db):
     document = client.get(BASE + "api/consultation/v2.1/openapi.json").json()
 
-    assert {
-        "/api/consultation/v2.1/ebox/messages",
-        "/api/consultation/v2.1/ebox/messages/{messageId}",
-        "/api/consultation/v2.1/ebox/messages/{messageId}/body",
-    } <= set(document["paths"])
-    assert "senderCitizenId" in document["components"]["schemas"]["Message"]["properties"]
+    assert {"/ebox/messages", "/ebox/messages/{messageId}", "/ebox/messages/{messageId}/body"} <= set(
+        document["paths"]
+    )
+    assert document["servers"] == [{"url": "http://testserver/simulators/ebox/api/consultation/v2.1"}]
+    assert document["components"]["schemas"]["Messages"]["properties"]["totalItems"]["type"] == "integer"

@@ -107,14 +107,23 @@ def error_of(response) -> tuple[int, str, str]:
         ),
         ({"bodyContent": {"nl": "Hallo"}}, "NOT_IMPLEMENTED", "Multiple languages provided"),
         ({"subject": {"fr": "x" * 401}}, "INVALID_INPUT", "Subject is longer than 400"),
-        ({"senderOrganizationId": "2212344876"}, "INVALID_SENDER", "Invalid message configuration"),
+        (
+            {"senderOrganizationId": "2212344876"},
+            "INVALID_INPUT",
+            "senderOrganizationId: '2212344876' does not match",
+        ),
+        ({"senderOrganizationId": "02123448760"}, "INVALID_SENDER", "Invalid message configuration"),
         ({"senderOrganizationId": "0212344877"}, "INVALID_SENDER", "is not a valid company"),
         (
             {"recipient": {"eboxType": "citizen", "eboxIdValue": "75031212345"}},
             "INVALID_INPUT",
             "not a valid SSIN",
         ),
-        ({"recipient": {"eboxType": "enterprise", "eboxIdValue": "0212344876"}}, "INVALID_INPUT", "citizens"),
+        (
+            {"recipient": {"eboxType": "enterprise", "eboxIdValue": "0212344877"}},
+            "INVALID_INPUT",
+            "0212344877 is not a valid company",
+        ),
         (
             {"bodyMainContent": True, "bodyContent": {"fr": "Bonjour"}},
             "INVALID_INPUT",
@@ -131,8 +140,23 @@ def error_of(response) -> tuple[int, str, str]:
             "do not match",
         ),
         ({"attachments": []}, "INVALID_INPUT", "inconsistent with number of parts"),
-        ({"registeredMail": None}, "INVALID_INPUT", "null values"),
-        ({"replyAuthorized": "yes"}, "INVALID_INPUT", "replyAuthorized must be a boolean"),
+        ({"registeredMail": None}, "INVALID_INPUT", "registeredMail: None is not of type 'boolean'"),
+        ({"replyAuthorized": "yes"}, "INVALID_INPUT", "replyAuthorized: 'yes' is not of type 'boolean'"),
+        ({"registeredMail": True}, "INVALID_INPUT", "only possible for the EPOST service"),
+        (
+            {
+                "paymentData": {
+                    "paymentDataId": "p1",
+                    "amount": 10.0,
+                    "vatAmount": 0.0,
+                    "currency": "EUR",
+                    "iban": "BE68539007547034",
+                    "dueDate": "2030-01-01T00:00:00+01:00",
+                }
+            },
+            "NOT_IMPLEMENTED",
+            "Payment data is not supported",
+        ),
     ],
 )
 def test_invalid_publications_are_refused_with_the_services_code(publish, db, changes, code, message):

@@ -10,9 +10,9 @@ from simulators.ebox.senders import onboarding_apply
 
 class Command(BaseCommand):
     help = (
-        "Registers a publisher in the simulated eBox from an onboarding request (JSON): its OAuth client "
-        "and certificate, the organisations it may publish for, and its sender configurations. "
-        "`seed_demo` writes the demo's request to var/ebox/onboarding.json."
+        "Registers publishers in the simulated eBox from onboarding requests (JSON, one object or a list): "
+        "each OAuth client and certificate, the organisations it may publish for, and the sender "
+        "configurations. `seed_demo` writes the demo's requests to var/ebox/onboarding.json."
     )
 
     def add_arguments(self, parser):
@@ -24,14 +24,16 @@ class Command(BaseCommand):
             request = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        if not isinstance(request, dict):
-            raise CommandError(f"{path}: a JSON object is expected")
-        try:
-            client = onboarding_apply(request=request)
-        except ValidationError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        self.stdout.write(
-            f"eBox simulator: client {client.client_id} ({client.organization_bce}), mandatary of "
-            f"{len(client.mandatary_for.split())} organisation(s), "
-            f"{len(request.get('configurations') or [])} configuration(s)"
-        )
+        requests = request if isinstance(request, list) else [request]
+        if not requests or not all(isinstance(item, dict) for item in requests):
+            raise CommandError(f"{path}: a JSON object, or a list of them, is expected")
+        for item in requests:
+            try:
+                client = onboarding_apply(request=item)
+            except ValidationError as exc:
+                raise CommandError(f"{path}: {exc}") from exc
+            self.stdout.write(
+                f"eBox simulator: client {client.client_id} ({client.organization_bce}), mandatary of "
+                f"{len(client.mandatary_for.split())} organisation(s), "
+                f"{len(item.get('configurations') or [])} configuration(s)"
+            )
