@@ -131,3 +131,19 @@ def test_audit_log_shows_sign_ins_of_the_centres_members(client, centre_admin_cl
     client.post(reverse("login"), {"username": worker.username, "password": PASSWORD + "x"})
     page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "login_failed"}).content.decode()
     assert "Échec de connexion" in page
+
+
+@pytest.mark.django_db
+def test_every_page_footer_names_the_installed_release(worker_client, client):
+    from importlib import metadata
+
+    release = metadata.version("primaweb")
+    assert f"version {release}" in worker_client.get(reverse("primaweb:home")).content.decode()
+    assert f"version {release}" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_footer_names_the_release_the_deployment_sets(worker_client, settings):
+    settings.PRIMAWEB_VERSION = "2025.3-rc1"
+    page = worker_client.get(reverse("primaweb:home")).content.decode()
+    assert '<footer class="site-footer"><p>Primaweb — version 2025.3-rc1</p></footer>' in page

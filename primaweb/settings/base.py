@@ -86,6 +86,10 @@ EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
 EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))
 # "2.1" ignores Idempotency-Key: a send whose answer was lost after the body left is not sent again by
 # itself but becomes « envoi à vérifier ». "3" honours the key: such sends are retried automatically.
+# The release shown in every page's footer: the installed package's version, unless the deployment names
+# its own build (PRIMAWEB_VERSION, e.g. a git tag).
+PRIMAWEB_VERSION = os.environ.get("PRIMAWEB_VERSION", "").strip()
+
 EBOX_API_VERSION = os.environ.get("EBOX_API_VERSION", "2.1").strip()
 if EBOX_API_VERSION not in ("2.1", "3"):
     raise ImproperlyConfigured(f"EBOX_API_VERSION must be 2.1 or 3, not {EBOX_API_VERSION!r}")
