@@ -51,13 +51,20 @@ def upload_start(request):
             return redirect("documents:upload", dossier_pk=dossiers[0].pk)
     # After « Créer le dossier », the identification flow lands on the upload screen of the new dossier.
     next_url = reverse("documents:upload", kwargs={"dossier_pk": 0}).replace("/0/", "/{dossier}/")
+    # What was just typed is not typed again: the identification opens with the same NISS or name.
+    carried = {"next": next_url}
+    if form.is_valid():
+        if form.cleaned_data["niss"]:
+            carried["niss"] = form.cleaned_data["niss"]
+        if form.cleaned_data["name"].strip():
+            carried["nom"] = form.cleaned_data["name"].strip()
     return render(
         request,
         "documents/upload_start.html",
         {
             "form": form,
             "dossiers": dossiers,
-            "add_person_url": f"{reverse('dossiers:identify')}?{urlencode({'next': next_url})}",
+            "add_person_url": f"{reverse('dossiers:identify')}?{urlencode(carried)}",
         },
     )
 
