@@ -74,6 +74,15 @@ def inbox_search(
     return messages.select_related("document", "read_by").prefetch_related("labels")
 
 
+def unread_replies_count(*, membership) -> int:
+    """Citizens' replies not read yet, among the messages `membership` may see."""
+    return (
+        visible_messages(membership=membership)
+        .filter(message_type=CITIZEN_REPLY, read_at__isnull=True)
+        .count()
+    )
+
+
 def visible_types(*, membership) -> list[str]:
     """The message types of the messages a member may see (the search's choices)."""
     types = visible_messages(membership=membership).values_list("message_type", flat=True).distinct()

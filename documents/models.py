@@ -72,6 +72,14 @@ class Document(CentreOwned):
         SENT = "sent", _("Envoyé vers eBox avec succès")
         READ = "read", _("Lu par le destinataire")
 
+    class SendState(models.TextChoices):
+        """How the latest send to the eBox stands, as the eBox app reports it; empty once delivered."""
+
+        SENDING = "sending", _("Envoi en cours")
+        FAILED = "failed", _("Envoi échoué")
+        NO_EBOX = "no_ebox", _("Bénéficiaire sans eBox")
+        TO_VERIFY = "to_verify", _("Envoi à vérifier")
+
     # Until it is sent, a document may still be replaced or deleted.
     EDITABLE_STATUSES = (Status.PENDING, Status.CONVERTING, Status.FAILED, Status.REGISTERED)
     IN_CONVERSION = (Status.PENDING, Status.CONVERTING)
@@ -84,6 +92,9 @@ class Document(CentreOwned):
         DocumentType, on_delete=models.PROTECT, related_name="documents", verbose_name=_("type de document")
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    send_state = models.CharField(
+        _("état du dernier envoi"), max_length=20, choices=SendState.choices, blank=True, default=""
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     original_name = models.CharField(_("nom du fichier"), max_length=80)
     original_extension = models.CharField(_("extension"), max_length=4)
@@ -147,12 +158,23 @@ class Document(CentreOwned):
                 name="document_known_status",
             ),
             models.CheckConstraint(
+                condition=models.Q(send_state__in=["", "sending", "failed", "no_ebox", "to_verify"]),
+                name="document_known_send_state",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(size__gt=0, size__lte=1_572_864), name="document_size_within_limit"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.dossier.number})"
+
+    @property
+    def shown_status(self):
+        """What the worker is shown, as `documents.statuses` derives it for every screen and filter."""
+        from .statuses import shown_status
+
+        return shown_status(self)
 
     @property
     def is_editable_by_status(self) -> bool:

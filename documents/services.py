@@ -603,9 +603,24 @@ def document_mark_sent(*, document_id: int, by: User | None, **details) -> Docum
     document = _by_id().select_for_update().get(pk=document_id)
     if document.status not in (Document.Status.SENT, Document.Status.READ):
         document.status = Document.Status.SENT
-        document.save(update_fields=["status"])
+    document.send_state = ""
+    document.save(update_fields=["status", "send_state"])
     event_record(document=document, kind=DocumentEvent.Kind.SENT, by=by, **details)
     return document
+
+
+def document_mark_sending(*, document_id: int) -> None:
+    """« Envoi en cours »: a send was queued (or queued again) and is not settled yet."""
+    _set_send_state(document_id, Document.SendState.SENDING)
+
+
+def document_mark_send_to_verify(*, document_id: int) -> None:
+    """« Envoi à vérifier »: the send's answer was lost after it left; a person must check it."""
+    _set_send_state(document_id, Document.SendState.TO_VERIFY)
+
+
+def _set_send_state(document_id: int, state: str) -> None:
+    _by_id().filter(pk=document_id).update(send_state=state)
 
 
 @transaction.atomic
@@ -619,9 +634,13 @@ def document_mark_read(*, document_id: int, **details) -> Document:
     return document
 
 
-def document_record_send_failure(*, document_id: int, by: User | None, reason: str) -> DocumentEvent:
-    """« Envoi échoué » in the document's history; the document's own status is left as it was."""
+def document_record_send_failure(
+    *, document_id: int, by: User | None, reason: str, no_ebox: bool = False
+) -> DocumentEvent:
+    """« Envoi échoué » (or « Bénéficiaire sans eBox ») in the document's history and as its shown status;
+    the document's own status (registered, sent, read) is left as it was."""
     document = _by_id().get(pk=document_id)
+    _set_send_state(document_id, Document.SendState.NO_EBOX if no_ebox else Document.SendState.FAILED)
     return event_record(document=document, kind=DocumentEvent.Kind.SEND_FAILED, by=by, reason=reason[:500])
 
 

@@ -154,8 +154,8 @@ def document_status(request, pk: int):
     document = _document(request, pk)
     return JsonResponse(
         {
-            "status": document.status,
-            "label": document.get_status_display(),
+            "status": document.shown_status.value,
+            "label": str(document.shown_status.label),
             "converting": document.is_converting,
         }
     )

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents import services as document_services
+
 from .models import Publication
 
 logger = logging.getLogger(__name__)
@@ -101,6 +103,7 @@ def hold_for_check(publication: Publication, reason: str) -> Publication:
     publication.lease_until = None
     publication.last_error = reason[:1000]
     publication.save(update_fields=["state", "lease_until", "last_error"])
+    document_services.document_mark_send_to_verify(document_id=publication.document_id)
     logger.warning("eBox publication %s: answer lost after sending; to verify by a person", publication.pk)
     return publication
 

@@ -189,9 +189,10 @@ def _publication_record(
     )
     if has_ebox is False:
         document_services.document_record_send_failure(
-            document_id=document.pk, by=by, reason=no_digital_user_reason()
+            document_id=document.pk, by=by, reason=no_digital_user_reason(), no_ebox=True
         )
     else:
+        document_services.document_mark_sending(document_id=document.pk)
         outbox.publication_queue(publication)
     return publication
 
@@ -369,7 +370,7 @@ def _settle_no_digital_user(publication_id: int, result: client.PublishResult) -
     publication.lease_until = None
     publication.save(update_fields=["state", "message_id", "last_error", "lease_until"])
     document_services.document_record_send_failure(
-        document_id=publication.document_id, by=publication.requested_by, reason=reason
+        document_id=publication.document_id, by=publication.requested_by, reason=reason, no_ebox=True
     )
     return publication
 
@@ -441,6 +442,7 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
         target=document,
         details={"publication": queued.pk, "retry_of": publication.pk},
     )
+    document_services.document_mark_sending(document_id=document.pk)
     outbox.publication_queue(queued)
     return queued
 

@@ -93,5 +93,6 @@ def publication_resend(
         request=request,
         details={"publication": publication.pk, "decision": "resend"},
     )
+    document_services.document_mark_sending(document_id=publication.document_id)
     outbox.publication_queue(publication)
     return publication

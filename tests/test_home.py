@@ -1,5 +1,9 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from primaweb.models import AuditEvent
 from tests.factories import CentreFactory, MembershipFactory
@@ -147,3 +151,30 @@ def test_footer_names_the_release_the_deployment_sets(worker_client, settings):
     settings.PRIMAWEB_VERSION = "2025.3-rc1"
     page = worker_client.get(reverse("primaweb:home")).content.decode()
     assert '<footer class="site-footer"><p>Primaweb — version 2025.3-rc1</p></footer>' in page
+
+
+@pytest.mark.django_db
+def test_home_page_counts_unread_requests_and_replies_with_links_to_them(centre_admin_client, centre):
+    from tests.factories import OnlineRequestFactory, centre_message_in
+
+    OnlineRequestFactory.create_batch(2, centre=centre)
+    centre_message_in(centre, message_type="CITIZEN_REPLY")
+    centre_message_in(centre, message_type="CITIZEN_REPLY", read_at=timezone.now())
+    centre_message_in(centre)  # not a reply
+
+    page = centre_admin_client.get(reverse("primaweb:home")).content.decode()
+    section = page[page.index('id="attention-title"') : page.index("</section>")]
+    requests = reverse("cpasonline:list")
+    assert f'<a href="{requests}">Demandes CPAS Online non lues</a> <span class="count">(2)</span>' in section
+    inbox = reverse("centrebox:inbox") + "?message_type=CITIZEN_REPLY&amp;hide_read=on"
+    replies = "Réponses non lues dans l&#x27;e-Box du C.P.A.S."
+    assert f'<a href="{inbox}">{replies}</a> <span class="count">(1)</span>' in section
+    assert "(1 non lue)" not in section
+    for link in re.findall(r'<a href="([^"]+)"', section):
+        assert centre_admin_client.get(html.unescape(link)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_page_says_when_nothing_waits(worker_client):
+    page = worker_client.get(reverse("primaweb:home")).content.decode()
+    assert "Rien n'attend votre attention." in page
