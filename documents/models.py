@@ -104,6 +104,9 @@ class Document(CentreOwned):
     original = models.FileField(_("fichier d'origine"), max_length=255)
     pdf = models.FileField(_("PDF"), max_length=255, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # The reason as a code and its parameters (documents.failures), shown in the reader's language; the
+    # text beside it is for the logs and for rows written before codes were stored.
+    failure = models.JSONField(_("raison de l'échec (code)"), default=dict, blank=True)
     failure_reason = models.TextField(_("raison de l'échec"), blank=True)
     # The conversion's lease: waiting, a worker must have taken the document by then; converting, the
     # worker renews it while it works. Run out, the sweep queues the document again (its task was lost
@@ -175,6 +178,12 @@ class Document(CentreOwned):
         from .statuses import shown_status
 
         return shown_status(self)
+
+    @property
+    def failure_message(self) -> str:
+        from .failures import describe
+
+        return describe(self.failure, self.failure_reason)
 
     @property
     def is_editable_by_status(self) -> bool:
@@ -249,3 +258,11 @@ class DocumentEvent(CentreOwnedRow):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+    @property
+    def reason_message(self) -> str:
+        """Why it failed, in the reader's language (the text of older rows as it was written)."""
+        from .failures import describe
+
+        details = self.details or {}
+        return describe(details.get("failure"), details.get("reason", ""))

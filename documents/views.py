@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,8 @@ from .forms import PersonLookupForm, ReplaceForm, UploadForm
 from .models import Document, DocumentEvent
 from .validation import MAX_SIZE, FileRefused
 
-TOO_LARGE = _("Le fichier dépasse la taille maximale de 1,5 Mo.")
+# Lazy: put in words for each request, in its reader's language (not once, at import, in French).
+TOO_LARGE = gettext_lazy("Le fichier dépasse la taille maximale de 1,5 Mo.")
 
 
 def _document(request, pk: int) -> Document:

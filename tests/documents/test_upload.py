@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from documents import samples
 from documents.models import Document
@@ -192,3 +193,13 @@ def test_add_a_person_opens_the_identification_with_the_name_just_typed(worker_c
     identification = worker_client.get(link).content.decode()
     field = re.search(r'<input[^>]*name="ph-last_name"[^>]*>', identification).group(0)
     assert 'value="Inconnue"' in field
+
+
+@pytest.mark.django_db
+def test_an_over_size_file_is_refused_in_the_readers_language(worker_client, dossier, decision, settings):
+    worker_client.cookies["django_language"] = "nl"
+    data = samples.pdf_bytes(size=MAX_SIZE + 10_000)
+    page = upload(worker_client, dossier, decision, "gros.pdf", data).content.decode()
+    assert "taille maximale" not in page
+    with translation.override("nl"):
+        assert translation.gettext("Le fichier dépasse la taille maximale de 1,5 Mo.") in page
