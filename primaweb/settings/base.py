@@ -359,6 +359,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The CPAS Online acknowledgement (cpasonline.tasks): tries before it is shown « non envoyé », how long
+# one attempt may hold it, the wait for the task queued at submission, and the sweep's period.
+CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS = int(os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS", "8"))
+CPASONLINE_ACKNOWLEDGEMENT_LEASE_SECONDS = 300
+CPASONLINE_ACKNOWLEDGEMENT_QUEUE_GRACE = 120
+CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS = float(
+    os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS", "300")
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "primaweb-clean-expired-sessions": {
@@ -378,6 +386,11 @@ CELERY_BEAT_SCHEDULE = {
     "ebox-sync-publication-statuses": {
         "task": "ebox.tasks.sync_publication_statuses",
         "schedule": float(os.environ.get("EBOX_SYNC_SECONDS", "120")),
+    },
+    "cpasonline-requeue-acknowledgements": {
+        "task": "cpasonline.tasks.requeue_acknowledgements",
+        "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
+        "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
     },
     "centrebox-import-centre-inboxes": {
         "task": "centrebox.tasks.import_centre_inboxes",
