@@ -16,6 +16,17 @@ class CentreBoxConfig(AppConfig):
         from .menu import InboxEntry
 
         register_entry(InboxEntry("documents", _("e-Box du C.P.A.S."), "centrebox:inbox", order=80))
+        from primaweb.menu import Entry
+
+        register_entry(
+            Entry(
+                "access",
+                _("Accès à l'e-Box du C.P.A.S."),
+                "centrebox:grants",
+                administrators_only=True,
+                order=30,
+            )
+        )
         register_section(
             DocumentSection(_("Réponse du bénéficiaire"), "centrebox:document_replies", order=20)
         )

@@ -43,6 +43,8 @@ NOT_CONSULTATIONS = {
     "primaweb:centre_sheet": "the centre's own sheet",
     "primaweb:social_workers": "the centre's staff directory, no beneficiary",
     "primaweb:my_access": "the user's own memberships",
+    "centrebox:grants": "the centre's members and what they may see of its e-Box, no beneficiary",
+    "centrebox:grant_edit": "one member's e-Box grant, no beneficiary; saving it is traced as a change",
     "documents:status": "the conversion status of a document, as JSON: no name, no NISS",
     # Steps that show nothing themselves: they redirect, or look up the BCSS. The BCSS look-ups of the
     # identification flow are traced as « Consultation de la BCSS » by dossiers.services
@@ -61,7 +63,12 @@ QUERIES = {
 }
 
 # The audit trail itself is for the centre's administrators.
-ADMINISTRATOR_SCREENS = {"primaweb:audit_log", "primaweb:audit_event"}
+ADMINISTRATOR_SCREENS = {
+    "primaweb:audit_log",
+    "primaweb:audit_event",
+    "centrebox:grants",
+    "centrebox:grant_edit",
+}
 
 
 def _acknowledged_request(centre):
