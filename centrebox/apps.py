@@ -47,6 +47,4 @@ def _unread_replies(membership):
     if not may_open_inbox(membership=membership):
         return []
     url = f"{reverse('centrebox:inbox')}?{urlencode({'message_type': CITIZEN_REPLY, 'hide_read': 'on'})}"
-    return [
-        (_("Réponses non lues dans l'e-Box du C.P.A.S."), unread_replies_count(membership=membership), url)
-    ]
+    return [(_("Réponses de bénéficiaires non lues"), unread_replies_count(membership=membership), url)]

@@ -40,7 +40,7 @@ def _unread_requests(membership):
     # The list opens on the unread requests by default.
     return [
         (
-            _("Demandes CPAS Online non lues"),
+            _("Demandes non lues (CPAS Online)"),
             unread_count(centre=membership.centre),
             reverse("cpasonline:list"),
         )

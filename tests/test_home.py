@@ -165,9 +165,10 @@ def test_home_page_counts_unread_requests_and_replies_with_links_to_them(centre_
     page = centre_admin_client.get(reverse("primaweb:home")).content.decode()
     section = page[page.index('id="attention-title"') : page.index("</section>")]
     requests = reverse("cpasonline:list")
-    assert f'<a href="{requests}">Demandes CPAS Online non lues</a> <span class="count">(2)</span>' in section
+    unread = "Demandes non lues (CPAS Online)"
+    assert f'<a href="{requests}">{unread}</a> <span class="count">(2)</span>' in section
     inbox = reverse("centrebox:inbox") + "?message_type=CITIZEN_REPLY&amp;hide_read=on"
-    replies = "Réponses non lues dans l&#x27;e-Box du C.P.A.S."
+    replies = "Réponses de bénéficiaires non lues"
     assert f'<a href="{inbox}">{replies}</a> <span class="count">(1)</span>' in section
     assert "(1 non lue)" not in section
     for link in re.findall(r'<a href="([^"]+)"', section):
