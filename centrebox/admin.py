@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from primaweb.admin import CentreAdministratorMixin
+from primaweb.admin import CentreAdministratorMixin, TypedTextAdminMixin
 from primaweb.models import Membership
 from primaweb.selectors import administered_centres
 
-from .models import CentreLabel, InboxGrant
+from .catalogue import type_choices
+from .models import CentreLabel, InboxGrant, MessageTypeName, SenderName
 from .selectors import grantable_types
 
 
@@ -29,7 +30,7 @@ class InboxGrantForm(forms.ModelForm):
         centre = self.instance.centre if self.instance.centre_id else None
         types = grantable_types(centre=centre)
         types = sorted({*types, *(self.instance.message_types or [])})
-        self.fields["message_types"].choices = [(t, t) for t in types]
+        self.fields["message_types"].choices = type_choices(types)
 
 
 @admin.register(InboxGrant)
@@ -56,3 +57,17 @@ class InboxGrantAdmin(CentreAdministratorMixin, admin.ModelAdmin):
 @admin.register(CentreLabel)
 class CentreLabelAdmin(CentreAdministratorMixin, admin.ModelAdmin):
     list_display = ["name", "centre"]
+
+
+# The platform's catalogues: every centre reads them, only the platform's administrators edit them
+# (the admin's own rules keep centre administrators out of models without a centre).
+@admin.register(MessageTypeName)
+class MessageTypeNameAdmin(TypedTextAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_nl", "label_de"]
+    search_fields = ["code", "label_fr", "label_nl", "label_de"]
+
+
+@admin.register(SenderName)
+class SenderNameAdmin(TypedTextAdminMixin, admin.ModelAdmin):
+    list_display = ["identifier", "name_fr", "name_nl", "name_de"]
+    search_fields = ["identifier", "name_fr", "name_nl", "name_de"]

@@ -3,11 +3,58 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from primaweb.tenancy import CentreOwned
 
 CITIZEN_REPLY = "CITIZEN_REPLY"
+
+
+def _in_language(fr: str, nl: str, de: str, language: str | None) -> str:
+    language = (language or get_language() or "fr")[:2]
+    return {"nl": nl, "de": de}.get(language) or fr
+
+
+class MessageTypeName(models.Model):
+    """A message type that reaches centres' e-Boxes, named in the three languages (the platform's
+    catalogue, kept by its administrators: every centre may receive every type listed)."""
+
+    code = models.CharField(_("type de message (messageTypeId)"), max_length=60, unique=True)
+    label_fr = models.CharField(_("libellé en français"), max_length=120)
+    label_nl = models.CharField(_("libellé en néerlandais"), max_length=120)
+    label_de = models.CharField(_("libellé en allemand"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("type de message de l'e-Box")
+        verbose_name_plural = _("types de message de l'e-Box")
+        ordering = ["label_fr"]
+
+    def __str__(self) -> str:
+        return f"{self.label()} ({self.code})"
+
+    def label(self, language: str | None = None) -> str:
+        return _in_language(self.label_fr, self.label_nl, self.label_de, language)
+
+
+class SenderName(models.Model):
+    """An institution writing to centres' e-Boxes (by its BCE number), named in the three languages."""
+
+    identifier = models.CharField(_("N° BCE de l'expéditeur"), max_length=60, unique=True)
+    name_fr = models.CharField(_("nom en français"), max_length=200)
+    name_nl = models.CharField(_("nom en néerlandais"), max_length=200)
+    name_de = models.CharField(_("nom en allemand"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("expéditeur de l'e-Box")
+        verbose_name_plural = _("expéditeurs de l'e-Box")
+        ordering = ["name_fr"]
+
+    def __str__(self) -> str:
+        return f"{self.name()} ({self.identifier})"
+
+    def name(self, language: str | None = None) -> str:
+        return _in_language(self.name_fr, self.name_nl, self.name_de, language)
 
 
 class CentreLabel(CentreOwned):

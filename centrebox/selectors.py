@@ -5,9 +5,10 @@ from django.db.models import Q, QuerySet
 
 from primaweb.models import Centre
 
-from .models import CITIZEN_REPLY, CentreLabel, CentreMessage, InboxGrant
+from .models import CITIZEN_REPLY, CentreLabel, CentreMessage, InboxGrant, MessageTypeName
 
-# The types an administrator can grant before any message of that type has arrived.
+# Types an administrator can grant before any message of that type has arrived, beside the catalogue
+# (`MessageTypeName`, which names them).
 KNOWN_MESSAGE_TYPES = (
     CITIZEN_REPLY,
     "CPAS_DECISION",
@@ -74,6 +75,15 @@ def inbox_search(
     return messages.select_related("document", "read_by").prefetch_related("labels")
 
 
+def unread_replies_count(*, membership) -> int:
+    """Citizens' replies not read yet, among the messages `membership` may see."""
+    return (
+        visible_messages(membership=membership)
+        .filter(message_type=CITIZEN_REPLY, read_at__isnull=True)
+        .count()
+    )
+
+
 def visible_types(*, membership) -> list[str]:
     """The message types of the messages a member may see (the search's choices)."""
     types = visible_messages(membership=membership).values_list("message_type", flat=True).distinct()
@@ -103,10 +113,23 @@ def replies_in_dossier(*, centre: Centre, dossier) -> QuerySet[CentreMessage]:
 
 
 def grantable_types(*, centre: Centre | None) -> list[str]:
+    """Every type the centre can receive: the catalogue's, the built-in ones, and any it did receive."""
     seen = []
     if centre is not None:
         seen = CentreMessage.objects.for_centre(centre).values_list("message_type", flat=True).distinct()
-    return sorted({*KNOWN_MESSAGE_TYPES, *(t for t in seen if t)})
+    catalogue = MessageTypeName.objects.values_list("code", flat=True)
+    return sorted({*KNOWN_MESSAGE_TYPES, *catalogue, *(t for t in seen if t)})
+
+
+def grants_of_centre(*, centre: Centre) -> list[tuple]:
+    """The centre's active members, each with its grant (or None), for the administrator's screen."""
+    from primaweb.selectors import centre_members
+
+    members = list(centre_members(centre=centre))
+    grants = {
+        g.membership_id: g for g in InboxGrant.objects.for_centre(centre).filter(membership__in=members)
+    }
+    return [(member, grants.get(member.pk)) for member in members]
 
 
 def centres_with_inbox() -> QuerySet[Centre]:

@@ -225,9 +225,15 @@ def label_remove(*, message: CentreMessage, label: CentreLabel, by: User) -> Non
 
 
 def grant_set(
-    *, membership: Membership, may_open_ebox: bool, message_types: list[str], by: User | None = None
+    *,
+    membership: Membership,
+    may_open_ebox: bool,
+    message_types: list[str],
+    by: User | None = None,
+    request=None,
 ) -> InboxGrant:
-    """Sets what a member may see of the centre's e-Box (the administrator's screen and tests)."""
+    """Sets what a member may see of the centre's e-Box (the administrator's screen and tests); the
+    change is in the audit trail with what was granted."""
     grant, _created = InboxGrant.objects.for_centre(membership.centre_id).update_or_create(
         membership=membership,
         defaults={
@@ -236,5 +242,12 @@ def grant_set(
             "message_types": sorted(set(message_types)),
         },
     )
-    audit_record(action=AuditEvent.Action.CHANGE, by=by, centre=membership.centre, target=grant)
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=by,
+        centre=membership.centre,
+        target=grant,
+        request=request,
+        details={"may_open_ebox": may_open_ebox, "message_types": grant.message_types},
+    )
     return grant

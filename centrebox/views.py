@@ -12,12 +12,14 @@ from documents.models import Document
 from dossiers.models import Dossier
 from ebox.client import EboxError
 from ebox.senders import BoxUnavailable
-from primaweb.access import centre_required
+from primaweb.access import administrator_required, centre_required, ensure_administrator
+from primaweb.models import Membership
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from . import selectors, services
-from .forms import InboxFilterForm, LabelForm
+from .catalogue import name_messages, type_names
+from .forms import GrantForm, InboxFilterForm, LabelForm
 from .models import CentreLabel
 
 
@@ -51,6 +53,7 @@ def inbox(request):
     )
     page_size = filters.get("page_size") or 25
     page = Paginator(found, page_size).get_page(request.GET.get("page"))
+    page.object_list = name_messages(page.object_list)
     audit_consultation(
         request=request,
         what=gettext_noop("e-Box du C.P.A.S."),
@@ -74,6 +77,7 @@ def message_detail(request, pk: int):
     """The message's page; its content is fetched (so read at the eBox) only by « Afficher le contenu »."""
     message = _message(request, pk)
     services.message_open(message=message, by=request.user, request=request)
+    name_messages([message])
     return render(
         request,
         "centrebox/message.html",
@@ -154,3 +158,47 @@ def dossier_replies(request, dossier_pk: int):
         shown=replies,
     )
     return render(request, "centrebox/_dossier_replies.html", {"dossier": dossier, "replies": replies})
+
+
+@administrator_required
+@require_GET
+def grants(request):
+    """« Accès à l'e-Box du C.P.A.S. »: what each member may see, for the centre's administrator."""
+    names = type_names()
+    rows = [
+        (member, grant, [names.get(code, code) for code in (grant.message_types if grant else [])])
+        for member, grant in selectors.grants_of_centre(centre=request.centre)
+    ]
+    return render(request, "centrebox/grants.html", {"rows": rows})
+
+
+@centre_required
+def grant_edit(request, membership_pk: int):
+    """One member's grant: the e-Box, and the types of message they may see, by name."""
+    membership = get_for_centre_or_404(
+        Membership.objects.select_related("user"), request.centre, pk=membership_pk
+    )
+    # After the look-up: another centre's member is a 404 for everyone.
+    ensure_administrator(request)
+    grant = selectors.grant_for(membership=membership)
+    types = sorted(
+        {*selectors.grantable_types(centre=request.centre), *(grant.message_types if grant else [])}
+    )
+    initial = {
+        "may_open_ebox": bool(grant and grant.may_open_ebox),
+        "message_types": grant.message_types if grant else [],
+    }
+    form = GrantForm(request.POST or None, types=types, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.grant_set(
+            membership=membership,
+            may_open_ebox=form.cleaned_data["may_open_ebox"],
+            message_types=form.cleaned_data["message_types"],
+            by=request.user,
+            request=request,
+        )
+        messages.success(
+            request, _("L'accès de %(member)s à l'e-Box a été enregistré.") % {"member": membership.user}
+        )
+        return redirect("centrebox:grants")
+    return render(request, "centrebox/grant_edit.html", {"form": form, "membership": membership})

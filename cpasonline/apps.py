@@ -26,3 +26,22 @@ class CpasOnlineConfig(AppConfig):
             )
         )
         register_section(Section(_("Demandes CPAS Online"), "cpasonline:dossier_section", order=20))
+
+        from primaweb.menu import Attention, register_attention
+
+        register_attention(Attention(_unread_requests, order=20))
+
+
+def _unread_requests(membership):
+    from django.urls import reverse
+
+    from .selectors import unread_count
+
+    # The list opens on the unread requests by default.
+    return [
+        (
+            _("Demandes non lues (CPAS Online)"),
+            unread_count(centre=membership.centre),
+            reverse("cpasonline:list"),
+        )
+    ]

@@ -75,6 +75,8 @@ def seed_online_requests(centres) -> None:
                     "commune_nis": centre.nis_code,
                     "submitted_at": submitted_at,
                     "received_on": rules.received_on(submitted_at),
+                    # Demo requests were never mailed: nothing is owed to their made-up addresses.
+                    "acknowledged_at": submitted_at,
                     **spec,
                 },
             )

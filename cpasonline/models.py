@@ -86,12 +86,29 @@ class OnlineRequest(CentreOwned):
     )
     acknowledgement = models.FileField(_("accusé de réception (PDF)"), upload_to="cpasonline/", blank=True)
     acknowledged_at = models.DateTimeField(_("accusé de réception envoyé le"), null=True, blank=True)
+    # The acknowledgement's outbox: the row says what is left to send. A task (or, when its wake-up was
+    # lost, the sweep) may take it once the lease is over; a failed attempt sets it to the next try.
+    acknowledgement_lease_until = models.DateTimeField(
+        _("envoi de l'accusé réservé jusqu'au"), null=True, blank=True
+    )
+    acknowledgement_attempts = models.PositiveSmallIntegerField(
+        _("tentatives d'envoi de l'accusé"), default=0
+    )
+    acknowledgement_error = models.TextField(_("dernière erreur d'envoi de l'accusé"), blank=True)
 
     class Meta:
         verbose_name = _("demande CPAS Online")
         verbose_name_plural = _("demandes CPAS Online")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["centre", "read_at", "-submitted_at"], name="cpasonline_centre_read")]
+        indexes = [
+            models.Index(fields=["centre", "read_at", "-submitted_at"], name="cpasonline_centre_read"),
+            # The sweep's question: which acknowledgements are owed and held by nobody.
+            models.Index(
+                fields=["acknowledgement_lease_until"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="cpasonline_ack_owed",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(identity_source__in=["registers", "applicant"]),
@@ -118,7 +135,16 @@ class OnlineRequest(CentreOwned):
     def commune(self):
         return get_commune(self.commune_nis)
 
-    def residence_address(self, language: str = "fr") -> str:
+    @property
+    def acknowledgement_given_up(self) -> bool:
+        from django.conf import settings
+
+        return (
+            self.acknowledged_at is None
+            and self.acknowledgement_attempts >= settings.CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS
+        )
+
+    def residence_address(self, language: str | None = None) -> str:
         from .display import address_line
 
         return address_line(self, language)

@@ -1,12 +1,14 @@
 """Writes of CPAS Online: the citizen's request, its acknowledgement, and the worker's follow-up."""
 
 import logging
+import smtplib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # The public form has no signed-in worker: the BCSS is asked on behalf of the platform.
 SERVICE_USERNAME = "cpas-online"
+ACKNOWLEDGEMENT_WINDOW_DAYS = 2
 
 
 class NoCompetentCentre(Exception):
@@ -202,10 +205,60 @@ def online_request_submit(
             "postal_code": data["postal_code"],
             "commune_nis": commune_nis,
         }
+    # The citizen does not wait for the PDF and the mail server: a task sends the acknowledgement once
+    # the request is stored; the lease lets the sweep take it back if that task is lost.
+    fields["acknowledgement_lease_until"] = _ack_lease(settings.CPASONLINE_ACKNOWLEDGEMENT_QUEUE_GRACE)
     with transaction.atomic():
         online_request = _create_with_fresh_reference(fields)
-        transaction.on_commit(lambda: acknowledgement_send(request_id=online_request.pk))
+        transaction.on_commit(lambda: acknowledgement_queue(request_id=online_request.pk))
     return online_request
+
+
+def _ack_lease(seconds: float):
+    return timezone.now() + timedelta(seconds=seconds)
+
+
+def acknowledgement_queue(*, request_id: int) -> bool:
+    """Wakes a worker to send the acknowledgement. Never raises: if the broker does not answer, the
+    request keeps its lease and the sweep queues it when the lease is over. Returns whether it was queued."""
+    from .tasks import send_acknowledgement
+
+    try:
+        send_acknowledgement.delay(request_id)
+    except Exception:  # kombu's errors vary by transport: all mean « not queued »
+        logger.exception("CPAS Online: acknowledgement of request %s not queued; the sweep will", request_id)
+        return False
+    return True
+
+
+def acknowledgements_due():
+    """Acknowledgements owed that nobody holds (a lost wake-up, a dead worker), with tries left."""
+    return OnlineRequest.objects.across_centres(reason="beat: every centre's acknowledgements owed").filter(
+        models.Q(acknowledgement_lease_until__lt=timezone.now())
+        | models.Q(acknowledgement_lease_until__isnull=True),
+        acknowledged_at__isnull=True,
+        acknowledgement_attempts__lt=settings.CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS,
+        # An acknowledgement days late would confuse more than help (and rows from before this outbox
+        # never had one owed).
+        submitted_at__gte=timezone.now() - timedelta(days=ACKNOWLEDGEMENT_WINDOW_DAYS),
+    )
+
+
+def acknowledgement_requeue(*, request_id: int) -> bool:
+    """Takes back an owed acknowledgement whose lease ran out, for the caller to queue."""
+    return bool(
+        acknowledgements_due()
+        .filter(pk=request_id)
+        .update(acknowledgement_lease_until=_ack_lease(settings.CPASONLINE_ACKNOWLEDGEMENT_QUEUE_GRACE))
+    )
+
+
+class AcknowledgementNotSent(Exception):
+    """The acknowledgement could not be mailed this time; `retry_in` says when to try again."""
+
+    def __init__(self, cause: BaseException, retry_in: float):
+        super().__init__(str(cause))
+        self.retry_in = retry_in
 
 
 def _create_with_fresh_reference(fields: dict, attempts: int = 5) -> OnlineRequest:
@@ -237,18 +290,38 @@ def acknowledgement_pdf(online_request: OnlineRequest) -> bytes:
     return pdf.from_html(html)
 
 
-def acknowledgement_send(*, request_id: int) -> None:
+def _acknowledgement_take(request_id: int) -> OnlineRequest | None:
+    """Takes the acknowledgement for one attempt, or None when it is sent, held by another worker, or
+    given up. The lease covers the attempt: a worker that dies leaves it to the sweep."""
+    owed = OnlineRequest.objects.across_centres(reason="a request named by the id its submission queued")
+    now = timezone.now()
+    taken = (
+        owed.filter(pk=request_id, acknowledged_at__isnull=True)
+        .filter(
+            models.Q(acknowledgement_lease_until__isnull=True)
+            | models.Q(acknowledgement_lease_until__lte=now)
+            # The submission's own grace: the task queued at commit may start within it.
+            | models.Q(acknowledgement_attempts=0)
+        )
+        .update(
+            acknowledgement_lease_until=_ack_lease(settings.CPASONLINE_ACKNOWLEDGEMENT_LEASE_SECONDS),
+            acknowledgement_attempts=models.F("acknowledgement_attempts") + 1,
+        )
+    )
+    if not taken:
+        return None
+    return owed.select_related("centre").get(pk=request_id)
+
+
+def acknowledgement_send(*, request_id: int, retry_in: float = 60) -> None:
     """Renders the acknowledgement PDF (kept with the request) and e-mails it to the citizen.
 
-    Idempotent: a PDF already kept is not rendered again and a sent acknowledgement is not sent twice.
-    A PDF that cannot be rendered does not hold the e-mail back.
+    Idempotent: a PDF already kept is not rendered again and a sent acknowledgement is not sent twice
+    (nor sent by two workers at once: an attempt holds the request's lease). A PDF that cannot be
+    rendered does not hold the e-mail back. Raises `AcknowledgementNotSent` when the mail server fails:
+    the error is noted on the request, which waits `retry_in` seconds for the next try.
     """
-    online_request = (
-        OnlineRequest.objects.across_centres(reason="a request named by the id its submission queued")
-        .select_related("centre")
-        .filter(pk=request_id)
-        .first()
-    )
+    online_request = _acknowledgement_take(request_id)
     if online_request is None:
         return
     if not online_request.acknowledgement:
@@ -275,10 +348,17 @@ def acknowledgement_send(*, request_id: int) -> None:
         online_request.acknowledgement.open("rb")
         with online_request.acknowledgement as file:
             message.attach(f"{online_request.reference}.pdf", file.read(), "application/pdf")
-    message.send()
-    OnlineRequest.objects.for_centre(online_request.centre_id).filter(pk=online_request.pk).update(
-        acknowledged_at=timezone.now()
-    )
+    mine = OnlineRequest.objects.for_centre(online_request.centre_id).filter(pk=online_request.pk)
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("CPAS Online: acknowledgement of %s not sent: %s", online_request.reference, exc)
+        mine.update(
+            acknowledgement_error=f"{type(exc).__name__}: {exc}"[:1000],
+            acknowledgement_lease_until=_ack_lease(retry_in),
+        )
+        raise AcknowledgementNotSent(exc, retry_in) from exc
+    mine.update(acknowledged_at=timezone.now(), acknowledgement_error="", acknowledgement_lease_until=None)
 
 
 def details_pdf(online_request: OnlineRequest, *, context: dict) -> bytes:

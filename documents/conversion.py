@@ -13,9 +13,9 @@ import xmlrpc.client
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext
 
 from . import converter_gate
+from .failures import Failure
 from .sniffing import Problem, is_word95
 
 API_VERSION = "3"  # unoserver's XML-RPC interface, the same for every unoserver 3.x
@@ -71,8 +71,15 @@ class ConverterCrashed(ConverterUnavailable):
 
 
 class ConversionFailed(ConversionError):
-    """The file's fault: LibreOffice cannot convert it, trying again will not help. `str()` is the
-    reason, in the worker's language, without internals."""
+    """The file's fault: LibreOffice cannot convert it, trying again will not help. `failure` is the
+    reason for the worker (a code, put in words in the reader's language), without internals."""
+
+    def __init__(self, failure: Failure):
+        super().__init__(failure.code)
+        self.failure = failure
+
+    def __str__(self) -> str:
+        return str(self.failure)
 
 
 class ConversionUnknownError(ConversionError):
@@ -88,25 +95,20 @@ def classify_fault(message: str) -> ConversionError:
     if any(marker in message for marker in _CONVERTER_FAULTS):
         return ConverterUnavailable(f"the converter gave up: {message[:300]}")
     if any(marker in message for marker in _UNREADABLE_FAULTS):
-        return ConversionFailed(
-            gettext("LibreOffice n'a pas pu ouvrir ce fichier : il est illisible ou abîmé.")
-        )
+        return ConversionFailed(Failure("unreadable"))
     return ConversionUnknownError(f"unrecognised failure of the converter: {message[:300]}")
 
 
-def too_slow_reason() -> str:
-    return gettext("Ce fichier est trop long à convertir : il a dépassé deux fois la limite de temps.")
+def too_slow_reason() -> Failure:
+    return Failure("too_slow")
 
 
-def crashes_converter_reason() -> str:
-    return gettext(
-        "Ce fichier fait s'arrêter LibreOffice à chaque essai : "
-        "il est abîmé ou d'une forme non prise en charge."
-    )
+def crashes_converter_reason() -> Failure:
+    return Failure("crashes_converter")
 
 
-def unknown_failure_reason() -> str:
-    return gettext("La conversion a échoué plusieurs fois sans raison connue. Utilisez « Réessayer ».")
+def unknown_failure_reason() -> Failure:
+    return Failure("unknown")
 
 
 def convert_to_pdf(
@@ -127,11 +129,9 @@ def convert_to_pdf(
         kind = "doc95"
     import_filter = IMPORT_FILTERS.get(kind)
     if import_filter is None:
-        raise ConversionFailed(
-            gettext("Le format « %(extension)s » ne peut pas être converti en PDF.") % {"extension": kind}
-        )
+        raise ConversionFailed(Failure("format_not_convertible", {"extension": kind}))
     if not data:
-        raise ConversionFailed(gettext("Le fichier est vide."))
+        raise ConversionFailed(Failure("empty_file"))
     # The gate may first wait for a listener to be free or back (settings.CONVERTER_WAIT).
     if timeout is None:
         timeout = settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + CLIENT_GRACE
@@ -166,7 +166,7 @@ def convert_to_pdf(
         proxy("close")()
     pdf = result.data if isinstance(result, xmlrpc.client.Binary) else b""
     if not pdf.startswith(b"%PDF-"):
-        raise ConversionFailed(gettext("La conversion n'a pas produit de PDF."))
+        raise ConversionFailed(Failure("no_pdf"))
     return pdf
 
 

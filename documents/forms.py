@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.forms import clean_niss
 from primaweb.forms import TypedTextMixin
 
-from .models import Document, DocumentType
+from .models import DocumentType
+from .statuses import FILTERABLE
 
 
 class UploadForm(TypedTextMixin, forms.Form):
@@ -64,7 +65,9 @@ class ManageFilterForm(TypedTextMixin, forms.Form):
         empty_label=_("Tous"),
     )
     status = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(Document.Status.choices)
+        label=_("Statut"),
+        required=False,
+        choices=[("", _("Tous")), *((status.value, status.label) for status in FILTERABLE)],
     )
 
     def __init__(self, *args, document_types, **kwargs):

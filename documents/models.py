@@ -72,6 +72,14 @@ class Document(CentreOwned):
         SENT = "sent", _("Envoyé vers eBox avec succès")
         READ = "read", _("Lu par le destinataire")
 
+    class SendState(models.TextChoices):
+        """How the latest send to the eBox stands, as the eBox app reports it; empty once delivered."""
+
+        SENDING = "sending", _("Envoi en cours")
+        FAILED = "failed", _("Envoi échoué")
+        NO_EBOX = "no_ebox", _("Bénéficiaire sans eBox")
+        TO_VERIFY = "to_verify", _("Envoi à vérifier")
+
     # Until it is sent, a document may still be replaced or deleted.
     EDITABLE_STATUSES = (Status.PENDING, Status.CONVERTING, Status.FAILED, Status.REGISTERED)
     IN_CONVERSION = (Status.PENDING, Status.CONVERTING)
@@ -84,6 +92,9 @@ class Document(CentreOwned):
         DocumentType, on_delete=models.PROTECT, related_name="documents", verbose_name=_("type de document")
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    send_state = models.CharField(
+        _("état du dernier envoi"), max_length=20, choices=SendState.choices, blank=True, default=""
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     original_name = models.CharField(_("nom du fichier"), max_length=80)
     original_extension = models.CharField(_("extension"), max_length=4)
@@ -93,6 +104,9 @@ class Document(CentreOwned):
     original = models.FileField(_("fichier d'origine"), max_length=255)
     pdf = models.FileField(_("PDF"), max_length=255, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # The reason as a code and its parameters (documents.failures), shown in the reader's language; the
+    # text beside it is for the logs and for rows written before codes were stored.
+    failure = models.JSONField(_("raison de l'échec (code)"), default=dict, blank=True)
     failure_reason = models.TextField(_("raison de l'échec"), blank=True)
     # The conversion's lease: waiting, a worker must have taken the document by then; converting, the
     # worker renews it while it works. Run out, the sweep queues the document again (its task was lost
@@ -147,12 +161,29 @@ class Document(CentreOwned):
                 name="document_known_status",
             ),
             models.CheckConstraint(
+                condition=models.Q(send_state__in=["", "sending", "failed", "no_ebox", "to_verify"]),
+                name="document_known_send_state",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(size__gt=0, size__lte=1_572_864), name="document_size_within_limit"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.dossier.number})"
+
+    @property
+    def shown_status(self):
+        """What the worker is shown, as `documents.statuses` derives it for every screen and filter."""
+        from .statuses import shown_status
+
+        return shown_status(self)
+
+    @property
+    def failure_message(self) -> str:
+        from .failures import describe
+
+        return describe(self.failure, self.failure_reason)
 
     @property
     def is_editable_by_status(self) -> bool:
@@ -227,3 +258,11 @@ class DocumentEvent(CentreOwnedRow):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+    @property
+    def reason_message(self) -> str:
+        """Why it failed, in the reader's language (the text of older rows as it was written)."""
+        from .failures import describe
+
+        details = self.details or {}
+        return describe(details.get("failure"), details.get("reason", ""))

@@ -1,10 +1,11 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from stdnum.be import nn
 
 from dossiers.models import Dossier
 from primaweb.models import Centre
 
 from .models import Document, DocumentType
+from .statuses import NEEDS_ATTENTION, ShownStatus, shown_status_q
 
 
 def document_types_of_centre(*, centre: Centre) -> QuerySet[DocumentType]:
@@ -24,6 +25,8 @@ def documents_of_centre(
 
     One query per page whatever its size: the dossier, beneficiary and type come joined.
     """
+    # « Archivé » is a status like the others: choosing it lists the archived documents.
+    archived = archived or status == ShownStatus.ARCHIVED
     documents = (
         Document.objects.for_centre(centre)
         .filter(deleted_at__isnull=True, archived_at__isnull=not archived)
@@ -40,7 +43,7 @@ def documents_of_centre(
     if document_type is not None:
         documents = documents.filter(document_type=document_type)
     if status:
-        documents = documents.filter(status=status)
+        documents = documents.filter(shown_status_q(status))
     return documents
 
 
@@ -67,3 +70,13 @@ def conversions_stuck(*, since) -> int:
         .filter(status__in=Document.IN_CONVERSION, deleted_at__isnull=True, lease_until__lt=since)
         .count()
     )
+
+
+def documents_needing_attention(*, centre: Centre) -> list[tuple[ShownStatus, int]]:
+    """The home page's « à traiter »: how many current documents fail to convert or to send, or wait for a
+    person to check their send, per status (statuses with none are left out)."""
+    current = Document.objects.for_centre(centre).filter(deleted_at__isnull=True, archived_at__isnull=True)
+    counts = current.aggregate(
+        **{status.value: Count("pk", filter=shown_status_q(status)) for status in NEEDS_ATTENTION}
+    )
+    return [(status, counts[status.value]) for status in NEEDS_ATTENTION if counts[status.value]]

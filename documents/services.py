@@ -25,7 +25,8 @@ from dossiers.models import Dossier
 from primaweb.models import AuditEvent, Centre, User
 from primaweb.services import audit_consultation, audit_record
 
-from . import conversion
+from . import conversion, failures
+from .failures import Failure
 from .models import Document, DocumentEvent, DocumentType
 from .validation import FileRefused, ValidatedFile, check_pdf, validate_upload
 
@@ -254,6 +255,7 @@ def _set_pdf_if_ready(document: Document, checked: ValidatedFile) -> None:
         # A worker should take it within the lease; otherwise its wake-up was lost: the sweep requeues.
         document.lease_until = _lease()
     document.failure_reason = ""
+    document.failure = {}
     document.conversion_timeouts = document.conversion_crashes = document.conversion_errors = 0
 
 
@@ -297,7 +299,7 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         pdf = _convert_holding_lease(document, data)
         return _conversion_succeeded(document_id=document_id, version=version, pdf=pdf)
     except conversion.ConversionFailed as exc:
-        return document_conversion_failed(document_id=document_id, version=version, reason=str(exc))
+        return document_conversion_failed(document_id=document_id, version=version, reason=exc.failure)
     except conversion.ConversionTimedOut as exc:
         limit, reason = settings.CONVERSION_MAX_TIMEOUTS, conversion.too_slow_reason()
         return _charge(document, "conversion_timeouts", limit, reason, exc, retry_in)
@@ -309,16 +311,14 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         limit, reason = settings.CONVERSION_MAX_UNKNOWN, conversion.unknown_failure_reason()
         return _charge(document, "conversion_errors", limit, reason, exc, retry_in)
     except conversion.ConverterUnavailable as exc:
-        note = gettext("En attente du convertisseur : la conversion reprendra d'elle-même.")
-        _postpone(document, note, retry_in)
+        _postpone(document, Failure("waiting_converter"), retry_in)
         raise ConversionPostponed(exc) from exc
     except StorageFull as exc:
-        note = gettext("Espace de stockage insuffisant : la conversion reprendra d'elle-même.")
-        _postpone(document, note, retry_in)
+        _postpone(document, Failure("storage_full"), retry_in)
         raise ConversionPostponed(exc) from exc
     except (DatabaseError, OSError) as exc:
         logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
-        _postpone(document, "", retry_in)
+        _postpone(document, None, retry_in)
         raise ConversionPostponed(exc) from exc
 
 
@@ -347,7 +347,7 @@ def _convert_holding_lease(document: Document, data: bytes) -> bytes:
     return outcome["pdf"]
 
 
-def _charge(document: Document, counter: str, limit: int, reason: str, cause: Exception, retry_in: float):
+def _charge(document: Document, counter: str, limit: int, reason: Failure, cause: Exception, retry_in: float):
     """Counts one more failure of this kind against the file: at `limit`, the file is refused."""
     with transaction.atomic():
         current = _by_id().select_for_update().filter(pk=document.pk, version=document.version).first()
@@ -358,16 +358,17 @@ def _charge(document: Document, counter: str, limit: int, reason: str, cause: Ex
         current.save(update_fields=[counter])
     if count >= limit:
         return document_conversion_failed(document_id=document.pk, version=document.version, reason=reason)
-    _postpone(document, "", retry_in)
+    _postpone(document, None, retry_in)
     raise ConversionPostponed(cause) from cause
 
 
-def _postpone(document: Document, note: str, retry_in: float) -> None:
+def _postpone(document: Document, note: Failure | None, retry_in: float) -> None:
     """Back to « En attente de conversion », with `note` saying why, until the next try."""
     with contextlib.suppress(DatabaseError):  # the lease runs out all the same: the sweep takes it
         _by_id().filter(pk=document.pk, version=document.version, status__in=Document.IN_CONVERSION).update(
             status=Document.Status.PENDING,
-            failure_reason=note,
+            failure_reason=str(note or ""),
+            failure=note.as_dict() if note else {},
             lease_until=_lease(retry_in + settings.CONVERSION_LEASE_SECONDS),
         )
 
@@ -408,9 +409,7 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
         # acts on its own (a link to a local file becomes a link the reader opens without a web address).
         pages = check_pdf(pdf)
     except FileRefused as exc:
-        reason = gettext("Le PDF obtenu en convertissant ce fichier est refusé : %(reason)s") % {
-            "reason": exc
-        }
+        reason = Failure("pdf_refused", {"reason": failures.from_refusal(exc)})
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
     document = _by_id().get(pk=document_id)
     # Named after the version, so a re-run after a crash overwrites its own output instead of leaving a
@@ -434,25 +433,30 @@ def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Docu
         document.status = Document.Status.REGISTERED
         document.converted_at = timezone.now()
         document.failure_reason = ""
+        document.failure = {}
         document.lease_until = None
         document.save(
-            update_fields=["pdf", "pages", "status", "converted_at", "failure_reason", "lease_until"]
+            update_fields=[
+                *("pdf", "pages", "status", "converted_at", "failure_reason", "failure", "lease_until")
+            ]
         )
         event_record(document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=pages)
     return document
 
 
-def document_conversion_failed(*, document_id: int, version: int, reason: str) -> Document | None:
-    """Leaves the document visibly « Conversion échouée » with the reason; the original is kept."""
+def document_conversion_failed(*, document_id: int, version: int, reason: Failure) -> Document | None:
+    """Leaves the document visibly « Conversion échouée » with the reason (a code, put in words in the
+    reader's language); the original is kept."""
     with transaction.atomic():
         document = _by_id().select_for_update().filter(pk=document_id).first()
         if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
             return document
         document.status = Document.Status.FAILED
-        document.failure_reason = reason[:2000]
+        document.failure_reason = str(reason)[:2000]
+        document.failure = reason.as_dict()
         document.lease_until = None
-        document.save(update_fields=["status", "failure_reason", "lease_until"])
-        event_record(document=document, kind=DocumentEvent.Kind.FAILED, by=None, reason=reason[:500])
+        document.save(update_fields=["status", "failure_reason", "failure", "lease_until"])
+        event_record(document=document, kind=DocumentEvent.Kind.FAILED, by=None, **_event_reason(reason))
     return document
 
 
@@ -464,12 +468,14 @@ def document_retry(*, document: Document, by: User) -> Document:
         raise DocumentLocked(document.status)
     document.status = Document.Status.PENDING
     document.failure_reason = ""
+    document.failure = {}
     document.lease_until = _lease()
     document.conversion_timeouts = document.conversion_crashes = document.conversion_errors = 0
     document.save(
         update_fields=[
             "status",
             "failure_reason",
+            "failure",
             "lease_until",
             "conversion_timeouts",
             "conversion_crashes",
@@ -603,9 +609,24 @@ def document_mark_sent(*, document_id: int, by: User | None, **details) -> Docum
     document = _by_id().select_for_update().get(pk=document_id)
     if document.status not in (Document.Status.SENT, Document.Status.READ):
         document.status = Document.Status.SENT
-        document.save(update_fields=["status"])
+    document.send_state = ""
+    document.save(update_fields=["status", "send_state"])
     event_record(document=document, kind=DocumentEvent.Kind.SENT, by=by, **details)
     return document
+
+
+def document_mark_sending(*, document_id: int) -> None:
+    """« Envoi en cours »: a send was queued (or queued again) and is not settled yet."""
+    _set_send_state(document_id, Document.SendState.SENDING)
+
+
+def document_mark_send_to_verify(*, document_id: int) -> None:
+    """« Envoi à vérifier »: the send's answer was lost after it left; a person must check it."""
+    _set_send_state(document_id, Document.SendState.TO_VERIFY)
+
+
+def _set_send_state(document_id: int, state: str) -> None:
+    _by_id().filter(pk=document_id).update(send_state=state)
 
 
 @transaction.atomic
@@ -619,10 +640,20 @@ def document_mark_read(*, document_id: int, **details) -> Document:
     return document
 
 
-def document_record_send_failure(*, document_id: int, by: User | None, reason: str) -> DocumentEvent:
-    """« Envoi échoué » in the document's history; the document's own status is left as it was."""
+def document_record_send_failure(
+    *, document_id: int, by: User | None, reason: Failure, no_ebox: bool = False
+) -> DocumentEvent:
+    """« Envoi échoué » (or « Bénéficiaire sans eBox ») in the document's history and as its shown status;
+    the document's own status (registered, sent, read) is left as it was."""
     document = _by_id().get(pk=document_id)
-    return event_record(document=document, kind=DocumentEvent.Kind.SEND_FAILED, by=by, reason=reason[:500])
+    _set_send_state(document_id, Document.SendState.NO_EBOX if no_ebox else Document.SendState.FAILED)
+    kind = DocumentEvent.Kind.SEND_FAILED
+    return event_record(document=document, kind=kind, by=by, **_event_reason(reason))
+
+
+def _event_reason(reason: Failure) -> dict:
+    # The code is what the history shows, in the reader's language; the text stays for the log's reader.
+    return {"failure": reason.as_dict(), "reason": str(reason)[:500]}
 
 
 @transaction.atomic

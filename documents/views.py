@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,8 @@ from .forms import PersonLookupForm, ReplaceForm, UploadForm
 from .models import Document, DocumentEvent
 from .validation import MAX_SIZE, FileRefused
 
-TOO_LARGE = _("Le fichier dépasse la taille maximale de 1,5 Mo.")
+# Lazy: put in words for each request, in its reader's language (not once, at import, in French).
+TOO_LARGE = gettext_lazy("Le fichier dépasse la taille maximale de 1,5 Mo.")
 
 
 def _document(request, pk: int) -> Document:
@@ -51,13 +52,20 @@ def upload_start(request):
             return redirect("documents:upload", dossier_pk=dossiers[0].pk)
     # After « Créer le dossier », the identification flow lands on the upload screen of the new dossier.
     next_url = reverse("documents:upload", kwargs={"dossier_pk": 0}).replace("/0/", "/{dossier}/")
+    # What was just typed is not typed again: the identification opens with the same NISS or name.
+    carried = {"next": next_url}
+    if form.is_valid():
+        if form.cleaned_data["niss"]:
+            carried["niss"] = form.cleaned_data["niss"]
+        if form.cleaned_data["name"].strip():
+            carried["nom"] = form.cleaned_data["name"].strip()
     return render(
         request,
         "documents/upload_start.html",
         {
             "form": form,
             "dossiers": dossiers,
-            "add_person_url": f"{reverse('dossiers:identify')}?{urlencode({'next': next_url})}",
+            "add_person_url": f"{reverse('dossiers:identify')}?{urlencode(carried)}",
         },
     )
 
@@ -147,8 +155,8 @@ def document_status(request, pk: int):
     document = _document(request, pk)
     return JsonResponse(
         {
-            "status": document.status,
-            "label": document.get_status_display(),
+            "status": document.shown_status.value,
+            "label": str(document.shown_status.label),
             "converting": document.is_converting,
         }
     )

@@ -10,6 +10,7 @@ class EboxConfig(AppConfig):
         from documents.extensions import Action, Section, register_action, register_hold, register_section
         from primaweb.demo import register_seeder
 
+        from . import failures  # noqa: F401  (registers the send failures' codes)
         from .demo import seed_ebox_senders
         from .models import Publication
 

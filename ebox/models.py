@@ -57,6 +57,9 @@ class Publication(CentreOwned):
     message_id = models.CharField(_("identifiant du message eBox"), max_length=100, blank=True)
     expiration_date = models.CharField(_("date d'expiration"), max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # The reason as a code and its parameters (ebox.failures), shown in the reader's language; the text
+    # beside it is for the logs and for rows written before codes were stored.
+    failure = models.JSONField(_("raison (code)"), default=dict, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,6 +120,12 @@ class Publication(CentreOwned):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient_niss} ({self.get_state_display()})"
+
+    @property
+    def error_message(self) -> str:
+        from documents.failures import describe
+
+        return describe(self.failure, self.last_error)
 
     @property
     def can_retry(self) -> bool:

@@ -16,8 +16,10 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from documents import services as document_services
+
+from .failures import Failure
 from .models import Publication
 
 logger = logging.getLogger(__name__)
@@ -38,15 +40,19 @@ def lease(seconds: float) -> timezone.datetime:
     return timezone.now() + timedelta(seconds=seconds)
 
 
-def queue_unreachable_reason() -> str:
-    return _("La file d'attente ne répond pas : l'envoi partira automatiquement dès qu'elle sera rétablie.")
+def queue_unreachable_reason() -> Failure:
+    return Failure("queue_unreachable")
 
 
-def lost_answer_reason() -> str:
-    return _(
-        "L'eBox n'a pas confirmé la réception : le message est peut-être arrivé. Vérifiez-le avant de "
-        "renvoyer."
-    )
+def lost_answer_reason() -> Failure:
+    return Failure("lost_answer")
+
+
+def error_fields(reason: Failure | None) -> dict:
+    """A publication's reason as stored: the code shown in the reader's language, the text for the logs."""
+    if reason is None:
+        return {"last_error": "", "failure": {}}
+    return {"last_error": str(reason)[:1000], "failure": reason.as_dict()}
 
 
 def publication_wake(*, publication_id: int) -> bool:
@@ -61,7 +67,7 @@ def publication_wake(*, publication_id: int) -> bool:
         logger.exception("eBox publication %s: could not be queued; the sweep will", publication_id)
         try:
             _all().filter(pk=publication_id, state=Publication.State.PENDING).update(
-                lease_until=None, last_error=queue_unreachable_reason()
+                lease_until=None, **error_fields(queue_unreachable_reason())
             )
         except DatabaseError:
             logger.exception("eBox publication %s: could not note the queueing failure", publication_id)
@@ -74,10 +80,10 @@ def publication_queue(publication: Publication) -> None:
     transaction.on_commit(lambda: publication_wake(publication_id=publication.pk))
 
 
-def publication_postpone(*, publication_id: int, seconds: float, reason: str) -> None:
+def publication_postpone(*, publication_id: int, seconds: float, reason: Failure) -> None:
     """A retry is scheduled in `seconds`: the sweep leaves the pending publication alone until then."""
     _all().filter(pk=publication_id, state=Publication.State.PENDING).update(
-        lease_until=lease(seconds + settings.EBOX_QUEUE_GRACE), last_error=reason[:1000]
+        lease_until=lease(seconds + settings.EBOX_QUEUE_GRACE), **error_fields(reason)
     )
 
 
@@ -95,12 +101,14 @@ def may_have_left(publication: Publication) -> bool:
     return publication.state == Publication.State.SENDING and publication.body_sent_at is not None
 
 
-def hold_for_check(publication: Publication, reason: str) -> Publication:
+def hold_for_check(publication: Publication, reason: Failure) -> Publication:
     """« Envoi à vérifier », in the caller's transaction (the row is locked by the caller)."""
     publication.state = Publication.State.TO_VERIFY
     publication.lease_until = None
-    publication.last_error = reason[:1000]
-    publication.save(update_fields=["state", "lease_until", "last_error"])
+    for name, value in error_fields(reason).items():
+        setattr(publication, name, value)
+    publication.save(update_fields=["state", "lease_until", "last_error", "failure"])
+    document_services.document_mark_send_to_verify(document_id=publication.document_id)
     logger.warning("eBox publication %s: answer lost after sending; to verify by a person", publication.pk)
     return publication
 

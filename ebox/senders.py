@@ -8,11 +8,19 @@ from django.utils.translation import gettext as _
 from primaweb.models import Centre
 
 from . import auth
+from .failures import Failure
 from .models import EboxCredentials
 
 
 class SenderMissing(Exception):
-    """The centre can not publish yet; the message says what its administrator must complete."""
+    """The centre can not publish yet; `failure` says what its administrator must complete."""
+
+    def __init__(self, failure: Failure):
+        super().__init__(failure.code)
+        self.failure = failure
+
+    def __str__(self) -> str:
+        return str(self.failure)
 
 
 class BoxUnavailable(Exception):
@@ -30,12 +38,7 @@ def sender_for(*, centre: Centre) -> Sender:
     """The centre's sender configuration; raises SenderMissing with a message for the worker."""
     row = EboxCredentials.objects.for_centre(centre).first()
     if row is None or not row.sender_application_id:
-        raise SenderMissing(
-            _(
-                "L'accès eBox de ce C.P.A.S. n'est pas configuré (identifiant d'application) : "
-                "l'administrateur doit le compléter."
-            )
-        )
+        raise SenderMissing(Failure("sender_not_configured"))
     try:
         if row.client_id:
             credentials = auth.credentials_load(
@@ -46,16 +49,9 @@ def sender_for(*, centre: Centre) -> Sender:
         elif settings.EBOX_PLATFORM_MANDATARY:
             credentials = auth.platform_credentials()
         else:
-            raise SenderMissing(
-                _(
-                    "Ce C.P.A.S. n'a pas de client eBox propre et la plateforme n'est pas son "
-                    "mandataire : l'administrateur doit compléter son accès eBox."
-                )
-            )
+            raise SenderMissing(Failure("sender_without_mandate"))
     except auth.CredentialsError as exc:
-        raise SenderMissing(
-            _("La clé ou le certificat eBox est illisible : %(error)s") % {"error": exc}
-        ) from exc
+        raise SenderMissing(Failure("sender_key_unreadable", {"error": str(exc)})) from exc
     return Sender(
         organization_id=centre.bce_number, application_id=row.sender_application_id, credentials=credentials
     )

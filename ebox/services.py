@@ -18,12 +18,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents import failures as document_failures
 from documents import services as document_services
 from documents.models import Document
 from primaweb.models import AuditEvent, User
 from primaweb.services import audit_record
 
 from . import client, outbox, senders
+from .failures import Failure
 from .models import Publication
 
 logger = logging.getLogger(__name__)
@@ -45,8 +47,8 @@ class OutcomeNotRecorded(Exception):
         self.outcome = outcome
 
 
-def no_digital_user_reason() -> str:
-    return _("Le bénéficiaire n'a pas activé son eBox")
+def no_digital_user_reason() -> Failure:
+    return Failure("no_ebox")
 
 
 def publication_language(*, centre, language: str | None) -> str:
@@ -63,8 +65,8 @@ def publication_language(*, centre, language: str | None) -> str:
     return centre.language or "fr"
 
 
-def _pdf_refused_reason(refusal) -> str:
-    return _("Ce document ne peut pas être envoyé vers l'eBox : %(reason)s") % {"reason": refusal}
+def _pdf_refused_reason(refusal) -> Failure:
+    return Failure("pdf_refused_for_send", {"reason": document_failures.from_refusal(refusal)})
 
 
 def _check_sendable(document: Document) -> None:
@@ -74,7 +76,7 @@ def _check_sendable(document: Document) -> None:
         raise PublicationRefused(_("Seul un document enregistré peut être envoyé vers l'eBox."))
     refusal = document_services.document_pdf_refusal(data=_pdf_of(document))
     if refusal is not None:
-        raise PublicationRefused(_pdf_refused_reason(refusal))
+        raise PublicationRefused(str(_pdf_refused_reason(refusal)))
 
 
 def _refuse_if_unsettled(document: Document) -> None:
@@ -172,7 +174,10 @@ def _publication_record(
                 requested_by=by,
                 lease_until=outbox.lease(settings.EBOX_QUEUE_GRACE),
                 **(
-                    {"state": Publication.State.NO_DIGITAL_USER, "last_error": no_digital_user_reason()}
+                    {
+                        "state": Publication.State.NO_DIGITAL_USER,
+                        **outbox.error_fields(no_digital_user_reason()),
+                    }
                     if has_ebox is False
                     else {}
                 ),
@@ -189,9 +194,10 @@ def _publication_record(
     )
     if has_ebox is False:
         document_services.document_record_send_failure(
-            document_id=document.pk, by=by, reason=no_digital_user_reason()
+            document_id=document.pk, by=by, reason=no_digital_user_reason(), no_ebox=True
         )
     else:
+        document_services.document_mark_sending(document_id=document.pk)
         outbox.publication_queue(publication)
     return publication
 
@@ -254,7 +260,7 @@ def publication_send(*, publication_id: int) -> Publication:
         .get(pk=publication.document_id)
     )
     if document.deleted_at is not None or not document.has_pdf:
-        return _settle_failed(publication.pk, _("Le document a été supprimé avant son envoi."))
+        return _settle_failed(publication.pk, Failure("deleted_before_send"))
     stem = document.original_name.rsplit(".", 1)[0] or "document"
     # Checked again on the very bytes that leave: what was stored may have changed since the request.
     pdf = _pdf_of(document)
@@ -264,7 +270,7 @@ def publication_send(*, publication_id: int) -> Publication:
     try:
         sender = senders.sender_for(centre=document.centre)
     except senders.SenderMissing as exc:
-        return _settle_failed(publication.pk, str(exc))
+        return _settle_failed(publication.pk, exc.failure)
     if not _about_to_send(publication, attempt):
         return _by_id().get(pk=publication.pk)
     try:
@@ -288,11 +294,8 @@ def publication_send(*, publication_id: int) -> Publication:
             _release(publication.pk, attempt, str(exc))
             raise
     except client.EboxRejected as exc:
-        reason = _("L'eBox a refusé le message : %(code)s %(message)s") % {
-            "code": exc.code,
-            "message": exc.message,
-        }
-        outcome = {"kind": "failed", "reason": reason.strip()}
+        reason = Failure("ebox_rejected", {"code": exc.code or "", "message": exc.message or ""})
+        outcome = {"kind": "failed", "reason": reason.as_dict()}
     else:
         outcome = {"kind": "published", "result": dataclasses.asdict(result)}
     try:
@@ -308,6 +311,7 @@ def _release(publication_id: int, attempt: int, error: str) -> None:
         body_sent_at=None,
         lease_until=outbox.lease(settings.EBOX_QUEUE_GRACE),
         last_error=error[:1000],
+        failure={},
     )
 
 
@@ -320,7 +324,11 @@ def publication_record_outcome(*, publication_id: int, outcome: dict) -> Publica
             return _settle_no_digital_user(publication_id, result)
         return _settle_sent(publication_id, result)
     if kind == "failed":
-        return _settle_failed(publication_id, outcome["reason"])
+        reason = outcome["reason"]
+        # An outcome kept by a task from before reasons were codes carries text.
+        if isinstance(reason, str):
+            return _settle_failed(publication_id, Failure("ebox_rejected", {"code": "", "message": reason}))
+        return _settle_failed(publication_id, Failure(reason["code"], reason["params"]))
     return _settle_to_verify(publication_id, outcome["error"])
 
 
@@ -330,7 +338,7 @@ def _settle_to_verify(publication_id: int, error: str) -> Publication:
     if publication.state not in Publication.OPEN_STATES:
         return publication
     logger.warning("eBox publication %s: %s", publication_id, error)
-    return outbox.hold_for_check(publication, f"{outbox.lost_answer_reason()} ({error})")
+    return outbox.hold_for_check(publication, Failure("lost_answer_after", {"error": error}))
 
 
 @transaction.atomic
@@ -344,9 +352,12 @@ def _settle_sent(publication_id: int, result: client.PublishResult) -> Publicati
     publication.expiration_date = result.expiration_date
     publication.sent_at = timezone.now()
     publication.last_error = ""
+    publication.failure = {}
     publication.lease_until = None
     publication.save(
-        update_fields=["state", "message_id", "expiration_date", "sent_at", "last_error", "lease_until"]
+        update_fields=[
+            *("state", "message_id", "expiration_date", "sent_at", "last_error", "failure", "lease_until")
+        ]
     )
     document_services.document_mark_sent(
         document_id=publication.document_id,
@@ -365,31 +376,33 @@ def _settle_no_digital_user(publication_id: int, result: client.PublishResult) -
     reason = no_digital_user_reason()
     publication.state = Publication.State.NO_DIGITAL_USER
     publication.message_id = result.message_id
-    publication.last_error = reason
+    for name, value in outbox.error_fields(reason).items():
+        setattr(publication, name, value)
     publication.lease_until = None
-    publication.save(update_fields=["state", "message_id", "last_error", "lease_until"])
+    publication.save(update_fields=["state", "message_id", "last_error", "failure", "lease_until"])
     document_services.document_record_send_failure(
-        document_id=publication.document_id, by=publication.requested_by, reason=reason
+        document_id=publication.document_id, by=publication.requested_by, reason=reason, no_ebox=True
     )
     return publication
 
 
 @transaction.atomic
-def _settle_failed(publication_id: int, reason: str) -> Publication:
+def _settle_failed(publication_id: int, reason: Failure) -> Publication:
     publication = _by_id().select_for_update().get(pk=publication_id)
     if publication.state not in Publication.OPEN_STATES:
         return publication
     publication.state = Publication.State.FAILED
-    publication.last_error = reason[:1000]
+    for name, value in outbox.error_fields(reason).items():
+        setattr(publication, name, value)
     publication.lease_until = None
-    publication.save(update_fields=["state", "last_error", "lease_until"])
+    publication.save(update_fields=["state", "last_error", "failure", "lease_until"])
     document_services.document_record_send_failure(
         document_id=publication.document_id, by=publication.requested_by, reason=reason
     )
     return publication
 
 
-def publication_give_up(*, publication_id: int, reason: str) -> Publication:
+def publication_give_up(*, publication_id: int, reason: Failure) -> Publication:
     """« Envoi échoué » after the last allowed attempt; « Réessayer » may start over."""
     return _settle_failed(publication_id, reason)
 
@@ -421,8 +434,9 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
     if publication.state == Publication.State.FAILED:
         publication.state = Publication.State.PENDING
         publication.last_error = ""
+        publication.failure = {}
         publication.lease_until = outbox.lease(settings.EBOX_QUEUE_GRACE)
-        publication.save(update_fields=["state", "last_error", "lease_until"])
+        publication.save(update_fields=["state", "last_error", "failure", "lease_until"])
         queued = publication
     else:
         queued = Publication.objects.create(
@@ -441,6 +455,7 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
         target=document,
         details={"publication": queued.pk, "retry_of": publication.pk},
     )
+    document_services.document_mark_sending(document_id=document.pk)
     outbox.publication_queue(queued)
     return queued
 

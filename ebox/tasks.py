@@ -9,9 +9,9 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from . import client, outbox, services
+from .failures import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +54,7 @@ def send_publication(self, publication_id: int, outcome: dict | None = None) -> 
     except (client.EboxTransientError, DatabaseError) as exc:
         # A database hiccup is as passing as a network one: retried the same way.
         if self.request.retries + 1 >= settings.EBOX_MAX_ATTEMPTS:
-            reason = gettext("L'eBox ne répond pas après %(attempts)s tentatives : %(error)s") % {
-                "attempts": self.request.retries + 1,
-                "error": exc,
-            }
+            reason = Failure("ebox_silent", {"attempts": self.request.retries + 1, "error": str(exc)})
             return services.publication_give_up(publication_id=publication_id, reason=reason).state
         countdown = retry_delay(self.request.retries, getattr(exc, "retry_after", None))
         logger.info("eBox publication %s: %s; retry in %.0f s", publication_id, exc, countdown)
@@ -68,10 +65,7 @@ def send_publication(self, publication_id: int, outcome: dict | None = None) -> 
 
 def _postpone(publication_id: int, countdown: float, exc: Exception) -> None:
     moment = timezone.localtime(timezone.now() + timedelta(seconds=countdown))
-    reason = gettext("L'eBox ne répond pas (%(error)s) : nouvel essai automatique vers %(time)s.") % {
-        "error": exc,
-        "time": moment.strftime("%H:%M"),
-    }
+    reason = Failure("ebox_retry_at", {"error": str(exc), "time": moment.strftime("%H:%M")})
     # If the database fails here, the sweep may queue it earlier: a spare wake-up, harmless.
     with contextlib.suppress(DatabaseError):
         outbox.publication_postpone(publication_id=publication_id, seconds=countdown, reason=reason)

@@ -52,7 +52,8 @@ def publication_confirm_sent(
     publication.state = Publication.State.SENT
     publication.sent_at = timezone.now()
     publication.last_error = ""
-    _settle_by_person(publication, by, ["state", "sent_at", "last_error"])
+    publication.failure = {}
+    _settle_by_person(publication, by, ["state", "sent_at", "last_error", "failure"])
     document_services.document_mark_sent(
         document_id=publication.document_id, by=by, message_id="", language=publication.language
     )
@@ -80,8 +81,9 @@ def publication_resend(
     _check_sendable(publication.document)
     publication.state = Publication.State.PENDING
     publication.last_error = ""
+    publication.failure = {}
     publication.body_sent_at = None
-    _settle_by_person(publication, by, ["state", "last_error", "body_sent_at"])
+    _settle_by_person(publication, by, ["state", "last_error", "failure", "body_sent_at"])
     # After the resolution fields: the queue grace is this row's lease from now on.
     publication.lease_until = outbox.lease(settings.EBOX_QUEUE_GRACE)
     publication.save(update_fields=["lease_until"])
@@ -93,5 +95,6 @@ def publication_resend(
         request=request,
         details={"publication": publication.pk, "decision": "resend"},
     )
+    document_services.document_mark_sending(document_id=publication.document_id)
     outbox.publication_queue(publication)
     return publication

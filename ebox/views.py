@@ -61,7 +61,7 @@ def send(request, pk: int):
         messages.warning(
             request,
             _("« %(state)s » : %(reason)s. Le document n'a pas été envoyé.")
-            % {"state": publication.get_state_display(), "reason": publication.last_error},
+            % {"state": publication.get_state_display(), "reason": publication.error_message},
         )
         return redirect("documents:detail", pk=document.pk)
     return redirect("ebox:queued", pk=publication.pk)

@@ -114,6 +114,18 @@ def typed_text_form(form_class):
     return type(form_class)(form_class.__name__, (TypedTextMixin, form_class), attrs)
 
 
+class TypedTextAdminMixin:
+    """For a model admin of the platform (no centre): its forms clean typed text like every other."""
+
+    action_form = typed_text_form(ActionForm)
+
+    def get_form(self, request, obj=None, **kwargs):
+        return typed_text_form(super().get_form(request, obj, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return typed_text_form(super().get_changelist_form(request, **kwargs))
+
+
 def _scoped_form(form_class, scope):
     """`form_class` whose every model choice (foreign key, many-to-many) is narrowed by `scope` on init,
     and whose typed text is checked (`typed_text_form`).

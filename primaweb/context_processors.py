@@ -1,3 +1,6 @@
+from functools import cache
+from importlib import metadata
+
 from django.conf import settings
 
 from .selectors import memberships_of_user
@@ -14,4 +17,18 @@ def primaweb(request):
         "current_membership": getattr(request, "membership", None),
         "can_switch_centre": can_switch,
         "primaweb_languages": settings.LANGUAGES,
+        "primaweb_version": release(),
     }
+
+
+def release() -> str:
+    """The release a page's footer names: PRIMAWEB_VERSION, else the installed package's version."""
+    return settings.PRIMAWEB_VERSION or _package_version()
+
+
+@cache
+def _package_version() -> str:
+    try:
+        return metadata.version("primaweb")
+    except metadata.PackageNotFoundError:
+        return ""

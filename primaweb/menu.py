@@ -66,6 +66,35 @@ def menu_for(membership) -> list[tuple[Section, list[tuple[Entry, int | None]]]]
     return menu
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What waits for the worker, on the home page: a label, how many, and the filtered list showing them.
+
+    `items(membership)` returns (label, count, url) for each thing to look at; apps register theirs in
+    their AppConfig.ready, the home page leaves out those counting none.
+    """
+
+    items: Callable
+    order: int = 100
+
+
+_attention: list[Attention] = []
+
+
+def register_attention(attention: Attention) -> None:
+    if attention not in _attention:
+        _attention.append(attention)
+
+
+def attention_for(membership) -> list[tuple[Promise, int, str]]:
+    if membership is None:
+        return []
+    found = []
+    for attention in sorted(_attention, key=lambda a: a.order):
+        found.extend(item for item in attention.items(membership) if item[1])
+    return found
+
+
 register(Entry("centre", _("Fiche signalétique du C.P.A.S."), "primaweb:centre_sheet", order=10))
 register(Entry("centre", _("Assistants sociaux du C.P.A.S."), "primaweb:social_workers", order=20))
 register(Entry("access", _("Mes accès"), "primaweb:my_access", order=10))

@@ -11,7 +11,7 @@ from .access import administrator_required, centre_required, ensure_administrato
 from .flows import ABANDONED_ON_SWITCH, flows_abandon
 from .forms import AuditFilterForm
 from .invitations import InvitationRefused, invitation_accept, invitation_from_token, invitation_refusal
-from .menu import menu_for
+from .menu import attention_for, menu_for
 from .models import AuditEvent, Membership
 from .selectors import audit_events, centre_members, memberships_of_user
 from .services import audit_consultation, audit_record
@@ -62,7 +62,11 @@ def _select(request, membership: Membership):
 
 @centre_required
 def home(request):
-    return render(request, "primaweb/home.html", {"menu": menu_for(request.membership)})
+    return render(
+        request,
+        "primaweb/home.html",
+        {"menu": menu_for(request.membership), "attention": attention_for(request.membership)},
+    )
 
 
 @centre_required

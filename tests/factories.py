@@ -306,4 +306,8 @@ def platform_object(label: str):
             language="fr",
             expires_at=later,
         )
+    if label == "centrebox.MessageTypeName":
+        return model.objects.create(code=f"TYPE_{token[:8]}", label_fr="Type", label_nl="Type")
+    if label == "centrebox.SenderName":
+        return model.objects.create(identifier=token[:10], name_fr="Institution", name_nl="Instelling")
     raise LookupError(f"No platform object known for {label}: add it to tests/factories.py")

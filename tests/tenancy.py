@@ -72,6 +72,7 @@ TENANT_OBJECTS = {
     },
     "centrebox:document_replies": lambda centre: {"pk": document_in(centre).pk},
     "centrebox:dossier_replies": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "centrebox:grant_edit": lambda centre: {"membership_pk": MembershipFactory(centre=centre).pk},
 }
 
 # The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
@@ -120,6 +121,8 @@ ADMIN_PLATFORM_OBJECTS = {
         "ebox_simulator.EnterpriseMessage",
         "ebox_simulator.SenderConfiguration",
         "ebox_simulator.UsedAssertion",
+        "centrebox.MessageTypeName",
+        "centrebox.SenderName",
     )
 }
 

@@ -44,6 +44,8 @@ NOT_CONSULTATIONS = {
     "primaweb:social_workers": "the centre's staff directory, no beneficiary",
     "primaweb:my_access": "the user's own memberships",
     "primaweb:invitation": "an access offered to the user's own account: a centre and a role",
+    "centrebox:grants": "the centre's members and what they may see of its e-Box, no beneficiary",
+    "centrebox:grant_edit": "one member's e-Box grant, no beneficiary; saving it is traced as a change",
     "documents:status": "the conversion status of a document, as JSON: no name, no NISS",
     # Steps that show nothing themselves: they redirect, or look up the BCSS. The BCSS look-ups of the
     # identification flow are traced as « Consultation de la BCSS » by dossiers.services
@@ -62,7 +64,12 @@ QUERIES = {
 }
 
 # The audit trail itself is for the centre's administrators.
-ADMINISTRATOR_SCREENS = {"primaweb:audit_log", "primaweb:audit_event"}
+ADMINISTRATOR_SCREENS = {
+    "primaweb:audit_log",
+    "primaweb:audit_event",
+    "centrebox:grants",
+    "centrebox:grant_edit",
+}
 
 
 def _acknowledged_request(centre):
@@ -277,6 +284,8 @@ ADMIN_NOT_CONSULTATIONS = {
     "axes.AccessAttempt": "sign-in attempts (username, address): the platform's security log",
     "axes.AccessLog": "sign-ins (username, address): the platform's security log, superusers only",
     "axes.AccessFailureLog": "failed sign-ins (username, address): the platform's security log",
+    "centrebox.MessageTypeName": "the names of the eBox message types, in three languages: no person",
+    "centrebox.SenderName": "the names of the senders of eBox messages, in three languages: no person",
     **{
         f"ebox_simulator.{name}": "the simulated federal eBox: made-up citizens, off in production"
         for name in (

@@ -1,5 +1,9 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from primaweb.models import AuditEvent
 from tests.factories import CentreFactory, MembershipFactory
@@ -131,3 +135,47 @@ def test_audit_log_shows_sign_ins_of_the_centres_members(client, centre_admin_cl
     client.post(reverse("login"), {"username": worker.username, "password": PASSWORD + "x"})
     page = centre_admin_client.get(reverse("primaweb:audit_log"), {"action": "login_failed"}).content.decode()
     assert "Échec de connexion" in page
+
+
+@pytest.mark.django_db
+def test_every_page_footer_names_the_installed_release(worker_client, client):
+    from importlib import metadata
+
+    release = metadata.version("primaweb")
+    assert f"version {release}" in worker_client.get(reverse("primaweb:home")).content.decode()
+    assert f"version {release}" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_footer_names_the_release_the_deployment_sets(worker_client, settings):
+    settings.PRIMAWEB_VERSION = "2025.3-rc1"
+    page = worker_client.get(reverse("primaweb:home")).content.decode()
+    assert '<footer class="site-footer"><p>Primaweb — version 2025.3-rc1</p></footer>' in page
+
+
+@pytest.mark.django_db
+def test_home_page_counts_unread_requests_and_replies_with_links_to_them(centre_admin_client, centre):
+    from tests.factories import OnlineRequestFactory, centre_message_in
+
+    OnlineRequestFactory.create_batch(2, centre=centre)
+    centre_message_in(centre, message_type="CITIZEN_REPLY")
+    centre_message_in(centre, message_type="CITIZEN_REPLY", read_at=timezone.now())
+    centre_message_in(centre)  # not a reply
+
+    page = centre_admin_client.get(reverse("primaweb:home")).content.decode()
+    section = page[page.index('id="attention-title"') : page.index("</section>")]
+    requests = reverse("cpasonline:list")
+    unread = "Demandes non lues (CPAS Online)"
+    assert f'<a href="{requests}">{unread}</a> <span class="count">(2)</span>' in section
+    inbox = reverse("centrebox:inbox") + "?message_type=CITIZEN_REPLY&amp;hide_read=on"
+    replies = "Réponses de bénéficiaires non lues"
+    assert f'<a href="{inbox}">{replies}</a> <span class="count">(1)</span>' in section
+    assert "(1 non lue)" not in section
+    for link in re.findall(r'<a href="([^"]+)"', section):
+        assert centre_admin_client.get(html.unescape(link)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_page_says_when_nothing_waits(worker_client):
+    page = worker_client.get(reverse("primaweb:home")).content.decode()
+    assert "Rien n'attend votre attention." in page

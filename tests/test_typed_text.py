@@ -21,7 +21,7 @@ from primaweb.forms import TypedTextMixin
 from primaweb.models import Centre, Membership
 from tests.cpasonline.conftest import typed_request
 from tests.factories import CentreFactory, MembershipFactory, UserFactory
-from tests.tenancy import ADMIN_TENANT_OBJECTS
+from tests.tenancy import ADMIN_PLATFORM_OBJECTS, ADMIN_TENANT_OBJECTS
 
 PROJECT_APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline")
 RLO = "\u202e"
@@ -173,7 +173,11 @@ def test_every_admin_form_of_the_project_refuses_a_bidi_override(label):
     administrator = MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
     superuser = UserFactory(is_superuser=True, is_staff=True)
     model_admin = admin.site._registry[apps.get_model(label)]
-    own = ADMIN_TENANT_OBJECTS[label](centre)
+    own = (
+        ADMIN_TENANT_OBJECTS[label](centre)
+        if label in ADMIN_TENANT_OBJECTS
+        else ADMIN_PLATFORM_OBJECTS[label]()
+    )
     checked = 0
     for user in (administrator, superuser):
         request = RequestFactory().get("/admin/")

@@ -90,6 +90,10 @@ EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
 EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))
 # "2.1" ignores Idempotency-Key: a send whose answer was lost after the body left is not sent again by
 # itself but becomes « envoi à vérifier ». "3" honours the key: such sends are retried automatically.
+# The release shown in every page's footer: the installed package's version, unless the deployment names
+# its own build (PRIMAWEB_VERSION, e.g. a git tag).
+PRIMAWEB_VERSION = os.environ.get("PRIMAWEB_VERSION", "").strip()
+
 EBOX_API_VERSION = os.environ.get("EBOX_API_VERSION", "2.1").strip()
 if EBOX_API_VERSION not in ("2.1", "3"):
     raise ImproperlyConfigured(f"EBOX_API_VERSION must be 2.1 or 3, not {EBOX_API_VERSION!r}")
@@ -359,6 +363,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The CPAS Online acknowledgement (cpasonline.tasks): tries before it is shown « non envoyé », how long
+# one attempt may hold it, the wait for the task queued at submission, and the sweep's period.
+CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS = int(os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS", "8"))
+CPASONLINE_ACKNOWLEDGEMENT_LEASE_SECONDS = 300
+CPASONLINE_ACKNOWLEDGEMENT_QUEUE_GRACE = 120
+CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS = float(
+    os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS", "300")
+)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "primaweb-clean-expired-sessions": {
@@ -378,6 +390,11 @@ CELERY_BEAT_SCHEDULE = {
     "ebox-sync-publication-statuses": {
         "task": "ebox.tasks.sync_publication_statuses",
         "schedule": float(os.environ.get("EBOX_SYNC_SECONDS", "120")),
+    },
+    "cpasonline-requeue-acknowledgements": {
+        "task": "cpasonline.tasks.requeue_acknowledgements",
+        "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
+        "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
     },
     "centrebox-import-centre-inboxes": {
         "task": "centrebox.tasks.import_centre_inboxes",

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from documents import samples
 from documents.models import Document
@@ -168,3 +169,37 @@ def test_document_whose_converted_pdf_would_open_a_local_file_fails_to_convert_w
     assert refused.failure_reason.startswith("Le PDF obtenu en convertissant ce fichier est refusé : ")
     assert "lancent un programme, ouvrent un autre fichier" in refused.failure_reason
     assert accepted.status == Document.Status.REGISTERED and accepted.pdf
+
+
+@pytest.mark.django_db
+def test_add_a_person_opens_the_identification_with_the_niss_just_typed(worker_client, dossier):
+    import html
+    import re
+
+    page = worker_client.get(reverse("documents:upload_start"), {"niss": "85.07.30-034.27"}).content.decode()
+    link = html.unescape(re.search(r'<a href="([^"]+)" class="button">Ajouter une personne', page).group(1))
+    identification = worker_client.get(link).content.decode()
+    field = re.search(r'<input[^>]*name="niss-niss"[^>]*>', identification).group(0)
+    assert 'value="85073003427"' in field
+
+
+@pytest.mark.django_db
+def test_add_a_person_opens_the_identification_with_the_name_just_typed(worker_client, dossier):
+    import html
+    import re
+
+    page = worker_client.get(reverse("documents:upload_start"), {"name": "Inconnue"}).content.decode()
+    link = html.unescape(re.search(r'<a href="([^"]+)" class="button">Ajouter une personne', page).group(1))
+    identification = worker_client.get(link).content.decode()
+    field = re.search(r'<input[^>]*name="ph-last_name"[^>]*>', identification).group(0)
+    assert 'value="Inconnue"' in field
+
+
+@pytest.mark.django_db
+def test_an_over_size_file_is_refused_in_the_readers_language(worker_client, dossier, decision, settings):
+    worker_client.cookies["django_language"] = "nl"
+    data = samples.pdf_bytes(size=MAX_SIZE + 10_000)
+    page = upload(worker_client, dossier, decision, "gros.pdf", data).content.decode()
+    assert "taille maximale" not in page
+    with translation.override("nl"):
+        assert translation.gettext("Le fichier dépasse la taille maximale de 1,5 Mo.") in page

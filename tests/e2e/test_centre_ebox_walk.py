@@ -87,7 +87,8 @@ def test_reply_and_institution_message_reach_only_those_granted(
     assert "Réponse reçue" in worker.get_by_role("table").last.inner_text()
     assert_accessible(worker)
     worker.goto(f"{live_server.url}/documents/gerer/")
-    assert "réponse reçue" in worker.get_by_role("table").inner_text()
+    # The shown status says it, in words (documents.statuses).
+    assert "Réponse reçue" in worker.get_by_role("table").inner_text()
     worker.goto(f"{live_server.url}/")
     worker.get_by_role("link", name="e-Box du C.P.A.S.").click()
     inbox = worker.locator("main").inner_text()
