@@ -14,7 +14,7 @@ from ebox.models import Publication
 from primaweb.models import AuditEvent, Centre, Membership, User
 from primaweb.services import audit_consultation, audit_record
 
-from . import client
+from . import client, selectors
 from .models import CentreLabel, CentreMessage, InboxCursor, InboxGrant
 
 logger = logging.getLogger(__name__)
@@ -230,4 +230,5 @@ def grant_set(
         },
     )
     audit_record(action=AuditEvent.Action.CHANGE, by=by, centre=membership.centre, target=grant)
+    membership.__dict__.pop(selectors.GRANT_CACHE, None)
     return grant
