@@ -91,7 +91,13 @@ class OnlineRequest(CentreOwned):
         verbose_name = _("demande CPAS Online")
         verbose_name_plural = _("demandes CPAS Online")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["centre", "read_at", "-submitted_at"], name="cpasonline_centre_read")]
+        # The list's pages in its order (keyset by submitted_at, then id): unread (read_at IS NULL), or all.
+        indexes = [
+            models.Index(
+                fields=["centre", "read_at", "-submitted_at", "-id"], name="cpasonline_centre_read_id"
+            ),
+            models.Index(fields=["centre", "-submitted_at", "-id"], name="cpasonline_centre_submitted"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(identity_source__in=["registers", "applicant"]),

@@ -127,6 +127,8 @@ class Dossier(CentreOwned):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
+        # « Dossiers du C.P.A.S. » reads its pages (newest first, keyset by created_at then id) from it.
+        indexes = [models.Index(fields=["centre", "-created_at", "-id"], name="dossier_centre_created")]
         constraints = [
             models.UniqueConstraint(fields=["centre", "number"], name="dossier_number_unique_in_centre"),
             models.UniqueConstraint(fields=["centre", "beneficiary"], name="dossier_one_per_beneficiary"),
