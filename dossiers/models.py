@@ -51,7 +51,8 @@ class Person(CentreOwned):
         constraints = [
             models.UniqueConstraint(fields=["centre", "niss"], name="person_one_per_niss_and_centre")
         ]
-        indexes = [models.Index(fields=["centre", "last_name"], name="person_centre_name")]
+        # « Dossiers du C.P.A.S. » and the search by name, in name order (ties: the person's id).
+        indexes = [models.Index(fields=["centre", "last_name", "id"], name="person_centre_name_id")]
 
     def __str__(self) -> str:
         return f"{self.last_name} {self.first_names}".strip()

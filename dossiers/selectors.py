@@ -17,8 +17,13 @@ SORTS = {
 
 def dossiers_of_centre(*, centre: Centre, sort: str = "-created") -> QuerySet[Dossier]:
     order = SORTS.get(sort, "-created_at")
+    # By name, the beneficiary's id breaks ties (one dossier per beneficiary in a centre): the persons'
+    # index (centre, last_name, id) then gives the whole order, and a page needs no sort of the namesakes.
+    tie = f"{'-' if order.startswith('-') else ''}beneficiary_id" if "beneficiary__" in order else "-pk"
     return (
-        Dossier.objects.for_centre(centre).select_related("beneficiary", "created_by").order_by(order, "-pk")
+        Dossier.objects.for_centre(centre)
+        .select_related("beneficiary", "created_by")
+        .order_by(*dict.fromkeys([order, tie, "-pk"]))
     )
 
 
