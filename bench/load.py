@@ -28,6 +28,7 @@ SERVER = os.environ.get("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:
 DATABASE = "primaweb_load"
 URL = f"{SERVER.rsplit('/', 1)[0]}/{DATABASE}"
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
 WORKERS = os.environ.get("LOAD_WORKERS", "2")
 THREADS = os.environ.get("LOAD_THREADS", "4")
 ROUNDS = int(os.environ.get("LOAD_ROUNDS", "5"))
@@ -50,7 +51,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 def admin_sql(statement: str) -> None:
     import psycopg
 
-    with psycopg.connect(SERVER.replace("postgres://", "postgresql://"), autocommit=True) as connection:
+    maintenance = f"{SERVER.rsplit('/', 1)[0]}/postgres".replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(statement)
 
 
@@ -74,7 +76,7 @@ def prepare() -> dict:
     from primaweb.tenancy import CurrentCentreMiddleware
     from tests.factories import CentreFactory, DocumentTypeFactory, MembershipFactory
 
-    centre = CentreFactory()
+    centre = CentreFactory(ebox=False)  # production settings have no simulators to onboard with
     user = MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
     document_type = DocumentTypeFactory(centre=centre)
     started = time.perf_counter()
@@ -150,15 +152,20 @@ def start_server() -> subprocess.Popen:
     server = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import requests
 
-    for _ in range(100):
-        try:
-            requests.get(
-                f"http://127.0.0.1:{PORT}/connexion/", timeout=1, headers={"X-Forwarded-Proto": "https"}
-            )
-            return server
-        except requests.ConnectionError:
-            time.sleep(0.2)
+    try:
+        for _ in range(120):
+            try:
+                requests.get(f"{BASE}/connexion/", timeout=5, headers={"X-Forwarded-Proto": "https"})
+                return server
+            except requests.RequestException:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.5)
+    except BaseException:
+        server.terminate()
+        raise
     server.terminate()
+    server.wait(timeout=30)
     raise SystemExit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
 
 
@@ -179,9 +186,7 @@ def run(users: int, cookie, pages: dict) -> dict:
             for offset in range(len(labels)):
                 label = labels[(index + round_ + offset) % len(labels)]  # users spread over the pages
                 began = time.perf_counter()
-                response = session.get(
-                    f"http://127.0.0.1:{PORT}{pages[label]}", allow_redirects=False, timeout=60
-                )
+                response = session.get(f"{BASE}{pages[label]}", allow_redirects=False, timeout=60)
                 took = time.perf_counter() - began
                 if response.status_code != 200:
                     errors.append((label, response.status_code))
@@ -219,7 +224,7 @@ def main() -> None:
         for path in pages.values():  # warm every worker's caches a little
             for _ in range(int(WORKERS) * 2):
                 requests.get(
-                    f"http://127.0.0.1:{PORT}{path}",
+                    f"{BASE}{path}",
                     cookies=dict([prepared["cookie"]]),
                     headers={"X-Forwarded-Proto": "https"},
                     allow_redirects=False,
