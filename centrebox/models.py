@@ -127,6 +127,12 @@ class CentreMessage(CentreOwned):
         verbose_name = _("message de l'e-Box du C.P.A.S.")
         verbose_name_plural = _("messages de l'e-Box du C.P.A.S.")
         ordering = ["-received_at", "-id"]
+        indexes = [
+            # The inbox's pages in its order (keyset by received_at, then id).
+            models.Index(fields=["centre", "-received_at", "-id"], name="centremessage_centre_received"),
+            # The search's choice of types: one index probe per type (selectors.present_types).
+            models.Index(fields=["centre", "message_type"], name="centremessage_centre_type"),
+        ]
         constraints = [
             # The import's idempotency rests on this: a message is stored once per centre.
             models.UniqueConstraint(fields=["centre", "message_id"], name="centremessage_once_per_centre"),

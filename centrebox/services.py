@@ -15,7 +15,7 @@ from ebox.senders import box_credentials_for
 from primaweb.models import AuditEvent, Centre, Membership, User
 from primaweb.services import audit_consultation, audit_record
 
-from . import client
+from . import client, selectors
 from .models import CentreLabel, CentreMessage, InboxCursor, InboxGrant
 
 logger = logging.getLogger(__name__)
@@ -250,4 +250,5 @@ def grant_set(
         request=request,
         details={"may_open_ebox": may_open_ebox, "message_types": grant.message_types},
     )
+    membership.__dict__.pop(selectors.GRANT_CACHE, None)
     return grant

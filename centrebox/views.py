@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -14,6 +13,7 @@ from ebox.client import EboxError
 from ebox.senders import BoxUnavailable
 from primaweb.access import administrator_required, centre_required, ensure_administrator
 from primaweb.models import Membership
+from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
@@ -52,7 +52,7 @@ def inbox(request):
         hide_read=filters.get("hide_read", False),
     )
     page_size = filters.get("page_size") or 25
-    page = Paginator(found, page_size).get_page(request.GET.get("page"))
+    page = paginate(request, found, per_page=page_size)
     page.object_list = name_messages(page.object_list)
     audit_consultation(
         request=request,
@@ -60,15 +60,9 @@ def inbox(request):
         # A citizen writes under their NISS: the senders shown are persons.
         persons=[message.sender for message in page if message.sender_is_citizen],
         shown=page,
-        criteria={**filters, "page": page.number},
+        criteria={**filters, **page.criteria},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "centrebox/inbox.html",
-        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
-    )
+    return render(request, "centrebox/inbox.html", {"form": form, "page": page, "total": page.count})
 
 
 @centre_required

@@ -100,8 +100,12 @@ class OnlineRequest(CentreOwned):
         verbose_name = _("demande CPAS Online")
         verbose_name_plural = _("demandes CPAS Online")
         ordering = ["-submitted_at", "-id"]
+        # The list's pages in its order (keyset by submitted_at, then id): unread (read_at IS NULL), or all.
         indexes = [
-            models.Index(fields=["centre", "read_at", "-submitted_at"], name="cpasonline_centre_read"),
+            models.Index(
+                fields=["centre", "read_at", "-submitted_at", "-id"], name="cpasonline_centre_read_id"
+            ),
+            models.Index(fields=["centre", "-submitted_at", "-id"], name="cpasonline_centre_submitted"),
             # The sweep's question: which acknowledgements are owed and held by nobody.
             models.Index(
                 fields=["acknowledgement_lease_until"],

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dossiers import codes
 from dossiers.models import Dossier
 from primaweb.access import centre_required
+from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
@@ -37,17 +37,15 @@ def request_list(request):
         requests = OnlineRequest.objects.none()
     else:
         requests = selectors.requests_of_centre(centre=request.centre, **criteria)
-    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    page = paginate(request, requests, per_page=50)
     audit_consultation(
         request=request,
         what=gettext_noop("Demandes CPAS Online"),
         persons=[online_request.niss for online_request in page],
         shown=page,
-        criteria={**criteria, "page": page.number},
+        criteria={**criteria, **page.criteria},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "cpasonline/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "cpasonline/list.html", {"form": form, "page": page})
 
 
 def _get(request, pk):

@@ -1,13 +1,13 @@
 """« Gérer les documents », « Anciens documents », and the documents section of a dossier's page."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dossiers.models import Dossier
 from primaweb.access import centre_required
+from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
@@ -40,17 +40,15 @@ def manage(request):
     documents = selectors.documents_of_centre(
         centre=request.centre, dossier=dossier, archived=archived, **filters
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, documents, per_page=PAGE_SIZE)
     audit_consultation(
         request=request,
         what=gettext_noop("Anciens documents") if archived else gettext_noop("Gérer les documents"),
         target=dossier,
         persons=[document.dossier.beneficiary.niss for document in page],
         shown=page,
-        criteria={**filters, "page": page.number},
+        criteria={**filters, **page.criteria},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documents/manage.html",
@@ -59,7 +57,6 @@ def manage(request):
             "page": page,
             "archived": archived,
             "dossier": dossier,
-            "query": query.urlencode(),
             "here": request.get_full_path(),
         },
     )

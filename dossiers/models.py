@@ -51,7 +51,8 @@ class Person(CentreOwned):
         constraints = [
             models.UniqueConstraint(fields=["centre", "niss"], name="person_one_per_niss_and_centre")
         ]
-        indexes = [models.Index(fields=["centre", "last_name"], name="person_centre_name")]
+        # « Dossiers du C.P.A.S. » and the search by name, in name order (ties: the person's id).
+        indexes = [models.Index(fields=["centre", "last_name", "id"], name="person_centre_name_id")]
 
     def __str__(self) -> str:
         return f"{self.last_name} {self.first_names}".strip()
@@ -127,6 +128,8 @@ class Dossier(CentreOwned):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
+        # « Dossiers du C.P.A.S. » reads its pages (newest first, keyset by created_at then id) from it.
+        indexes = [models.Index(fields=["centre", "-created_at", "-id"], name="dossier_centre_created")]
         constraints = [
             models.UniqueConstraint(fields=["centre", "number"], name="dossier_number_unique_in_centre"),
             models.UniqueConstraint(fields=["centre", "beneficiary"], name="dossier_one_per_beneficiary"),

@@ -17,8 +17,16 @@ SORTS = {
 
 def dossiers_of_centre(*, centre: Centre, sort: str = "-created") -> QuerySet[Dossier]:
     order = SORTS.get(sort, "-created_at")
+    # By name, the beneficiary's id breaks ties (one dossier per beneficiary in a centre): the persons'
+    # index (centre, last_name, id) then gives the whole order, and a page needs no sort of the namesakes.
+    tie = f"{'-' if order.startswith('-') else ''}beneficiary_id" if "beneficiary__" in order else "-pk"
+    # The beneficiary's centre said too (it is the dossier's): the persons' indexes start with the centre,
+    # so a name search or the name order reads this centre's persons only, not every centre's namesakes.
     return (
-        Dossier.objects.for_centre(centre).select_related("beneficiary", "created_by").order_by(order, "-pk")
+        Dossier.objects.for_centre(centre)
+        .filter(beneficiary__centre=centre)
+        .select_related("beneficiary", "created_by")
+        .order_by(*dict.fromkeys([order, tie, "-pk"]))
     )
 
 

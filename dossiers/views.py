@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from primaweb.access import centre_required
+from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
@@ -262,15 +262,13 @@ def dossier_list(request):
     sort = request.GET.get("tri", "-created")
     if sort not in selectors.SORTS:
         sort = "-created"
-    page = Paginator(selectors.dossiers_of_centre(centre=request.centre, sort=sort), 25).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.dossiers_of_centre(centre=request.centre, sort=sort), per_page=25)
     audit_consultation(
         request=request,
         what=gettext_noop("Dossiers du C.P.A.S."),
         persons=[dossier.beneficiary.niss for dossier in page],
         shown=page,
-        criteria={"tri": sort, "page": page.number},
+        criteria={"tri": sort, **page.criteria},
     )
     return render(request, "dossiers/list.html", {"page": page, "sort": sort})
 
@@ -279,16 +277,18 @@ def dossier_list(request):
 def dossier_search(request):
     """« Rechercher un dossier »: by NISS, name or number, among the centre's dossiers only."""
     form = DossierSearchForm(request.GET or None)
-    results = None
+    page = None
     if form.is_valid():
-        results = list(selectors.dossier_search(centre=request.centre, **form.cleaned_data)[:100])
+        page = paginate(
+            request, selectors.dossier_search(centre=request.centre, **form.cleaned_data), per_page=25
+        )
         audit_consultation(
             request=request,
             what=gettext_noop("Rechercher un dossier"),
-            persons=[dossier.beneficiary.niss for dossier in results],
-            shown=results,
-            criteria=form.cleaned_data,
+            persons=[dossier.beneficiary.niss for dossier in page],
+            shown=page,
+            criteria={**form.cleaned_data, **(page.criteria if page.has_previous else {})},
         )
-        if len(results) == 1:
-            return redirect("dossiers:detail", pk=results[0].pk)
-    return render(request, "dossiers/search.html", {"form": form, "results": results})
+        if len(page) == 1 and not page.has_other_pages:
+            return redirect("dossiers:detail", pk=page[0].pk)
+    return render(request, "dossiers/search.html", {"form": form, "page": page, "results": page})

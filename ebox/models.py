@@ -90,6 +90,9 @@ class Publication(CentreOwned):
         indexes = [
             models.Index(fields=["state", "sent_at"], name="publication_state_sent"),
             models.Index(fields=["state", "lease_until"], name="publication_state_lease"),
+            # « Envois vers l'eBox » in its order (keyset by requested_at, then id), all or of one state.
+            models.Index(fields=["centre", "-requested_at", "-id"], name="publication_centre_requested"),
+            models.Index(fields=["centre", "state", "-requested_at", "-id"], name="publication_centre_state"),
         ]
         constraints = [
             models.CheckConstraint(

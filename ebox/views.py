@@ -2,7 +2,6 @@
 sends by state, and the person's answer about a send « à vérifier »."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from documents.models import Document
 from primaweb.access import centre_required
+from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
@@ -120,23 +120,17 @@ def publications(request):
     """« Envois vers l'eBox »: the centre's sends, filterable by state (« Envoi à vérifier »…)."""
     form = PublicationFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
-    page = Paginator(selectors.publications_of(centre=request.centre, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(
+        request, selectors.publications_of(centre=request.centre, state=state), per_page=PAGE_SIZE
     )
     audit_consultation(
         request=request,
         what=gettext_noop("Envois vers l'eBox"),
         persons=[publication.recipient_niss for publication in page],
         shown=page,
-        criteria={"state": state, "page": page.number},
+        criteria={"state": state, **page.criteria},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "ebox/publications.html",
-        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
-    )
+    return render(request, "ebox/publications.html", {"form": form, "page": page, "total": page.count})
 
 
 @centre_required

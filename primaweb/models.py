@@ -347,7 +347,8 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("journal des accès")
         base_manager_name = "append_only"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["centre", "-at"], name="audit_centre_at")]
+        # Admin-Logs reads its pages in this order (keyset by at, then id).
+        indexes = [models.Index(fields=["centre", "-at", "-id"], name="audit_centre_at_id")]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"

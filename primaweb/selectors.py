@@ -103,3 +103,10 @@ def audit_events(
     if date_to:
         events = events.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=zone))
     return events
+
+
+def audit_event_parts(*, centre: Centre, events: QuerySet[AuditEvent]) -> list[QuerySet[AuditEvent]]:
+    """`events` (of `centre`'s trail) split by origin: the centre's own, then its members' sign-ins
+    (which belong to no centre). Each part is read from the (centre, at, id) index in the trail's
+    order; the whole, scoped with an OR, is not (primaweb.pagination: `parts`)."""
+    return [events.filter(centre=centre), events.filter(centre__isnull=True)]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -13,7 +12,8 @@ from .forms import AuditFilterForm
 from .invitations import InvitationRefused, invitation_accept, invitation_from_token, invitation_refusal
 from .menu import attention_for, menu_for
 from .models import AuditEvent, Membership
-from .selectors import audit_events, centre_members, memberships_of_user
+from .pagination import paginate
+from .selectors import audit_event_parts, audit_events, centre_members, memberships_of_user
 from .services import audit_consultation, audit_record
 from .tenancy import CurrentCentreMiddleware
 
@@ -101,20 +101,17 @@ def audit_log(request):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
     # The trail names the persons consulted: reading it is a consultation too. Written once the page's
-    # rows are read, so that it does not shift the page the paginator counted.
-    page.object_list = list(page.object_list)
+    # rows are read (paginate() reads them), so that it does not shift the page shown.
+    page = paginate(
+        request, events, per_page=50, parts=audit_event_parts(centre=request.centre, events=events)
+    )
     audit_consultation(
         request=request,
         what=gettext_noop("Admin-Logs"),
-        criteria={**(form.cleaned_data if form.is_bound and form.is_valid() else {}), "page": page.number},
+        criteria={**(form.cleaned_data if form.is_bound and form.is_valid() else {}), **page.criteria},
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "primaweb/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "primaweb/audit_log.html", {"form": form, "page": page})
 
 
 @centre_required

@@ -177,7 +177,8 @@ ID_PARAMETERS = [
 # object is swept through ID_PARAMETERS; any other says why it names none. A new key fails the sweep.
 REQUEST_PARAMETERS = {
     "dossier": "id: documents:manage",
-    "page": "a page number of the view's own, scoped list",
+    "apres": "a keyset cursor (sort key values) into the view's own, scoped list",
+    "avant": "a keyset cursor (sort key values) into the view's own, scoped list",
     "retour": "a flag: come back to the identification state kept in the session",
     "next": "a local URL to go back to, checked against the host",
     "mode": "the identification mode: niss or phonetic",

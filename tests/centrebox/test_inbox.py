@@ -114,7 +114,7 @@ def test_search_by_sender_type_label_and_list_view(centre_admin_client, centre, 
     assert centre_admin_client.get(INBOX, {"label": label.pk}).context["total"] == 1
     assert centre_admin_client.get(INBOX, {"hide_read": "on"}).context["total"] == 2
     page = centre_admin_client.get(INBOX, {"page_size": "10"}).context["page"]
-    assert page.paginator.per_page == 10
+    assert page.per_page == 10
 
 
 def test_opening_a_message_is_audited_and_neither_fetches_nor_marks_it_read(
@@ -250,3 +250,29 @@ def test_administrator_grants_types_in_the_admin(centre, administrator, other_ce
     grant = InboxGrant.objects.get(membership=target)
     assert grant.centre == centre and grant.message_types == ["CITIZEN_REPLY"]
     assert client.post(add, {"membership": foreign.pk, "may_open_ebox": "on"}).status_code == 200  # refused
+
+
+def test_the_inbox_reads_the_grant_once_and_the_types_without_reading_every_message(centre, box):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = member(centre, types=["SPPIS_INFORMATION"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(INBOX)
+    assert response.status_code == 200
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert len([q for q in sql if 'FROM "centrebox_inboxgrant"' in q]) == 1
+    # The model's ordering in a DISTINCT made it read (and sort) every message of the centre.
+    assert not [q for q in sql if "DISTINCT" in q and "received_at" in q]
+    choices = response.context["form"].fields["message_type"].choices
+    assert sorted(value for value, _label in choices if value) == ["CITIZEN_REPLY", "SPPIS_INFORMATION"]
+
+
+def test_the_types_a_member_sees_are_the_granted_ones_present_plus_linked_replies(centre, box):
+    from centrebox import selectors
+
+    membership = MembershipFactory(centre=centre)
+    services.grant_set(membership=membership, may_open_ebox=True, message_types=["CPAS_DECISION"])
+    assert selectors.visible_types(membership=membership) == ["CITIZEN_REPLY"]
+    services.grant_set(membership=membership, may_open_ebox=True, message_types=["SPPIS_INFORMATION"])
+    assert selectors.visible_types(membership=membership) == ["CITIZEN_REPLY", "SPPIS_INFORMATION"]

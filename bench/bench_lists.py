@@ -1,0 +1,192 @@
+"""Every list page at the size of the largest CPAS: one centre of 1,000,000 rows a list against one of
+10,000, side by side in one run, first page and a deep page (page 5,000 at 25 a page; page 200 in the
+small centre, which has 400), through the real views (Django's test client, signed in as the centre's
+administrator). The tables are as loaded, ANALYZE only, autovacuum off: no VACUUM helps.
+
+Target per line: median 1M / median 10k <= 1.5, and the same number of SQL queries at both sizes.
+Rows are made by PostgreSQL (bench/listdata.py). Runs on a throw-away database (test_<name of
+DATABASE_URL's database>; `make bench` points it at primaweb_bench, never the test suite's). PostgreSQL only.
+Usage: make bench, or python bench/bench_lists.py; BENCH_ROWS=200000 for a quicker run.
+"""
+
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
+os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
+
+import django  # noqa: E402
+
+django.setup()
+
+import listdata  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+SMALL = 10_000
+LARGE = int(os.environ.get("BENCH_ROWS", "1000000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+TARGET = 1.5
+ONLY = os.environ.get("BENCH_ONLY", "")  # a part of a list's name: that list only (and its rows)
+# The rows each list needs (bench/listdata.py's parts).
+NEEDS = {
+    "Gérer les documents": {"dossiers", "documents"},
+    "Dossiers du C.P.A.S.": {"dossiers"},
+    "Rechercher un dossier (nom)": {"dossiers"},
+    "Admin-Logs": {"audit"},
+    "CPAS Online": {"cpasonline"},
+    "e-Box du C.P.A.S.": {"centrebox"},
+    "Envois vers l'eBox": {"dossiers", "documents", "ebox"},
+}
+
+
+def lists():
+    """name -> (url name, query, per page, queryset of the centre, the deep page's offsets small/large)."""
+    from centrebox.models import CentreMessage
+    from cpasonline.selectors import requests_of_centre
+    from documents.selectors import documents_of_centre
+    from dossiers.selectors import dossier_search, dossiers_of_centre
+    from ebox.selectors import publications_of
+    from primaweb.selectors import audit_events
+
+    deep = (200 * 25, min(5000 * 25, LARGE - 50))
+    deep_50 = (100 * 50, min(5000 * 50, LARGE - 100))
+    return {
+        "Gérer les documents": ("documents:manage", {}, 25, documents_of_centre, deep),
+        "Dossiers du C.P.A.S.": ("dossiers:list", {}, 25, dossiers_of_centre, deep),
+        "Rechercher un dossier (nom)": (
+            "dossiers:search",
+            {"name": "dupont"},
+            25,
+            lambda centre: dossier_search(centre=centre, name="dupont"),
+            (1000, min(5000 * 25, LARGE // 8 - 50)),
+        ),
+        "Admin-Logs": ("primaweb:audit_log", {}, 50, audit_events, deep_50),
+        "CPAS Online": (
+            "cpasonline:list",
+            {},
+            50,
+            requests_of_centre,
+            (100 * 50, min(5000 * 50, LARGE - 100)),
+        ),
+        "e-Box du C.P.A.S.": (
+            "centrebox:inbox",
+            {},
+            25,
+            lambda centre: CentreMessage.objects.for_centre(centre),
+            deep,
+        ),
+        "Envois vers l'eBox": ("ebox:publications", {}, 25, publications_of, deep),
+    }
+
+
+def queryset_of(function, centre):
+    try:
+        return function(centre=centre)
+    except TypeError:
+        return function(centre)
+
+
+def deep_params(queryset, offset: int, per_page: int) -> dict:
+    """The `?apres=` of the page after the row at `offset` (found once here, by OFFSET, unmeasured)."""
+    from primaweb.pagination import encode_cursor
+
+    row = queryset[offset]
+    return {"apres": encode_cursor(queryset, row, number=offset // per_page + 1)}
+
+
+def signed_in(user, centre) -> Client:
+    from primaweb.tenancy import CurrentCentreMiddleware
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    session = client.session
+    session[CurrentCentreMiddleware.SESSION_KEY] = centre.pk
+    session.save()
+    return client
+
+
+def get(client, url, params) -> None:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, params, response.status_code)
+
+
+def queries(client, url, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        get(client, url, params)
+    return len(captured.captured_queries)
+
+
+def main() -> None:
+    from primaweb.models import Membership
+    from tests.factories import CentreFactory, DocumentTypeFactory, MembershipFactory
+
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        if connection.vendor != "postgresql":
+            print("bench_lists: PostgreSQL only (DATABASE_URL); skipped")
+            return
+        listdata.without_autovacuum()
+        chosen = {name: spec for name, spec in lists().items() if ONLY.lower() in name.lower()}
+        only = set().union(*(NEEDS[name] for name in chosen))
+        centres = {}
+        start = time.perf_counter()
+        for label, rows in (("10k", SMALL), ("1M", LARGE)):  # "1M": the large centre
+            centre = CentreFactory()
+            admin = MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
+            document_type = DocumentTypeFactory(centre=centre)
+            listdata.fill(centre=centre, user=admin, document_type=document_type, rows=rows, only=only)
+            centres[label] = (centre, signed_in(admin, centre))
+        listdata.analyze()
+        loaded = time.perf_counter() - start
+        print(
+            f"List pages, PostgreSQL, a centre of {SMALL:,} rows a list against one of {LARGE:,} "
+            f"(loaded in {loaded:.0f} s, ANALYZE only, no VACUUM); median of {ROUNDS}, interleaved:"
+        )
+        print(f"  {'page':<44} {'10k ms':>8} {'1M ms':>8} {'ratio':>6}  queries  verdict")
+        worst = 0.0
+        for name, (url_name, query, per_page, selector, offsets) in chosen.items():
+            url = reverse(url_name)
+            pages = {}
+            for label, offset in zip(("10k", "1M"), offsets, strict=True):
+                centre, client = centres[label]
+                queryset = queryset_of(selector, centre)
+                pages[label] = {
+                    "first page": query,
+                    "deep page": {**query, **deep_params(queryset, offset, per_page)},
+                }
+            for page in ("first page", "deep page"):
+                times = {"10k": [], "1M": []}
+                for label in times:  # warm up
+                    get(centres[label][1], url, pages[label][page])
+                for _ in range(ROUNDS):
+                    for label in times:
+                        began = time.perf_counter()
+                        get(centres[label][1], url, pages[label][page])
+                        times[label].append(time.perf_counter() - began)
+                small, large = (statistics.median(times[label]) for label in ("10k", "1M"))
+                counts = [queries(centres[label][1], url, pages[label][page]) for label in ("10k", "1M")]
+                ratio = large / small
+                worst = max(worst, ratio)
+                verdict = "met" if ratio <= TARGET and counts[0] == counts[1] else "MISSED"
+                print(
+                    f"  {name + ', ' + page:<44} {small * 1000:8.1f} {large * 1000:8.1f} {ratio:5.2f}x "
+                    f"  {counts[0]:>2} / {counts[1]:<2}  {verdict}",
+                    flush=True,
+                )
+        print(f"  worst ratio {worst:.2f}x (target <= {TARGET})")
+    finally:
+        teardown_databases(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
