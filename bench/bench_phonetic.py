@@ -26,6 +26,10 @@ os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-benc
 # The one server thread keeps its database connection, as a production worker would.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
 
+from bench.own_database import use_own_database  # noqa: E402
+
+use_own_database()
+
 import django  # noqa: E402
 
 django.setup()
