@@ -120,7 +120,9 @@ class InjectedFaults(logging.Filter):
         return not (
             getattr(record, "status_code", None) in (409, 429, 503)
             and request is not None
-            and request.path.startswith(API_PATH)
+            and request.path.startswith(
+                ("/simulators/ebox/api/publication/", "/simulators/ebox/api/federation/")
+            )
         )
 
 
@@ -303,16 +305,18 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
     messages = list(
         Message.objects.values_list("idempotency_key", "recipient_niss", "message_id", "delivered")
     )
-    by_key = Counter(key for key, _, _, _ in messages)
+    # API 2.1 ignores the Idempotency-Key (the simulator keeps none): a message is then matched to its
+    # publication by its recipient, one document per citizen here.
+    by_key = Counter(key for key, _, _, _ in messages if key)
     by_recipient = Counter(recipient for _, recipient, _, _ in messages)
-    message_of = {key: (message_id, delivered) for key, _, message_id, delivered in messages}
+    message_of = {recipient: (message_id, delivered) for _, recipient, message_id, delivered in messages}
     sent_states = (Publication.State.SENT, Publication.State.READ)
 
     for pk, crash in settled.crashed.items():
         problems.append(f"publication {pk}: its task crashed ({crash})")
     for publication in publications:
         label = f"publication {publication.pk} ({publication.attempts} attempts)"
-        key = str(publication.idempotency_key)
+        key, recipient = str(publication.idempotency_key), publication.recipient_niss
         if publication.state in Publication.OPEN_STATES:
             problems.append(f"{label} stuck in {publication.state!r}, last error {publication.last_error!r}")
         elif publication.state == Publication.State.FAILED:
@@ -320,16 +324,16 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
                 problems.append(f"{label} failed without a reason")
             if not any(reason.strip() for reason in reasons.get(publication.document_id, [])):
                 problems.append(f"{label} failed but its document's history shows no « envoi échoué » reason")
-            if message_of.get(key, (0, False))[1]:
+            if message_of.get(recipient, (0, False))[1]:
                 problems.append(f"{label} is « envoi échoué » but the citizen's eBox holds its message")
         if by_key[key] > 1:
             problems.append(f"{label}: {by_key[key]} simulator messages under its idempotency key")
         if by_recipient[publication.recipient_niss] > 1:
             problems.append(f"{label}: {by_recipient[publication.recipient_niss]} messages for its document")
         if publication.state in sent_states:
-            stored = message_of.get(key)
+            stored = message_of.get(recipient)
             if stored is None:
-                problems.append(f"{label} is sent but the simulator has no message under its key")
+                problems.append(f"{label} is sent but the simulator has no message for its recipient")
             elif stored[0] != publication.message_id:
                 problems.append(
                     f"{label} recorded message {publication.message_id}, the simulator has {stored[0]}"
@@ -338,20 +342,20 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
                 problems.append(f"{label} is sent but its message reached no eBox (NO_DIGITAL_USER)")
             if events.get(publication.document_id, Counter())[DocumentEvent.Kind.SENT] != 1:
                 problems.append(f"{label}: the document's history does not show exactly one « envoyé »")
-        elif publication.state == Publication.State.NO_DIGITAL_USER and message_of.get(key, (0, False))[1]:
+        elif publication.state == Publication.State.NO_DIGITAL_USER and message_of.get(recipient, (0, 0))[1]:
             problems.append(f"{label} is « sans eBox » but its message was delivered")
-    keys = {str(publication.idempotency_key) for publication in publications}
-    strays = [key for key, _, _, _ in messages if key not in keys]
+    recipients = {publication.recipient_niss for publication in publications}
+    strays = [recipient for _, recipient, _, _ in messages if recipient not in recipients]
     if strays:
-        problems.append(f"{len(strays)} simulator messages under no publication's key (e.g. {strays[0]!r})")
+        problems.append(f"{len(strays)} simulator messages for no publication's recipient")
     sent = sum(publication.state in sent_states for publication in publications)
     # An answer lost after the body left: the message may be stored (once), which is what « à vérifier »
     # asks a person to check; it is never sent again.
     to_verify = [
         publication for publication in publications if publication.state == Publication.State.TO_VERIFY
     ]
-    stored_to_verify = sum(str(publication.idempotency_key) in message_of for publication in to_verify)
-    delivered_to_verify = sum(message_of.get(str(p.idempotency_key), (0, False))[1] for p in to_verify)
+    stored_to_verify = sum(publication.recipient_niss in message_of for publication in to_verify)
+    delivered_to_verify = sum(message_of.get(p.recipient_niss, (0, False))[1] for p in to_verify)
     delivered = sum(is_delivered for _, _, _, is_delivered in messages)
     if delivered != sent + delivered_to_verify:
         problems.append(
@@ -455,7 +459,7 @@ def main() -> int:
     states = ", ".join(f"{state} {count}" for state, count in sorted(proof["states"].items()))
     print(
         f"  proof: {proof['publications']} publications: {states}; simulator: {proof['messages']} messages "
-        f"({proof['delivered']} delivered) under {proof['keys']} keys, "
+        f"({proof['delivered']} delivered), {proof['keys']} idempotency keys, "
         f"at most {proof['most_per_key']} per key and {proof['most_per_document']} per document; "
         f"{proof['to_verify']} « envoi à vérifier » ({proof['stored_to_verify']} of them stored)"
     )
