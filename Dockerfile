@@ -8,8 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=primaweb.settings.production \
     PRIMAWEB_VAR_DIR=/app/var \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/data/media \
-    WEB_CONCURRENCY=3
+    MEDIA_ROOT=/data/media
 
 # gettext: msgfmt, for compilemessages at build time; libmagic: sniffing uploads; Pango: WeasyPrint.
 RUN apt-get update \
@@ -46,12 +45,6 @@ USER primaweb
 
 EXPOSE 8000
 
-# Workers: WEB_CONCURRENCY (read by gunicorn); further options: GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "primaweb.wsgi:application", \
-     "--bind", "0.0.0.0:8000", \
-     "--timeout", "60", \
-     "--graceful-timeout", "30", \
-     "--max-requests", "1000", \
-     "--max-requests-jitter", "100", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+# gunicorn.conf.py: workers (WEB_CONCURRENCY), threads (GUNICORN_THREADS), time limits, recycling, and no
+# control socket; further options: GUNICORN_CMD_ARGS.
+CMD ["gunicorn", "--config", "/app/gunicorn.conf.py", "primaweb.wsgi:application"]

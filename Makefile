@@ -48,7 +48,8 @@ test: $(INSTALLED) system-test messages converter-env
 	if [ -n "$$url" ]; then echo "Tests on PostgreSQL ($$url)"; else echo "No PostgreSQL server: tests on SQLite"; fi; \
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
 
-# The benches' own database (Django makes test_primaweb_bench from it), never the test suite's: both can run.
+# Each bench on its own database (bench/own_database.py: primaweb_bench_<bench>), never the tests' one:
+# `make bench` and `make test` can run at once.
 bench: $(INSTALLED) messages converter-env
 	@url="$$(scripts/postgres-url.sh)"; url="$${url:+$${url%/*}/primaweb_bench}"; \
 	for script in bench/bench_*.py; do echo "== $$script"; DATABASE_URL="$$url" $(PY) $$script || exit 1; done

@@ -1,14 +1,17 @@
-"""Document conversion to PDF: the warm converter against a cold LibreOffice per file, in one run.
+"""Document conversion to PDF: the warm converter against a cold LibreOffice per file, interleaved.
 
 Makes a set of DOC, DOCX, RTF and ODT files of varied sizes (`documents.samples`; the DOC files are
-written by LibreOffice from DOCX), then converts them
-- warm: through the project's converter (`running_converter()` + `convert_to_pdf`), as production runs
-  it: one listener, two clients at once (the machine has two cores, the Celery worker two processes);
-  then the same with two listeners, one per client, to show what a second listener would add;
+written by LibreOffice from DOCX), then, round after round so that whatever else loads the machine weighs
+on both alike, converts them
+- warm: through the project's converter as `manage.py run_converter` runs it (`running_converter()`: a
+  pool of PRIMAWEB_CONVERTER_LISTENERS listeners behind the gate, one per core) with `convert_to_pdf`,
+  two clients at once (the Celery worker's two processes): every file, each round;
 - cold: `soffice --headless --convert-to pdf` started afresh for every file, two at a time (each of the
-  two with a profile of its own, made before the clock starts, so only the start of LibreOffice counts).
-Prints conversions per minute, p50/p95 per conversion, and the ratio cold/warm at equal concurrency.
-No database needed. Usage: make bench, or python bench/bench_conversion.py [FILES] [WARM_ROUNDS]
+  two with a profile of its own, made before the clock starts, so only the start of LibreOffice counts):
+  a share of the files each round, every file once over the rounds.
+Prints conversions per minute (goal: at least 300 warm on two cores), p50/p95 per conversion, and the
+ratio cold/warm at equal concurrency, with the machine's load average (it is shared).
+No database needed. Usage: make bench, or python bench/bench_conversion.py [FILES] [ROUNDS]
 """
 
 import logging
@@ -21,23 +24,28 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
-from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
 os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
 
+from bench.own_database import use_own_database  # noqa: E402
+
+use_own_database()
+
 import django  # noqa: E402
 
 django.setup()
+
+from django.conf import settings  # noqa: E402
 
 from documents import samples  # noqa: E402
 from documents.conversion import convert_to_pdf  # noqa: E402
 from documents.converter_process import running_converter  # noqa: E402
 
 FILES = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-WARM_ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 CLIENTS = 2
 SIZES = (1, 3, 8, 20, 40, 70, 110, 160, 230, 320)  # paragraphs: from a few lines to about ten pages
 SENTENCE = (
@@ -47,7 +55,8 @@ SENTENCE = (
 
 
 def make_files(listener: str) -> list[tuple[str, str, bytes]]:
-    """(name, extension, bytes), a quarter of each format, sizes cycling through SIZES."""
+    """(name, extension, bytes), a quarter of each format, sizes cycling through SIZES. `listener` is one
+    unoserver's own loopback URL: the gate converts to PDF only."""
     files = []
     for n in range(FILES):
         size = SIZES[n % len(SIZES)]
@@ -105,37 +114,42 @@ def run_clients(jobs, work) -> tuple[float, list[float]]:
     return time.perf_counter() - started, times
 
 
-def warm(files, urls) -> tuple[float, list[float]]:
+def warm(files, url) -> tuple[float, list[float]]:
     def work(client: int, job) -> None:
         _name, kind, data = job
-        pdf = convert_to_pdf(data=data, extension=kind, url=urls[client % len(urls)])
+        pdf = convert_to_pdf(data=data, extension=kind, url=url)
         assert pdf.startswith(b"%PDF-")
 
-    run_clients(files[: 2 * CLIENTS], work)  # warm-up: the first conversion of each format loads code
-    return run_clients(files * WARM_ROUNDS, work)
+    return run_clients(files, work)
 
 
-def cold(files, folder: Path) -> tuple[float, list[float]]:
-    soffice = shutil.which("soffice") or "soffice"
-    profiles = [folder / f"profile-{n}" for n in range(CLIENTS)]
-    sources = folder / "in"
-    sources.mkdir()
-    for name, _kind, data in files:
-        (sources / name).write_bytes(data)
+class Cold:
+    """soffice started afresh per file, CLIENTS at a time, each client with a profile of its own."""
 
-    def convert(client: int, name: str) -> None:
-        outdir = folder / f"out-{client}"
+    def __init__(self, files, folder: Path):
+        self.soffice = shutil.which("soffice") or "soffice"
+        self.folder = folder
+        self.profiles = [folder / f"profile-{n}" for n in range(CLIENTS)]
+        self.sources = folder / "in"
+        self.sources.mkdir()
+        for name, _kind, data in files:
+            (self.sources / name).write_bytes(data)
+        # Each profile's first start (which creates it) is not counted: a server keeps its profile.
+        run_clients([files[0][0]] * CLIENTS, self.convert)
+
+    def convert(self, client: int, name: str) -> None:
+        outdir = self.folder / f"out-{client}"
         subprocess.run(  # noqa: S603
             [
-                soffice,
-                f"-env:UserInstallation={profiles[client].as_uri()}",
+                self.soffice,
+                f"-env:UserInstallation={self.profiles[client].as_uri()}",
                 "--headless",
                 "--norestore",
                 "--convert-to",
                 "pdf",
                 "--outdir",
                 str(outdir),
-                str(sources / name),
+                str(self.sources / name),
             ],
             check=True,
             capture_output=True,
@@ -145,9 +159,8 @@ def cold(files, folder: Path) -> tuple[float, list[float]]:
         assert pdf.read_bytes().startswith(b"%PDF-"), name
         pdf.unlink()
 
-    # Each profile's first start (which creates it) is not counted: a server keeps its profile.
-    run_clients([files[0][0]] * CLIENTS, lambda client, name: convert(client, name))
-    return run_clients([name for name, _kind, _data in files], convert)
+    def run(self, names: list[str]) -> tuple[float, list[float]]:
+        return run_clients(names, self.convert)
 
 
 def percentile(times: list[float], fraction: float) -> float:
@@ -164,34 +177,41 @@ def line(label: str, wall: float, times: list[float]) -> str:
 
 def main() -> None:
     logging.getLogger("documents.converter_process").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="primaweb-bench-conversion-") as folder, ExitStack() as stack:
-        logs = Path(folder) / "listener-{}.log"
-        urls = [stack.enter_context(running_converter(log_file=Path(str(logs).format(n)))) for n in range(2)]
-        files = make_files(urls[0])
-        one_wall, one_times = warm(files, urls[:1])
-        two_wall, two_times = warm(files, urls)
-        stack.close()  # the listeners stop before the cold runs, which get the machine to themselves
-        cold_wall, cold_times = cold(files, Path(folder))
+    listeners = settings.CONVERTER_LISTENERS
+    warm_wall, warm_times, cold_wall, cold_times, loads = 0.0, [], 0.0, [], []
+    with tempfile.TemporaryDirectory(prefix="primaweb-bench-conversion-") as folder:
+        supervisors = []
+        with running_converter(
+            log_file=Path(folder) / "converter.log", listeners=listeners, supervisor_out=supervisors
+        ) as url:
+            files = make_files(supervisors[0].listeners[0].backend_url)
+            # Warm-up: the first conversion of each format in each listener loads code.
+            warm(files[: 2 * listeners * CLIENTS], url)
+            cold = Cold(files, Path(folder))
+            names = [name for name, _kind, _data in files]
+            for round_ in range(ROUNDS):
+                loads.append(os.getloadavg()[0])
+                wall, times = warm(files, url)
+                warm_wall, warm_times = warm_wall + wall, warm_times + times
+                wall, times = cold.run(names[round_::ROUNDS])
+                cold_wall, cold_times = cold_wall + wall, cold_times + times
 
     kinds = sorted({kind for _name, kind, _data in files})
     sizes = [len(data) for _name, _kind, data in files]
     print(
         f"Conversion to PDF, {len(files)} files ({', '.join(kinds)}; {min(sizes) / 1024:.1f}-"
-        f"{max(sizes) / 1024:.0f} KB), {CLIENTS} at a time, {os.cpu_count()} cores:"
+        f"{max(sizes) / 1024:.0f} KB), {CLIENTS} at a time, {os.cpu_count()} cores, {ROUNDS} rounds of warm "
+        f"then cold interleaved, load average {min(loads):.1f}-{max(loads):.1f} (a shared machine):"
     )
-    print(line(f"warm, 1 listener, {WARM_ROUNDS} rounds", one_wall, one_times))
-    print(line(f"warm, 2 listeners, {WARM_ROUNDS} rounds", two_wall, two_times))
+    print(
+        line(f"warm, pool of {listeners} listeners (run_converter)", warm_wall, warm_times)
+        + "  (goal >= 300)"
+    )
     print(line("cold soffice per file", cold_wall, cold_times))
-    per_file_cold = cold_wall / len(cold_times)
     print(
         "  ratio cold/warm, time per file: "
-        f"{per_file_cold / (one_wall / len(one_times)):.1f}x with 1 listener (as run_converter runs it), "
-        f"{per_file_cold / (two_wall / len(two_times)):.1f}x with 2 listeners"
-    )
-    cold_p50 = statistics.median(cold_times)
-    print(
-        f"  ratio cold/warm, p50 per conversion: {cold_p50 / statistics.median(one_times):.1f}x "
-        f"with 1 listener, {cold_p50 / statistics.median(two_times):.1f}x with 2"
+        f"{(cold_wall / len(cold_times)) / (warm_wall / len(warm_times)):.1f}x; "
+        f"p50 per conversion: {statistics.median(cold_times) / statistics.median(warm_times):.1f}x"
     )
 
 

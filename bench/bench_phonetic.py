@@ -1,4 +1,4 @@
-"""BCSS simulator phonetic search: a 10,000-person register against a 1,000,000-person one, in one run.
+"""BCSS simulator phonetic search: a 10,000-person register against a 1,000,000-person one, interleaved.
 
 The search is an indexed lookup (phonetic key or skeleton, then a birth-date range), so its cost should
 follow the number of namesakes born in the window, not the size of the register: the ratio large/small
@@ -6,17 +6,24 @@ shows how far it does not (target: at most 2). Measured twice: the search functi
 a full IdentifyPerson SOAP round trip over HTTP to a local server. Also prints the recall on spelling
 variants of known persons ("Dupond" for DUPONT, "Van den Berghe" for VANDENBERGHE...).
 
+The two registers live in two databases at once (the large one holds the small one's persons and more),
+each with its own server, and the searches alternate between them batch by batch, so that whatever else
+loads the machine weighs on both alike.
+
 Runs on a throw-away database: PostgreSQL when DATABASE_URL points at one (as `make bench` does), SQLite
 otherwise. Usage: python bench/bench_phonetic.py; BENCH_PERSONS=200000 for a quicker run.
 """
 
+import copy
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -25,6 +32,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
 os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
 # The one server thread keeps its database connection, as a production worker would.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
+
+from bench.own_database import use_own_database  # noqa: E402
+
+use_own_database()
 
 import django  # noqa: E402
 
@@ -37,6 +48,7 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_PERSONS", "1000000"))
 QUERIES = 300
+BATCH = 25  # searches on one register before the other's turn
 URL_PATH = "/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
 
 # (variant searched, name stored, birth date stored) for the recall check; the demo persons are there too.
@@ -74,13 +86,24 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-def start_server():
-    """A single-threaded WSGI server on a free local port, serving until `stop` is set."""
+def use_large_register() -> None:
+    """This thread's default database becomes the large register's."""
+    from django.db.utils import load_backend
+
+    db = connections.settings["large"]
+    connections["default"] = load_backend(db["ENGINE"]).DatabaseWrapper(db, "default")
+
+
+def start_server(large: bool = False):
+    """A single-threaded WSGI server on a free local port, on the small register or the large one,
+    serving until `stop` is set."""
     server = make_server("127.0.0.1", 0, WSGIHandler(), server_class=WSGIServer, handler_class=QuietHandler)
     server.timeout = 0.2
     stop = threading.Event()
 
     def serve():
+        if large:
+            use_large_register()
         while not stop.is_set():
             server.handle_request()
         connections.close_all()  # this thread's connection, before the test database is dropped
@@ -145,31 +168,61 @@ def through_client(query: dict, url: str):
     return bcss.identify_phonetic(criteria=bcss.PhoneticCriteria(**query), caller=caller)
 
 
-def measure(queries, url) -> dict:
+def measure(queries, small_url, large_url, on_large: ThreadPoolExecutor) -> tuple[dict, dict]:
+    """The searches, then the round trips, batch by batch, alternating between the two registers: the
+    small one in this thread, the large one in `on_large`'s."""
     from simulators.bcss.search import phonetic_search
 
-    for query in queries[:20]:  # warm caches and the planner
-        phonetic_search(**query)
-    search_times, results = [], []
-    for query in queries:
-        start = time.perf_counter()
-        results.append(len(phonetic_search(**query)))
-        search_times.append(time.perf_counter() - start)
-    for query in queries[:20]:
-        through_client(query, url)
-    soap_times = []
-    for query in queries:
-        start = time.perf_counter()
-        reply = through_client(query, url)
-        soap_times.append(time.perf_counter() - start)
-        assert reply.ok != "NO", reply.details
-    return {
-        "search_p50": statistics.median(search_times),
-        "search_p95": percentile(search_times, 0.95),
-        "soap_p50": statistics.median(soap_times),
-        "soap_p95": percentile(soap_times, 0.95),
-        "mean_results": statistics.mean(results),
-    }
+    def searches(batch) -> tuple[list[float], list[int]]:
+        times, results = [], []
+        for query in batch:
+            start = time.perf_counter()
+            results.append(len(phonetic_search(**query)))
+            times.append(time.perf_counter() - start)
+        return times, results
+
+    def round_trips(batch, url) -> list[float]:
+        times = []
+        for query in batch:
+            start = time.perf_counter()
+            reply = through_client(query, url)
+            times.append(time.perf_counter() - start)
+            assert reply.ok != "NO", reply.details
+        return times
+
+    figures = {size: {"search": [], "results": [], "soap": []} for size in ("small", "large")}
+    searches(queries[:20])  # warm caches and the planner, on both
+    on_large.submit(searches, queries[:20]).result()
+    round_trips(queries[:20], small_url)
+    on_large.submit(round_trips, queries[:20], large_url).result()
+    batches = [queries[n : n + BATCH] for n in range(0, len(queries), BATCH)]
+    for number, batch in enumerate(batches):
+        # Which register goes first alternates too.
+        order = ("small", "large") if number % 2 == 0 else ("large", "small")
+        for size in order:
+            if size == "small":
+                times, results = searches(batch)
+            else:
+                times, results = on_large.submit(searches, batch).result()
+            figures[size]["search"] += times
+            figures[size]["results"] += results
+    for number, batch in enumerate(batches):
+        order = ("small", "large") if number % 2 == 0 else ("large", "small")
+        for size in order:
+            if size == "small":
+                figures[size]["soap"] += round_trips(batch, small_url)
+            else:
+                figures[size]["soap"] += on_large.submit(round_trips, batch, large_url).result()
+    return tuple(
+        {
+            "search_p50": statistics.median(figures[size]["search"]),
+            "search_p95": percentile(figures[size]["search"], 0.95),
+            "soap_p50": statistics.median(figures[size]["soap"]),
+            "soap_p95": percentile(figures[size]["soap"], 0.95),
+            "mean_results": statistics.mean(figures[size]["results"]),
+        }
+        for size in ("small", "large")
+    )
 
 
 def recall(checks) -> tuple[int, int, list[str]]:
@@ -207,25 +260,58 @@ def report(label: str, figures: dict) -> None:
 
 
 def main() -> None:
+    default = connections.settings["default"]
+    sqlite = default["ENGINE"] == "django.db.backends.sqlite3"
+    if sqlite:  # a file, which can be copied
+        default["TEST"]["NAME"] = str(Path(os.environ["PRIMAWEB_VAR_DIR"]) / "small.sqlite3")
     old = setup_databases(verbosity=0, interactive=False)
-    url, stop, thread = start_server()
+    # The large register's database: a copy of the freshly migrated one.
+    large_db = copy.deepcopy(default)
+    large_db["NAME"] = f"{default['NAME']}_large"
+    connections.settings["large"] = large_db
+    connection.close()
+    if sqlite:
+        shutil.copyfile(default["NAME"], large_db["NAME"])
+    else:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{large_db["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{large_db["NAME"]}" TEMPLATE "{default["NAME"]}"')
+    on_large = ThreadPoolExecutor(1, initializer=use_large_register)
+    small_url, small_stop, small_thread = start_server()
+    large_url, large_stop, large_thread = start_server(large=True)
     try:
         vendor = connection.vendor
-        print(f"BCSS phonetic search, {vendor}, {SMALL:,} then {LARGE:,} persons, {QUERIES} searches:")
+        print(
+            f"BCSS phonetic search, {vendor}, {SMALL:,} and {LARGE:,} persons in two databases, {QUERIES} "
+            f"searches on each, alternating by {BATCH}, load average {os.getloadavg()[0]:.1f} "
+            "(a shared machine):"
+        )
         small_load = load(SMALL, seed=1)
         checks = add_targets()
         queries = make_queries(random.Random(3))
-        small = measure(queries, url)
+        large_load = (
+            on_large.submit(load, SMALL, 1).result() + on_large.submit(load, LARGE - SMALL, 2).result()
+        )
+        large_checks = on_large.submit(add_targets).result()
+        small, large = measure(queries, small_url, large_url, on_large)
         small_recall = recall(checks)
-        large_load = load(LARGE - SMALL, seed=2)
-        large = measure(queries, url)
-        large_recall = recall(checks)
+        large_recall = on_large.submit(recall, large_checks).result()
     finally:
-        stop.set()
-        thread.join()
+        small_stop.set()
+        large_stop.set()
+        small_thread.join()
+        large_thread.join()
+        on_large.submit(connections.close_all).result()
+        on_large.shutdown()
+        connections.close_all()
+        if sqlite:
+            Path(large_db["NAME"]).unlink(missing_ok=True)
+        else:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{large_db["NAME"]}"')
         teardown_databases(old, verbosity=0)
 
-    print(f"  loading: {SMALL:,} in {small_load:.1f} s, {LARGE - SMALL:,} more in {large_load:.1f} s")
+    print(f"  loading: {SMALL:,} in {small_load:.1f} s, {LARGE:,} in {large_load:.1f} s")
     report(f"{SMALL:>9,} persons", small)
     report(f"{LARGE:>9,} persons", large)
     print(

@@ -1,16 +1,20 @@
-"""Upload to « Document enregistré », end to end, with a real Celery worker and the warm converter.
+"""Upload to « Document enregistré », end to end, with a real Celery worker and the warm converter, against
+the converter's own time for the same files.
 
-Starts the converter (`running_converter()`), then a worker as the Procfile runs it (`celery -A primaweb
-worker --concurrency=2`, a process of its own with the settings of `make run`, sharing the throw-away
-PostgreSQL database, the files and the broker with this process), and times DOCX uploads through
-`documents.services.document_upload()`, from the call until the document is « Document enregistré »
-(the database polled every 20 ms):
-- one at a time: the latency a social worker sees, p50 and p95, and what the upload call itself takes;
-- a burst: all the files uploaded back to back, then waited for: p50 and p95 under load, uploads per
-  minute from the first call to the last registration.
-Twice: with the broker in files that the project uses when REDIS_URL is empty (`make run`), and with
-Redis as production uses it (a throw-away redis-server, when one is installed). The filesystem broker is
-polled (kombu: every second by default), which the figures show.
+Starts the converter as `manage.py run_converter` does (`running_converter()`: a pool of
+PRIMAWEB_CONVERTER_LISTENERS listeners behind the gate), then a worker as the Procfile runs it (`celery -A
+primaweb worker --concurrency=2`, a process of its own with the settings of `make run`, sharing the
+throw-away PostgreSQL database, the files and the broker with this process), and times DOCX uploads
+through `documents.services.document_upload()`, from the call until the document is « Document
+enregistré » (the database polled every 5 ms), each measure interleaved with the same files converted
+directly by the converter (`convert_to_pdf`, no upload, no broker, no worker):
+- one at a time: the latency a social worker sees, p50 and p95, against the converter's own time for the
+  same file converted just after; the upload call itself;
+- a burst: all the files uploaded back to back, then waited for, against the same files converted
+  directly two at a time (the worker's concurrency): p50 and p95, and the wall time of each.
+Prints the ratios upload/converter (goal: at most 1.25), twice: with the broker in files that the
+project uses when REDIS_URL is empty (`make run`), and with Redis as production uses it (a throw-away
+redis-server, when one is installed).
 
 Needs PostgreSQL (the worker is another process): skipped on SQLite. Usage: make bench, or
 python bench/bench_upload.py [UPLOADS]; UPLOADS defaults to 30.
@@ -36,6 +40,10 @@ os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-benc
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"  # the test settings would run the task in this process
 os.environ.pop("REDIS_URL", None)  # this process starts on the filesystem broker; Redis comes second
 
+from bench.own_database import use_own_database  # noqa: E402
+
+use_own_database()
+
 import django  # noqa: E402
 
 django.setup()
@@ -51,7 +59,7 @@ from primaweb.settings import base as base_settings  # noqa: E402
 
 UPLOADS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 WARM_UP = 4
-POLL = 0.02
+POLL = 0.005
 TIMEOUT = 180.0  # for one document, worker start included
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1, 3, 8, 20, 40)  # paragraphs: a few lines to about two pages
@@ -223,14 +231,40 @@ def upload(context, name: str, data: bytes):
     )
 
 
-def one_at_a_time(context, files, worker, log) -> tuple[list[float], list[float]]:
-    latencies, calls = [], []
+def direct(data: bytes, converter_url: str) -> float:
+    """The converter's own time for one file: `convert_to_pdf` straight to the gate."""
+    from documents.conversion import convert_to_pdf
+
+    start = time.perf_counter()
+    assert convert_to_pdf(data=data, extension="docx", url=converter_url).startswith(b"%PDF-")
+    return time.perf_counter() - start
+
+
+def direct_burst(files, converter_url: str) -> tuple[float, list[float]]:
+    """The files converted directly, two at a time as the worker's two processes do: (wall, latencies
+    from the burst's start, as an upload's is from its call)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = time.perf_counter()
+
+    def one(data: bytes) -> float:
+        direct(data, converter_url)
+        return time.perf_counter() - first
+
+    with ThreadPoolExecutor(2) as pool:
+        latencies = list(pool.map(one, [data for _name, data in files]))
+    return max(latencies), latencies
+
+
+def one_at_a_time(context, files, worker, log, converter_url) -> tuple[list[float], list[float], list[float]]:
+    latencies, calls, own = [], [], []
     for name, data in files:
         start = time.perf_counter()
         document = upload(context, name, data)
         calls.append(time.perf_counter() - start)
         latencies.append(wait_registered({document.pk: start}, worker, log, TIMEOUT)[document.pk])
-    return latencies, calls
+        own.append(direct(data, converter_url))
+    return latencies, calls, own
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -250,20 +284,27 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
             start = time.perf_counter()
             warm[upload(context, *files[n % len(files)]).pk] = start
         wait_registered(warm, worker, log, TIMEOUT)
-        sequential, calls = one_at_a_time(context, files, worker, log)
-        starts = {}
-        first = time.perf_counter()
-        for name, data in files:
-            start = time.perf_counter()
-            starts[upload(context, name, data).pk] = start
-        loaded = wait_registered(dict(starts), worker, log, TIMEOUT + 30 * len(files))
-        wall = max(starts[pk] + latency for pk, latency in loaded.items()) - first
+        sequential, calls, own = one_at_a_time(context, files, worker, log, converter_url)
+        bursts, own_bursts = [], []
+        for _round in range(2):  # upload burst and direct burst, alternated
+            starts = {}
+            first = time.perf_counter()
+            for name, data in files:
+                start = time.perf_counter()
+                starts[upload(context, name, data).pk] = start
+            loaded = wait_registered(dict(starts), worker, log, TIMEOUT + 30 * len(files))
+            wall = max(starts[pk] + latency for pk, latency in loaded.items()) - first
+            bursts.append((wall, list(loaded.values())))
+            own_bursts.append(direct_burst(files, converter_url))
     return {
         "ready": ready,
         "sequential": sequential,
+        "own": own,
         "calls": calls,
-        "burst": list(loaded.values()),
-        "wall": wall,
+        "burst": [latency for _wall, latencies in bursts for latency in latencies],
+        "own_burst": [latency for _wall, latencies in own_bursts for latency in latencies],
+        "wall": sum(wall for wall, _latencies in bursts),
+        "own_wall": sum(wall for wall, _latencies in own_bursts),
     }
 
 
@@ -308,7 +349,9 @@ def main() -> None:
                 "type": DocumentTypeFactory(centre=member.centre),
             }
             files = make_files()
-            with running_converter(log_file=folder / "converter.log") as converter_url:
+            with running_converter(
+                log_file=folder / "converter.log", listeners=settings.CONVERTER_LISTENERS
+            ) as converter_url:
                 results["filesystem broker (REDIS_URL empty)"] = measure(
                     context, files, converter_url, None, folder / "worker-filesystem.log"
                 )
@@ -326,24 +369,28 @@ def main() -> None:
     sizes = [len(data) for _name, data in files]
     print(
         f"Upload to « Document enregistré », DOCX {min(sizes) / 1024:.1f}-{max(sizes) / 1024:.1f} KB, "
-        f"{UPLOADS} uploads, worker `celery -A primaweb worker --concurrency=2`, one warm converter, "
-        f"{os.cpu_count()} cores:"
+        f"{UPLOADS} uploads, worker `celery -A primaweb worker --concurrency=2`, converter pool of "
+        f"{settings.CONVERTER_LISTENERS} listeners, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} (a shared machine):"
     )
     for label, figures in results.items():
+        sequential = statistics.median(figures["sequential"]) / statistics.median(figures["own"])
+        burst = figures["wall"] / figures["own_wall"]
         print(f"  {label}: worker ready after {figures['ready']:.1f} s (first upload registered)")
         print(
             f"    one at a time: {line('call to registered', figures['sequential'])}; "
-            f"{line('the upload call itself', figures['calls'])}; "
-            f"{len(figures['sequential']) / sum(figures['sequential']) * 60:.0f} uploads/min"
+            f"{line('converter alone', figures['own'])}; "
+            f"{line('the upload call itself', figures['calls'])}"
         )
         print(
-            f"    burst of {UPLOADS}:   {line('call to registered', figures['burst'])}; "
-            f"all registered in {figures['wall']:.1f} s: {UPLOADS / figures['wall'] * 60:.0f} uploads/min"
+            f"    bursts of {UPLOADS}: {line('call to registered', figures['burst'])}, all in "
+            f"{figures['wall'] / 2:.1f} s ({2 * UPLOADS / figures['wall'] * 60:.0f}/min); converter alone "
+            f"{figures['own_wall'] / 2:.1f} s ({2 * UPLOADS / figures['own_wall'] * 60:.0f}/min)"
         )
-    if len(results) == 2:
-        (_fs_label, fs), (_redis_label, redis) = results.items()
-        ratio = statistics.median(fs["sequential"]) / statistics.median(redis["sequential"])
-        print(f"  ratio filesystem/Redis, p50 one at a time: {ratio:.1f}x")
+        print(
+            f"    ratio upload/converter: one at a time p50 {sequential:.2f}x, bursts {burst:.2f}x "
+            "(goal <= 1.25)"
+        )
 
 
 if __name__ == "__main__":

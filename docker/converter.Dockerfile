@@ -1,6 +1,6 @@
 # Document converter: a headless LibreOffice Writer behind unoserver, behind the project's gate.
 # Built from the project's root (docker compose: context ".", dockerfile docker/converter.Dockerfile).
-# unoserver (XML-RPC, port 2004) and the UNO listener (port 2002) stay on the container's loopback: the
+# unoserver (XML-RPC, ports 2004, 2006...) and the UNO listeners stay on the container's loopback: the
 # gate (port 2003) is what other containers reach, and it converts bytes only, for callers that send
 # PRIMAWEB_CONVERTER_SECRET.
 FROM debian:bookworm-slim
@@ -42,10 +42,13 @@ WORKDIR /home/unoserver
 
 EXPOSE 2003
 
-# --conversion-timeout: a LibreOffice hung on a hostile file is killed, unoserver exits, the gate exits
-# with it, and the container's restart policy starts both afresh. The gate refuses to listen beyond the
-# loopback without PRIMAWEB_CONVERTER_SECRET.
+# A pool of listeners, one per core (PRIMAWEB_CONVERTER_LISTENERS to choose), each on ports of its own
+# ({port}: 2004, 2006, ...; {uno_port} the next one) with its own copy of the profile ({profile}); the
+# gate gives each conversion to a free one, so that one file's crash fails no other's conversion.
+# --conversion-timeout: a LibreOffice hung on a hostile file is killed, its unoserver exits, and the gate
+# starts that listener again. The gate refuses to listen beyond the loopback without
+# PRIMAWEB_CONVERTER_SECRET.
 CMD ["python3", "/opt/converter/converter_gate.py", "--interface", "0.0.0.0", "--port", "2003", \
-     "--backend", "http://127.0.0.1:2004", "--", \
-     "unoserver", "--interface", "127.0.0.1", "--port", "2004", "--uno-interface", "127.0.0.1", \
-     "--uno-port", "2002", "--user-installation", "/home/unoserver/profile", "--conversion-timeout", "60"]
+     "--backend", "http://127.0.0.1:2004", "--profile", "/home/unoserver/profile", "--", \
+     "unoserver", "--interface", "127.0.0.1", "--port", "{port}", "--uno-interface", "127.0.0.1", \
+     "--uno-port", "{uno_port}", "--user-installation", "{profile}", "--conversion-timeout", "60"]

@@ -14,11 +14,13 @@ supervises, and the converter's container runs this file with Debian's Python (`
 """
 
 import argparse
+import contextlib
 import hmac
 import http.client
 import ipaddress
 import logging
 import os
+import shutil
 import signal
 import socketserver
 import subprocess
@@ -300,15 +302,96 @@ def ping(url: str, secret: str, timeout: float = 10.0) -> bool:
         proxy("close")()
 
 
+class _ContainerListener:
+    """One unoserver of the container's pool: started from the command with its number, port and profile
+    filled in, restarted whenever it exits, and ready once it answers info()."""
+
+    def __init__(self, number: int, command: list[str], port: int, profile: str):
+        self.number, self.port = number, port
+        values = {"n": number, "port": port, "uno_port": port + 1, "profile": f"{profile}-{number}"}
+        self.command = [part.format(**values) for part in command]
+        self.profile_template, self.profile = profile, values["profile"]
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+        self.is_ready = False
+        self.next_start = 0.0
+        self.backend = Backend(
+            f"http://127.0.0.1:{port}",
+            ready=lambda: self.is_ready,
+            generation=lambda: self.starts,
+            restart=self.restart,
+        )
+
+    def start(self) -> None:
+        if self.profile_template and not os.path.exists(self.profile):
+            shutil.copytree(self.profile_template, self.profile)  # a LibreOffice profile is not shared
+        self.is_ready = False
+        self.starts += 1
+        self.process = subprocess.Popen(self.command, start_new_session=True)  # noqa: S603
+        logger.info("Converter listener %s started (port %s)", self.number, self.port)
+
+    def restart(self, start: int | None) -> None:
+        """A conversion left it broken: ends it (if still at `start`); the watch starts it again."""
+        if start == self.starts:
+            self.is_ready = False
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def watch(self, timeout: float) -> None:
+        """Restarts it if it exited (after a short pause), marks it ready once it answers."""
+        now = time.monotonic()
+        if self.process is None or self.process.poll() is not None:
+            if self.process is not None and self.next_start == 0.0:
+                logger.warning(
+                    "Converter listener %s exited (%s); restarting it", self.number, self.process.returncode
+                )
+                self.is_ready = False
+                self.next_start = now + 1.0
+            if now >= self.next_start:
+                self.next_start = 0.0
+                self.start()
+        elif not self.is_ready:
+            proxy = xmlrpc.client.ServerProxy(
+                self.backend.url, transport=_Transport(timeout), allow_none=True
+            )
+            with contextlib.suppress(xmlrpc.client.Error, OSError, http.client.HTTPException):
+                self.is_ready = bool(proxy.info())
+                logger.info("Converter listener %s ready", self.number)
+            proxy("close")()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """The converter container's entry point: runs unoserver (the command after `--`, listening on the
-    loopback) and the gate in front of it, until unoserver exits or a SIGTERM comes; then exits, for
-    the container's restart policy to start both afresh."""
+    """The converter container's entry point: runs a pool of unoservers (the command after `--`, listening
+    on the loopback), restarting each whenever it exits, and the gate in front of them, which gives each
+    conversion to a free, ready one, until a SIGTERM comes.
+
+    The command may name `{port}` (the listener's XML-RPC port: --backend's, plus two per listener),
+    `{uno_port}` (the next one), `{profile}` (--profile followed by -<number>: a copy of that LibreOffice
+    profile per listener) and `{n}` (its number). Without `--listeners` (or PRIMAWEB_CONVERTER_LISTENERS),
+    one listener per core."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interface", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=2003)
-    parser.add_argument("--backend", default="http://127.0.0.1:2004", help="unoserver's loopback URL")
+    parser.add_argument(
+        "--backend", default="http://127.0.0.1:2004", help="the first unoserver's loopback URL"
+    )
     parser.add_argument("--backend-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--listeners",
+        type=int,
+        default=int(os.environ.get("PRIMAWEB_CONVERTER_LISTENERS") or len(os.sched_getaffinity(0))),
+    )
+    parser.add_argument("--profile", default="", help="LibreOffice profile copied for each listener")
+    parser.add_argument("--wait", type=float, default=float(os.environ.get("PRIMAWEB_CONVERTER_WAIT", "30")))
     parser.add_argument("--ping", metavar="URL", help="only check that the gate at URL answers")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- unoserver ... (run and watched)")
     options = parser.parse_args(argv)
@@ -316,39 +399,43 @@ def main(argv: list[str] | None = None) -> int:
     secret = os.environ.get(SECRET_VARIABLE, "")
     if options.ping:
         return 0 if ping(options.ping, secret) else 1
-    if not is_loopback(urlsplit(options.backend).hostname or ""):
+    backend = urlsplit(options.backend)
+    if not is_loopback(backend.hostname or ""):
         parser.error("the backend (unoserver) must listen on the loopback")
+    command = [part for part in options.command if part != "--"] if options.command else []
+    if not command:
+        parser.error("the listener's command is missing (after --)")
+    listeners = [
+        _ContainerListener(number, command, (backend.port or 2004) + 2 * number, options.profile)
+        for number in range(max(1, options.listeners))
+    ]
     try:
         gate = ConverterGate(
             interface=options.interface,
             port=options.port,
-            backend_url=options.backend,
+            backends=[listener.backend for listener in listeners],
             secret=secret,
             backend_timeout=options.backend_timeout,
+            wait=options.wait,
         )
     except ValueError as exc:
         parser.error(str(exc))
-    command = [part for part in options.command if part != "--"] if options.command else []
-    child = subprocess.Popen(command, start_new_session=True) if command else None  # noqa: S603
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for listener in listeners:
+        listener.start()
     threading.Thread(target=gate.serve_forever, name="converter-gate", daemon=True).start()
-    logger.info("Converter gate on %s:%s in front of %s", options.interface, gate.port, options.backend)
-    code = 0
+    logger.info(
+        "Converter gate on %s:%s in front of %s listeners", options.interface, gate.port, len(listeners)
+    )
     while not stop.wait(0.5):
-        if child is not None and child.poll() is not None:
-            code = child.returncode or 1
-            logger.warning("unoserver exited with status %s; the gate stops too", child.returncode)
-            break
+        for listener in listeners:
+            listener.watch(timeout=2.0)
     gate.shutdown()
-    if child is not None and child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-    return code
+    for listener in listeners:
+        listener.kill()
+    return 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,21 @@ def _enforce_tenancy(task_id=None, **kwargs):
     _tenancy_tokens.setdefault(task_id, []).append(_enforced.set(True))
 
 
+@signals.task_prerun.connect(weak=False, dispatch_uid="primaweb_database_task_prerun")
+@signals.task_postrun.connect(weak=False, dispatch_uid="primaweb_database_task_postrun")
+def _recycle_database_connections(task=None, **kwargs):
+    """Around each task, what Django does around each request: a connection past CONN_MAX_AGE, or broken,
+    is closed; the others are kept, health-checked before their next use (CONN_HEALTH_CHECKS). Celery's
+    own fixup, which would close them all, is told to reuse them (CELERY_DB_REUSE_MAX). An eager task
+    runs inside its caller's request and transaction: its connection is the caller's to manage."""
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+
+
 @signals.task_postrun.connect(weak=False, dispatch_uid="primaweb_tenancy_task_postrun")
 def _release_tenancy(task_id=None, **kwargs):
     from .tenancy import _enforced

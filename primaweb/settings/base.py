@@ -196,10 +196,14 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept between requests (opening one to PostgreSQL costs about 10 ms, as much as a whole
+# page), checked before each reuse so that a restarted server costs one reconnection, not an error page.
+# Measured in docs/deployment.md; DATABASE_CONN_MAX_AGE=0 closes each connection after its request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'primaweb.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -354,9 +358,14 @@ else:
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
         # kombu polls the folder once a second by default: a second added to every upload's conversion.
-        "polling_interval": 0.1,
+        # Every 20 ms, a listing of an almost empty folder by one process, adds 10 ms on average.
+        "polling_interval": 0.02,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# Celery's Django fixup closes every database connection before and after each task unless told to reuse
+# them: about 7 ms per task, a sixth of a conversion. primaweb.celery treats each task as Django treats a
+# request instead (closed past CONN_MAX_AGE or when unusable, health-checked before reuse).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -204,33 +204,83 @@ def test_real_converter_listener_itself_is_on_the_loopback_only(converter, conve
 # --- The container's entry point --------------------------------------------------------------------
 
 
+FAKE_LISTENER = """
+import os, sys, threading, time, xmlrpc.client
+from xmlrpc.server import SimpleXMLRPCServer
+
+port, number, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+with open(os.path.join(folder, "starts-" + number), "a") as starts:
+    starts.write("x")
+
+
+def convert(*args):
+    time.sleep(0.5)
+    return xmlrpc.client.Binary(("%PDF-1.4 from " + number).encode())
+
+
+server = SimpleXMLRPCServer(("127.0.0.1", port), logRequests=False, allow_none=True)
+server.register_function(lambda: {"unoserver": "3", "api": "3"}, "info")
+server.register_function(convert, "convert")
+threading.Thread(target=server.serve_forever, daemon=True).start()
+flag = os.path.join(folder, "stop-" + number)
+while not os.path.exists(flag):
+    time.sleep(0.1)
+os.remove(flag)
+"""
+
+
 @pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
-def test_container_entry_point_runs_on_the_standard_library_and_stops_with_its_listener(unoserver, tmp_path):
+def test_container_entry_point_runs_a_pool_of_listeners_on_the_standard_library_and_restarts_each(tmp_path):
     # The converter's image runs this file with Debian's Python, without the project's packages.
-    port = free_port()
+    port, first = free_port(), free_port()
     env = {"PATH": os.environ["PATH"], "PRIMAWEB_CONVERTER_SECRET": SECRET}
-    flag = tmp_path / "stop"
-    listener = ["python3", "-c", f"import os, time\nwhile not os.path.exists({str(flag)!r}): time.sleep(0.1)"]
+    (tmp_path / "listener.py").write_text(FAKE_LISTENER)
+    listener = ["python3", str(tmp_path / "listener.py"), "{port}", "{n}", str(tmp_path)]
     gate = subprocess.Popen(  # noqa: S603
         [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--interface", "0.0.0.0", "--port", str(port)]
-        + ["--backend", unoserver.url, "--", *listener],
+        + ["--backend", f"http://127.0.0.1:{first}", "--listeners", "2", "--", *listener],
         env=env,
         cwd=tmp_path,
     )
+    url = f"http://127.0.0.1:{port}"
+
+    def converted_by_both() -> set[bytes]:
+        answers = []
+        threads = [
+            threading.Thread(target=lambda: answers.append(client(url).convert(*convert_args()).data))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return set(answers)
+
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 15
         while subprocess.run(  # noqa: S603
             [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url], env=env, check=False
         ).returncode:
             assert time.monotonic() < deadline, "the gate did not answer"
             time.sleep(0.2)
-        assert client(url).convert(*convert_args()).data == b"%PDF-1.4 converted"
+        time.sleep(1)  # both listeners answer info()
+        # Two conversions at once go to the two listeners, each on its own port.
+        assert converted_by_both() == {b"%PDF-1.4 from 0", b"%PDF-1.4 from 1"}
         with pytest.raises(xmlrpc.client.ProtocolError):
             client(url, None).info()
 
-        flag.touch()  # the listener exits: so does the gate, for the container to be restarted
-        assert gate.wait(10) != 0
+        (tmp_path / "stop-0").touch()  # one listener exits: the gate starts it again, and goes on
+        deadline = time.monotonic() + 15
+        while (tmp_path / "starts-0").read_text() != "xx":
+            assert time.monotonic() < deadline, "the listener was not restarted"
+            time.sleep(0.1)
+        assert gate.poll() is None
+        time.sleep(1.5)
+        assert converted_by_both() == {b"%PDF-1.4 from 0", b"%PDF-1.4 from 1"}
+        assert (tmp_path / "starts-1").read_text() == "x"
+
+        gate.terminate()
+        assert gate.wait(15) == 0
     finally:
         gate.kill()
         gate.wait()

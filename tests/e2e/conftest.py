@@ -129,6 +129,7 @@ def assert_accessible(axe, policy_violations):
 
 # The warm converter the documents tests start once per session, for the walks that upload.
 from tests.documents.conftest import converter, converter_url, converter_work_dir  # noqa: E402,F401
+from tests.workers import end_worker_sessions  # noqa: E402
 
 
 @pytest.fixture
@@ -143,6 +144,7 @@ def celery_worker_thread(settings):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     app.conf.update(task_always_eager=True)
+    end_worker_sessions()
 
 
 @pytest.fixture
