@@ -13,9 +13,11 @@ ENV DEBIAN_FRONTEND=noninteractive \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/opt/unoserver/bin:$PATH
 
+# libreoffice-writer, not -nogui: the nogui set lacks Writer's .ui files, and the listener aborts on any
+# document with a comment without modules/swriter/ui/annotation.ui (see scripts/system-packages.sh).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libreoffice-writer-nogui \
+        libreoffice-writer \
         python3-uno \
         python3-venv \
         fonts-dejavu \
