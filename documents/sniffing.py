@@ -57,7 +57,9 @@ MAX_METADATA_PART = 1024 * 1024
 
 FIB_FLAGS_OFFSET = 0x0A
 FIB_ENCRYPTED = 0x0100
-FIB_IDENTS = {0xA5EC, 0xA5DC}  # Word 97 and later; Word 6/95
+# The FIB's magic: Word 97 and later; Word 6/95; Word 6/95 of the East Asian editions (a Chinese
+# Word 95 letter of Apache POI's suite, Bug51944.doc, has 0xA699; LibreOffice reads them all).
+FIB_IDENTS = {0xA5EC, 0xA5DC, 0xA697, 0xA699}
 # nFib, the FIB's version: 101 for Word 6, 104 for Word 95, 193 and up for Word 97 and later.
 FIB_WORD97 = 193
 

@@ -16,7 +16,12 @@ from documents.validation import MAX_PDF_PAGES, FileRefused, check_pdf, validate
 from .test_validation import assert_refused, rezip
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "files"
-WORD95_FILES = ["apache-poi/Word6.doc", "apache-poi/Word95.doc", "apache-poi/Word6_sections2.doc"]
+WORD95_FILES = [
+    "apache-poi/Word6.doc",
+    "apache-poi/Word95.doc",
+    "apache-poi/Word6_sections2.doc",
+    "apache-poi/Bug51944.doc",  # a Chinese Word 95: refused as damaged until its FIB magic was known
+]
 
 # 32,000 × 32,000: the 37 KB document that took LibreOffice to 1.1 GiB.
 FLOOD = samples.big_png_bytes(32_000, 32_000)
