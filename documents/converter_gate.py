@@ -9,8 +9,8 @@ one of the import filters the project uses, without password or export options; 
 else, and every request whose `Authorization: Bearer <secret>` header does not match, before reading
 its body.
 
-Standard library only, no Django: `manage.py run_converter` runs it in a thread beside the listener it
-supervises, and the converter's container runs this file with Debian's Python (`main()`).
+Standard library only, no Django: the pool of listeners (`converter_pool`) runs it in a thread, under
+`manage.py run_converter` as in the converter's container, which runs both files with Debian's Python.
 """
 
 import argparse
@@ -19,14 +19,11 @@ import http.client
 import ipaddress
 import logging
 import os
-import signal
 import socketserver
-import subprocess
 import sys
 import threading
 import time
 import xmlrpc.client
-from urllib.parse import urlsplit
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 logger = logging.getLogger(__name__)
@@ -209,21 +206,32 @@ class ConverterGate:
             raise GateRefusal(f"unknown import filter {infiltername!r}")
         if password is not None:
             raise GateRefusal("password-protected documents are not converted")
-        backend, generation = self._acquire()
-        broken = False
-        try:
-            return _ForwardingProxy(backend.url, self.backend_timeout, converting=True).convert(
-                None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
-            )
-        except xmlrpc.client.Fault as fault:
-            broken = any(marker in str(fault.faultString) for marker in (BACKEND_CRASHED, *_BREAKING_FAULTS))
-            raise
-        finally:
-            self._release(backend, generation if broken else None)
-
-    def _acquire(self) -> tuple[Backend, int | None]:
-        """A free listener that is ready, waiting up to `wait` s for one (all may be busy or restarting)."""
         deadline = time.monotonic() + self.wait
+        while True:
+            backend, generation = self._acquire(deadline)
+            broken = False
+            try:
+                return _ForwardingProxy(backend.url, self.backend_timeout, converting=True).convert(
+                    None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
+                )
+            except _NotReached:
+                # Nothing listens there: that listener died since its supervisor last saw it (or is
+                # between two starts). The file never reached it: another listener may take it.
+                broken = True
+                if time.monotonic() >= deadline:
+                    raise
+                if generation is None:
+                    time.sleep(0.2)  # no supervisor to say when it is back: look again shortly
+            except xmlrpc.client.Fault as fault:
+                broken = any(
+                    marker in str(fault.faultString) for marker in (BACKEND_CRASHED, *_BREAKING_FAULTS)
+                )
+                raise
+            finally:
+                self._release(backend, generation if broken else None)
+
+    def _acquire(self, deadline: float) -> tuple[Backend, int | None]:
+        """A free listener that is ready, waiting until `deadline` for one (all may be busy or restarting)."""
         with self._free:
             while True:
                 for backend in self.backends:
@@ -249,6 +257,10 @@ class ConverterGate:
             backend.restart(broken_in)
 
 
+class _NotReached(xmlrpc.client.Fault):
+    """Nothing listened at the listener's address: the call never reached it."""
+
+
 class _ForwardingProxy:
     """One call to unoserver; its faults pass through, its absence becomes a fault that says so."""
 
@@ -264,7 +276,7 @@ class _ForwardingProxy:
                 raise
             except ConnectionRefusedError as exc:
                 # Nothing listens: the listener is between two starts. The file never reached it.
-                raise xmlrpc.client.Fault(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
+                raise _NotReached(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
             except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
                 if self._converting and not isinstance(exc, TimeoutError):
                     # The listener took the file and went away without an answer.
@@ -301,54 +313,13 @@ def ping(url: str, secret: str, timeout: float = 10.0) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The converter container's entry point: runs unoserver (the command after `--`, listening on the
-    loopback) and the gate in front of it, until unoserver exits or a SIGTERM comes; then exits, for
-    the container's restart policy to start both afresh."""
+    """`converter_gate.py --ping URL`: the converter container's health check (exit 0 when the gate at
+    URL answers the secret in PRIMAWEB_CONVERTER_SECRET). The container runs the pool and this gate
+    with `converter_pool.py`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--interface", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=2003)
-    parser.add_argument("--backend", default="http://127.0.0.1:2004", help="unoserver's loopback URL")
-    parser.add_argument("--backend-timeout", type=float, default=120.0)
-    parser.add_argument("--ping", metavar="URL", help="only check that the gate at URL answers")
-    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- unoserver ... (run and watched)")
+    parser.add_argument("--ping", metavar="URL", required=True, help="check that the gate at URL answers")
     options = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    secret = os.environ.get(SECRET_VARIABLE, "")
-    if options.ping:
-        return 0 if ping(options.ping, secret) else 1
-    if not is_loopback(urlsplit(options.backend).hostname or ""):
-        parser.error("the backend (unoserver) must listen on the loopback")
-    try:
-        gate = ConverterGate(
-            interface=options.interface,
-            port=options.port,
-            backend_url=options.backend,
-            secret=secret,
-            backend_timeout=options.backend_timeout,
-        )
-    except ValueError as exc:
-        parser.error(str(exc))
-    command = [part for part in options.command if part != "--"] if options.command else []
-    child = subprocess.Popen(command, start_new_session=True) if command else None  # noqa: S603
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threading.Thread(target=gate.serve_forever, name="converter-gate", daemon=True).start()
-    logger.info("Converter gate on %s:%s in front of %s", options.interface, gate.port, options.backend)
-    code = 0
-    while not stop.wait(0.5):
-        if child is not None and child.poll() is not None:
-            code = child.returncode or 1
-            logger.warning("unoserver exited with status %s; the gate stops too", child.returncode)
-            break
-    gate.shutdown()
-    if child is not None and child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-    return code
+    return 0 if ping(options.ping, os.environ.get(SECRET_VARIABLE, "")) else 1
 
 
 if __name__ == "__main__":

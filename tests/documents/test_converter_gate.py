@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -204,33 +205,88 @@ def test_real_converter_listener_itself_is_on_the_loopback_only(converter, conve
 # --- The container's entry point --------------------------------------------------------------------
 
 
+POOL_SCRIPT = GATE_SCRIPT.with_name("converter_pool.py")
+# Stands in for unoserver in the container's pool: answers on the port it is given, names itself.
+FAKE_UNOSERVER = """#!/usr/bin/env python3
+import argparse, os, xmlrpc.client
+from xmlrpc.server import SimpleXMLRPCServer
+parser = argparse.ArgumentParser()
+parser.add_argument("--port", type=int)
+options, _ = parser.parse_known_args()
+server = SimpleXMLRPCServer(("127.0.0.1", options.port), logRequests=False, allow_none=True)
+server.register_function(lambda: {"unoserver": "3", "api": "3"}, "info")
+server.register_function(lambda *args: xmlrpc.client.Binary(b"%%PDF-1.4 pid %d" % os.getpid()), "convert")
+server.serve_forever()
+"""
+
+
+def _listener_pids(work_dir: Path) -> list[int]:
+    pids = []
+    for pid_file in (work_dir / "listener.pid", work_dir / "listener-1" / "listener.pid"):
+        try:
+            pids.append(int(pid_file.read_text()))
+        except (OSError, ValueError):
+            pids.append(0)
+    return pids
+
+
+def _until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 @pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
-def test_container_entry_point_runs_on_the_standard_library_and_stops_with_its_listener(unoserver, tmp_path):
-    # The converter's image runs this file with Debian's Python, without the project's packages.
-    port = free_port()
-    env = {"PATH": os.environ["PATH"], "PRIMAWEB_CONVERTER_SECRET": SECRET}
-    flag = tmp_path / "stop"
-    listener = ["python3", "-c", f"import os, time\nwhile not os.path.exists({str(flag)!r}): time.sleep(0.1)"]
-    gate = subprocess.Popen(  # noqa: S603
-        [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--interface", "0.0.0.0", "--port", str(port)]
-        + ["--backend", unoserver.url, "--", *listener],
+def test_container_entry_point_runs_a_supervised_pool_on_the_standard_library(tmp_path):
+    # The converter's image runs the pool with Debian's Python, without the project's packages (-I: not
+    # even the project's folder on the path), sized by PRIMAWEB_CONVERTER_LISTENERS.
+    fake = tmp_path / "unoserver"
+    fake.write_text(FAKE_UNOSERVER)
+    fake.chmod(0o755)
+    work_dir, port = tmp_path / "converter", free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "PRIMAWEB_CONVERTER_SECRET": SECRET,
+        "PRIMAWEB_CONVERTER_LISTENERS": "2",
+    }
+    pool = subprocess.Popen(  # noqa: S603
+        [shutil.which("python3"), "-I", str(POOL_SCRIPT), "--interface", "0.0.0.0", "--port", str(port)]
+        + ["--unoserver", str(fake), "--work-dir", str(work_dir), "--memory-limit", "0"],
         env=env,
         cwd=tmp_path,
     )
+    url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        ping = [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url]
+        return subprocess.run(ping, env=env, check=False).returncode == 0  # noqa: S603
+
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 10
-        while subprocess.run(  # noqa: S603
-            [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url], env=env, check=False
-        ).returncode:
-            assert time.monotonic() < deadline, "the gate did not answer"
-            time.sleep(0.2)
-        assert client(url).convert(*convert_args()).data == b"%PDF-1.4 converted"
+        assert _until(lambda: healthy() and all(_listener_pids(work_dir)), 30), "the pool did not answer"
+        first, second = _listener_pids(work_dir)
+        assert first != second
+        # Each listener has its own LibreOffice profile, with macros off.
+        for profile in (work_dir / "profile", work_dir / "listener-1" / "profile"):
+            assert "DisableMacrosExecution" in (profile / "user" / "registrymodifications.xcu").read_text()
+        assert client(url).convert(*convert_args()).data.startswith(b"%PDF-1.4 pid ")
         with pytest.raises(xmlrpc.client.ProtocolError):
             client(url, None).info()
 
-        flag.touch()  # the listener exits: so does the gate, for the container to be restarted
-        assert gate.wait(10) != 0
+        # One listener dies: the pool starts it again, and the gate converts meanwhile with the other.
+        os.killpg(first, signal.SIGKILL)
+        assert client(url).convert(*convert_args()).data == b"%PDF-1.4 pid " + str(second).encode()
+        assert _until(lambda: _listener_pids(work_dir)[0] not in (0, first) and healthy(), 30)
+        assert client(url).convert(*convert_args()).data.startswith(b"%PDF-1.4 pid ")
+
+        pool.send_signal(signal.SIGTERM)  # docker stop: the pool ends with its listeners
+        assert pool.wait(20) == 0
+        for pid in (second, *_listener_pids(work_dir)):
+            assert (
+                not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+            )
     finally:
-        gate.kill()
-        gate.wait()
+        pool.kill()
+        pool.wait()
