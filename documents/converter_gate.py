@@ -32,10 +32,11 @@ SECRET_VARIABLE = "PRIMAWEB_CONVERTER_SECRET"
 MIN_SECRET_LENGTH = 32
 # The LibreOffice import filters `documents.conversion` asks for: LibreOffice never guesses. A DOC is
 # read with « MS Word 97 », or « MS Word 95 » when the sniffing found a Word 6/95 file (the Word 97
-# filter does not open those).
+# filter does not open those), or « MS WinWord 5 » for a Word for Windows 2.0 file.
 IMPORT_FILTERS = {
     "doc": "MS Word 97",
     "doc95": "MS Word 95",
+    "doc2": "MS WinWord 5",
     "docx": "MS Word 2007 XML",
     "odt": "writer8",
     "rtf": "Rich Text Format",

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from documents import samples
 from documents.conversion import IMPORT_FILTERS, convert_to_pdf
-from documents.sniffing import MAX_IMAGE_PIXELS, is_word95
+from documents.sniffing import MAX_IMAGE_PIXELS, is_winword2, is_word95
 from documents.validation import MAX_PDF_PAGES, FileRefused, check_pdf, validate_upload
 
 from .test_validation import assert_refused, rezip
@@ -153,3 +153,30 @@ def test_word_95_files_are_converted(converter, path):
     pdf = convert_to_pdf(data=(CORPUS / path).read_bytes(), extension="doc")
 
     assert check_pdf(pdf) >= 1
+
+
+# --- Word for Windows 2.0 -------------------------------------------------------------------------
+
+WORD2_FILE = CORPUS / "apache-poi/word2.doc"
+
+
+def test_word_2_file_is_accepted_as_a_doc():
+    # It was refused as « contenu ne correspondant pas à l'extension »: a Word file, but no compound file.
+    data = WORD2_FILE.read_bytes()
+
+    assert validate_upload(name="ancien.doc", data=data).extension == "doc"
+    assert is_winword2(data)
+    assert not is_winword2(samples.doc_bytes())
+
+
+def test_word_2_file_with_its_encryption_flag_is_refused_as_protected():
+    data = bytearray(WORD2_FILE.read_bytes())
+    data[0x0A + 1] |= 0x01  # fEncrypted, bit 8 of the FIB's flags
+
+    assert_refused("ancien.doc", bytes(data), "encrypted", "mot de passe")
+
+
+def test_word_2_file_is_converted(converter):
+    assert IMPORT_FILTERS["doc2"] == "MS WinWord 5"
+
+    assert check_pdf(convert_to_pdf(data=WORD2_FILE.read_bytes(), extension="doc")) >= 1
