@@ -16,7 +16,7 @@ from django.conf import settings
 
 from . import converter_gate
 from .failures import Failure
-from .sniffing import Problem, is_word95
+from .sniffing import Problem, is_winword2, is_word95
 
 API_VERSION = "3"  # unoserver's XML-RPC interface, the same for every unoserver 3.x
 
@@ -125,8 +125,8 @@ def convert_to_pdf(
     (the converter's fault, or not yet known to be the file's), `ConversionUnknownError`.
     """
     kind = extension.lower().lstrip(".")
-    if kind == "doc" and data and _is_word95(data):
-        kind = "doc95"
+    if kind == "doc" and data:
+        kind = _doc_kind(data)
     import_filter = IMPORT_FILTERS.get(kind)
     if import_filter is None:
         raise ConversionFailed(Failure("format_not_convertible", {"extension": kind}))
@@ -181,11 +181,14 @@ def converter_answers(*, url: str | None = None, timeout: float = 5.0) -> bool:
         proxy("close")()
 
 
-def _is_word95(data: bytes) -> bool:
+def _doc_kind(data: bytes) -> str:
+    """The import filter's key for a DOC: Word 2.0, Word 6/95, or Word 97 and later."""
+    if is_winword2(data):
+        return "doc2"
     try:
-        return is_word95(data)
+        return "doc95" if is_word95(data) else "doc"
     except Problem:
-        return False  # not an OLE file: the Word 97 filter says so in its own words
+        return "doc"  # not an OLE file: the Word 97 filter says so in its own words
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):

@@ -9,26 +9,21 @@ one of the import filters the project uses, without password or export options; 
 else, and every request whose `Authorization: Bearer <secret>` header does not match, before reading
 its body.
 
-Standard library only, no Django: `manage.py run_converter` runs it in a thread beside the listener it
-supervises, and the converter's container runs this file with Debian's Python (`main()`).
+Standard library only, no Django: the pool of listeners (`converter_pool`) runs it in a thread, under
+`manage.py run_converter` as in the converter's container, which runs both files with Debian's Python.
 """
 
 import argparse
-import contextlib
 import hmac
 import http.client
 import ipaddress
 import logging
 import os
-import shutil
-import signal
 import socketserver
-import subprocess
 import sys
 import threading
 import time
 import xmlrpc.client
-from urllib.parse import urlsplit
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 logger = logging.getLogger(__name__)
@@ -37,10 +32,11 @@ SECRET_VARIABLE = "PRIMAWEB_CONVERTER_SECRET"
 MIN_SECRET_LENGTH = 32
 # The LibreOffice import filters `documents.conversion` asks for: LibreOffice never guesses. A DOC is
 # read with « MS Word 97 », or « MS Word 95 » when the sniffing found a Word 6/95 file (the Word 97
-# filter does not open those).
+# filter does not open those), or « MS WinWord 5 » for a Word for Windows 2.0 file.
 IMPORT_FILTERS = {
     "doc": "MS Word 97",
     "doc95": "MS Word 95",
+    "doc2": "MS WinWord 5",
     "docx": "MS Word 2007 XML",
     "odt": "writer8",
     "rtf": "Rich Text Format",
@@ -211,21 +207,32 @@ class ConverterGate:
             raise GateRefusal(f"unknown import filter {infiltername!r}")
         if password is not None:
             raise GateRefusal("password-protected documents are not converted")
-        backend, generation = self._acquire()
-        broken = False
-        try:
-            return _ForwardingProxy(backend.url, self.backend_timeout, converting=True).convert(
-                None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
-            )
-        except xmlrpc.client.Fault as fault:
-            broken = any(marker in str(fault.faultString) for marker in (BACKEND_CRASHED, *_BREAKING_FAULTS))
-            raise
-        finally:
-            self._release(backend, generation if broken else None)
-
-    def _acquire(self) -> tuple[Backend, int | None]:
-        """A free listener that is ready, waiting up to `wait` s for one (all may be busy or restarting)."""
         deadline = time.monotonic() + self.wait
+        while True:
+            backend, generation = self._acquire(deadline)
+            broken = False
+            try:
+                return _ForwardingProxy(backend.url, self.backend_timeout, converting=True).convert(
+                    None, indata, None, "pdf", None, [], bool(update_index), infiltername, None
+                )
+            except _NotReached:
+                # Nothing listens there: that listener died since its supervisor last saw it (or is
+                # between two starts). The file never reached it: another listener may take it.
+                broken = True
+                if time.monotonic() >= deadline:
+                    raise
+                if generation is None:
+                    time.sleep(0.2)  # no supervisor to say when it is back: look again shortly
+            except xmlrpc.client.Fault as fault:
+                broken = any(
+                    marker in str(fault.faultString) for marker in (BACKEND_CRASHED, *_BREAKING_FAULTS)
+                )
+                raise
+            finally:
+                self._release(backend, generation if broken else None)
+
+    def _acquire(self, deadline: float) -> tuple[Backend, int | None]:
+        """A free listener that is ready, waiting until `deadline` for one (all may be busy or restarting)."""
         with self._free:
             while True:
                 for backend in self.backends:
@@ -251,6 +258,10 @@ class ConverterGate:
             backend.restart(broken_in)
 
 
+class _NotReached(xmlrpc.client.Fault):
+    """Nothing listened at the listener's address: the call never reached it."""
+
+
 class _ForwardingProxy:
     """One call to unoserver; its faults pass through, its absence becomes a fault that says so."""
 
@@ -266,7 +277,7 @@ class _ForwardingProxy:
                 raise
             except ConnectionRefusedError as exc:
                 # Nothing listens: the listener is between two starts. The file never reached it.
-                raise xmlrpc.client.Fault(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
+                raise _NotReached(503, f"{BACKEND_UNAVAILABLE}: {exc}") from exc
             except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
                 if self._converting and not isinstance(exc, TimeoutError):
                     # The listener took the file and went away without an answer.
@@ -302,140 +313,14 @@ def ping(url: str, secret: str, timeout: float = 10.0) -> bool:
         proxy("close")()
 
 
-class _ContainerListener:
-    """One unoserver of the container's pool: started from the command with its number, port and profile
-    filled in, restarted whenever it exits, and ready once it answers info()."""
-
-    def __init__(self, number: int, command: list[str], port: int, profile: str):
-        self.number, self.port = number, port
-        values = {"n": number, "port": port, "uno_port": port + 1, "profile": f"{profile}-{number}"}
-        self.command = [part.format(**values) for part in command]
-        self.profile_template, self.profile = profile, values["profile"]
-        self.process: subprocess.Popen | None = None
-        self.starts = 0
-        self.is_ready = False
-        self.next_start = 0.0
-        self.backend = Backend(
-            f"http://127.0.0.1:{port}",
-            ready=lambda: self.is_ready,
-            generation=lambda: self.starts,
-            restart=self.restart,
-        )
-
-    def start(self) -> None:
-        if self.profile_template and not os.path.exists(self.profile):
-            shutil.copytree(self.profile_template, self.profile)  # a LibreOffice profile is not shared
-        self.is_ready = False
-        self.starts += 1
-        self.process = subprocess.Popen(self.command, start_new_session=True)  # noqa: S603
-        logger.info("Converter listener %s started (port %s)", self.number, self.port)
-
-    def restart(self, start: int | None) -> None:
-        """A conversion left it broken: ends it (if still at `start`); the watch starts it again."""
-        if start == self.starts:
-            self.is_ready = False
-            self.kill()
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-    def watch(self, timeout: float) -> None:
-        """Restarts it if it exited (after a short pause), marks it ready once it answers."""
-        now = time.monotonic()
-        if self.process is None or self.process.poll() is not None:
-            if self.process is not None and self.next_start == 0.0:
-                logger.warning(
-                    "Converter listener %s exited (%s); restarting it", self.number, self.process.returncode
-                )
-                self.is_ready = False
-                self.next_start = now + 1.0
-            if now >= self.next_start:
-                self.next_start = 0.0
-                self.start()
-        elif not self.is_ready:
-            proxy = xmlrpc.client.ServerProxy(
-                self.backend.url, transport=_Transport(timeout), allow_none=True
-            )
-            with contextlib.suppress(xmlrpc.client.Error, OSError, http.client.HTTPException):
-                self.is_ready = bool(proxy.info())
-                logger.info("Converter listener %s ready", self.number)
-            proxy("close")()
-
-
 def main(argv: list[str] | None = None) -> int:
-    """The converter container's entry point: runs a pool of unoservers (the command after `--`, listening
-    on the loopback), restarting each whenever it exits, and the gate in front of them, which gives each
-    conversion to a free, ready one, until a SIGTERM comes.
-
-    The command may name `{port}` (the listener's XML-RPC port: --backend's, plus two per listener),
-    `{uno_port}` (the next one), `{profile}` (--profile followed by -<number>: a copy of that LibreOffice
-    profile per listener) and `{n}` (its number). Without `--listeners` (or PRIMAWEB_CONVERTER_LISTENERS),
-    one listener per core."""
+    """`converter_gate.py --ping URL`: the converter container's health check (exit 0 when the gate at
+    URL answers the secret in PRIMAWEB_CONVERTER_SECRET). The container runs the pool and this gate
+    with `converter_pool.py`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--interface", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=2003)
-    parser.add_argument(
-        "--backend", default="http://127.0.0.1:2004", help="the first unoserver's loopback URL"
-    )
-    parser.add_argument("--backend-timeout", type=float, default=120.0)
-    parser.add_argument(
-        "--listeners",
-        type=int,
-        default=int(os.environ.get("PRIMAWEB_CONVERTER_LISTENERS") or len(os.sched_getaffinity(0))),
-    )
-    parser.add_argument("--profile", default="", help="LibreOffice profile copied for each listener")
-    parser.add_argument("--wait", type=float, default=float(os.environ.get("PRIMAWEB_CONVERTER_WAIT", "30")))
-    parser.add_argument("--ping", metavar="URL", help="only check that the gate at URL answers")
-    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- unoserver ... (run and watched)")
+    parser.add_argument("--ping", metavar="URL", required=True, help="check that the gate at URL answers")
     options = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    secret = os.environ.get(SECRET_VARIABLE, "")
-    if options.ping:
-        return 0 if ping(options.ping, secret) else 1
-    backend = urlsplit(options.backend)
-    if not is_loopback(backend.hostname or ""):
-        parser.error("the backend (unoserver) must listen on the loopback")
-    command = [part for part in options.command if part != "--"] if options.command else []
-    if not command:
-        parser.error("the listener's command is missing (after --)")
-    listeners = [
-        _ContainerListener(number, command, (backend.port or 2004) + 2 * number, options.profile)
-        for number in range(max(1, options.listeners))
-    ]
-    try:
-        gate = ConverterGate(
-            interface=options.interface,
-            port=options.port,
-            backends=[listener.backend for listener in listeners],
-            secret=secret,
-            backend_timeout=options.backend_timeout,
-            wait=options.wait,
-        )
-    except ValueError as exc:
-        parser.error(str(exc))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    for listener in listeners:
-        listener.start()
-    threading.Thread(target=gate.serve_forever, name="converter-gate", daemon=True).start()
-    logger.info(
-        "Converter gate on %s:%s in front of %s listeners", options.interface, gate.port, len(listeners)
-    )
-    while not stop.wait(0.5):
-        for listener in listeners:
-            listener.watch(timeout=2.0)
-    gate.shutdown()
-    for listener in listeners:
-        listener.kill()
-    return 0
+    return 0 if ping(options.ping, os.environ.get(SECRET_VARIABLE, "")) else 1
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ def _remove_after_commit(*names: str) -> None:
                 try:
                     default_storage.delete(name)
                 except OSError:
-                    # Committed already: a file left behind is found by `manage.py health`, never a 500.
+                    # Committed already: a file left behind is found by `manage.py storage_audit`, not a 500.
                     logger.exception("Could not remove the replaced file %s", name)
 
     transaction.on_commit(remove)

@@ -57,9 +57,15 @@ MAX_METADATA_PART = 1024 * 1024
 
 FIB_FLAGS_OFFSET = 0x0A
 FIB_ENCRYPTED = 0x0100
-FIB_IDENTS = {0xA5EC, 0xA5DC}  # Word 97 and later; Word 6/95
+# The FIB's magic: Word 97 and later; Word 6/95; Word 6/95 of the East Asian editions (a Chinese
+# Word 95 letter of Apache POI's suite, Bug51944.doc, has 0xA699; LibreOffice reads them all).
+FIB_IDENTS = {0xA5EC, 0xA5DC, 0xA697, 0xA699}
 # nFib, the FIB's version: 101 for Word 6, 104 for Word 95, 193 and up for Word 97 and later.
 FIB_WORD97 = 193
+
+# Word for Windows 2.0 wrote no compound file: its FIB opens the file itself, with this magic and version
+# (nFib 45). LibreOffice reads it with its « MS WinWord 5 » filter (« Microsoft WinWord 1/2/5 »).
+WINWORD2_IDENT, WINWORD2_FIB = 0xA5DB, 45
 
 OOXML_ENCRYPTION_STREAMS = {"encryptioninfo", "encryptedpackage"}
 DOC_ENCRYPTION_STREAMS = {"encryptioninfo", "encryption"}
@@ -152,7 +158,22 @@ def _root_entries(ole: olefile.OleFileIO) -> set[str]:
     return {path[0].lower() for path in ole.listdir(streams=True, storages=True)}
 
 
+def is_winword2(data: bytes) -> bool:
+    """True for a Word for Windows 2.0 document (a FIB at the start of the file, no compound file)."""
+    return (
+        len(data) >= FIB_FLAGS_OFFSET + 2
+        and int.from_bytes(data[0:2], "little") == WINWORD2_IDENT
+        and int.from_bytes(data[2:4], "little") == WINWORD2_FIB
+    )
+
+
 def _check_doc(data: bytes) -> None:
+    if is_winword2(data):
+        # Its pictures are not counted here (they live in the text stream, in Word 2's own records); the
+        # converter's memory cap bounds what one could cost.
+        if int.from_bytes(data[FIB_FLAGS_OFFSET : FIB_FLAGS_OFFSET + 2], "little") & FIB_ENCRYPTED:
+            raise Problem("encrypted")
+        return
     if not data.startswith(OLE_SIGNATURE):
         raise Problem("content_mismatch")
     with _open_ole(data) as ole:

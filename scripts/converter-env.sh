@@ -14,7 +14,15 @@ system_python="${CONVERTER_PYTHON:-/usr/bin/python3}"  # Debian's, the one pytho
 
 if ! [ -x "$system_python" ] || ! "$system_python" -c 'import uno' >/dev/null 2>&1; then
   echo "converter-env: $system_python cannot import uno. Install LibreOffice and its Python bridge:" >&2
-  echo "  apt-get install python3-uno python3-venv libreoffice-writer-nogui" >&2
+  echo "  apt-get install python3-uno python3-venv libreoffice-writer" >&2
+  exit 1
+fi
+# Debian's libreoffice-writer-nogui lacks Writer's .ui files: the listener then aborts on every document
+# with a comment (see scripts/system-packages.sh).
+writer_ui=/usr/lib/libreoffice/share/config/soffice.cfg/modules/swriter/ui/annotation.ui
+if [ -d /usr/lib/libreoffice/program ] && ! [ -e "$writer_ui" ]; then
+  echo "converter-env: LibreOffice lacks Writer's interface files ($writer_ui): documents with comments" >&2
+  echo "  would crash the converter. Install the full Writer: apt-get install libreoffice-writer" >&2
   exit 1
 fi
 

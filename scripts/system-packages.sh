@@ -7,7 +7,15 @@ need=()
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 # Documents: LibreOffice converts uploads; its listener runs on Debian's python3 with python3-uno;
 # libmagic sniffs what a file really is.
-command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-dejavu-core)
+# libreoffice-writer, not libreoffice-writer-nogui: the nogui set ships none of Writer's .ui files, and a
+# listener (unlike `soffice --convert-to`) runs LibreOffice's main loop, where Writer builds the comment
+# window of a document with comments from modules/swriter/ui/annotation.ui: without it LibreOffice
+# aborts, and every DOC/DOCX with a comment is lost. A nogui installation is replaced.
+writer_ui=/usr/lib/libreoffice/share/config/soffice.cfg/modules/swriter/ui/annotation.ui
+if ! command -v soffice >/dev/null 2>&1 \
+  || { [ -d /usr/lib/libreoffice/program ] && ! [ -e "$writer_ui" ]; }; then
+  need+=(libreoffice-writer fonts-dejavu-core)
+fi
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
 /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
 ldconfig -p 2>/dev/null | grep 'libmagic\.so\.1' >/dev/null || need+=(libmagic1)

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -204,83 +205,88 @@ def test_real_converter_listener_itself_is_on_the_loopback_only(converter, conve
 # --- The container's entry point --------------------------------------------------------------------
 
 
-FAKE_LISTENER = """
-import os, sys, threading, time, xmlrpc.client
+POOL_SCRIPT = GATE_SCRIPT.with_name("converter_pool.py")
+# Stands in for unoserver in the container's pool: answers on the port it is given, names itself.
+FAKE_UNOSERVER = """#!/usr/bin/env python3
+import argparse, os, xmlrpc.client
 from xmlrpc.server import SimpleXMLRPCServer
-
-port, number, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-with open(os.path.join(folder, "starts-" + number), "a") as starts:
-    starts.write("x")
-
-
-def convert(*args):
-    time.sleep(0.5)
-    return xmlrpc.client.Binary(("%PDF-1.4 from " + number).encode())
-
-
-server = SimpleXMLRPCServer(("127.0.0.1", port), logRequests=False, allow_none=True)
+parser = argparse.ArgumentParser()
+parser.add_argument("--port", type=int)
+options, _ = parser.parse_known_args()
+server = SimpleXMLRPCServer(("127.0.0.1", options.port), logRequests=False, allow_none=True)
 server.register_function(lambda: {"unoserver": "3", "api": "3"}, "info")
-server.register_function(convert, "convert")
-threading.Thread(target=server.serve_forever, daemon=True).start()
-flag = os.path.join(folder, "stop-" + number)
-while not os.path.exists(flag):
-    time.sleep(0.1)
-os.remove(flag)
+server.register_function(lambda *args: xmlrpc.client.Binary(b"%%PDF-1.4 pid %d" % os.getpid()), "convert")
+server.serve_forever()
 """
 
 
+def _listener_pids(work_dir: Path) -> list[int]:
+    pids = []
+    for pid_file in (work_dir / "listener.pid", work_dir / "listener-1" / "listener.pid"):
+        try:
+            pids.append(int(pid_file.read_text()))
+        except (OSError, ValueError):
+            pids.append(0)
+    return pids
+
+
+def _until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 @pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
-def test_container_entry_point_runs_a_pool_of_listeners_on_the_standard_library_and_restarts_each(tmp_path):
-    # The converter's image runs this file with Debian's Python, without the project's packages.
-    port, first = free_port(), free_port()
-    env = {"PATH": os.environ["PATH"], "PRIMAWEB_CONVERTER_SECRET": SECRET}
-    (tmp_path / "listener.py").write_text(FAKE_LISTENER)
-    listener = ["python3", str(tmp_path / "listener.py"), "{port}", "{n}", str(tmp_path)]
-    gate = subprocess.Popen(  # noqa: S603
-        [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--interface", "0.0.0.0", "--port", str(port)]
-        + ["--backend", f"http://127.0.0.1:{first}", "--listeners", "2", "--", *listener],
+def test_container_entry_point_runs_a_supervised_pool_on_the_standard_library(tmp_path):
+    # The converter's image runs the pool with Debian's Python, without the project's packages (-I: not
+    # even the project's folder on the path), sized by PRIMAWEB_CONVERTER_LISTENERS.
+    fake = tmp_path / "unoserver"
+    fake.write_text(FAKE_UNOSERVER)
+    fake.chmod(0o755)
+    work_dir, port = tmp_path / "converter", free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "PRIMAWEB_CONVERTER_SECRET": SECRET,
+        "PRIMAWEB_CONVERTER_LISTENERS": "2",
+    }
+    pool = subprocess.Popen(  # noqa: S603
+        [shutil.which("python3"), "-I", str(POOL_SCRIPT), "--interface", "0.0.0.0", "--port", str(port)]
+        + ["--unoserver", str(fake), "--work-dir", str(work_dir), "--memory-limit", "0"],
         env=env,
         cwd=tmp_path,
     )
     url = f"http://127.0.0.1:{port}"
 
-    def converted_by_both() -> set[bytes]:
-        answers = []
-        threads = [
-            threading.Thread(target=lambda: answers.append(client(url).convert(*convert_args()).data))
-            for _ in range(2)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return set(answers)
+    def healthy() -> bool:
+        ping = [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url]
+        return subprocess.run(ping, env=env, check=False).returncode == 0  # noqa: S603
 
     try:
-        deadline = time.monotonic() + 15
-        while subprocess.run(  # noqa: S603
-            [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url], env=env, check=False
-        ).returncode:
-            assert time.monotonic() < deadline, "the gate did not answer"
-            time.sleep(0.2)
-        time.sleep(1)  # both listeners answer info()
-        # Two conversions at once go to the two listeners, each on its own port.
-        assert converted_by_both() == {b"%PDF-1.4 from 0", b"%PDF-1.4 from 1"}
+        assert _until(lambda: healthy() and all(_listener_pids(work_dir)), 30), "the pool did not answer"
+        first, second = _listener_pids(work_dir)
+        assert first != second
+        # Each listener has its own LibreOffice profile, with macros off.
+        for profile in (work_dir / "profile", work_dir / "listener-1" / "profile"):
+            assert "DisableMacrosExecution" in (profile / "user" / "registrymodifications.xcu").read_text()
+        assert client(url).convert(*convert_args()).data.startswith(b"%PDF-1.4 pid ")
         with pytest.raises(xmlrpc.client.ProtocolError):
             client(url, None).info()
 
-        (tmp_path / "stop-0").touch()  # one listener exits: the gate starts it again, and goes on
-        deadline = time.monotonic() + 15
-        while (tmp_path / "starts-0").read_text() != "xx":
-            assert time.monotonic() < deadline, "the listener was not restarted"
-            time.sleep(0.1)
-        assert gate.poll() is None
-        time.sleep(1.5)
-        assert converted_by_both() == {b"%PDF-1.4 from 0", b"%PDF-1.4 from 1"}
-        assert (tmp_path / "starts-1").read_text() == "x"
+        # One listener dies: the pool starts it again, and the gate converts meanwhile with the other.
+        os.killpg(first, signal.SIGKILL)
+        assert client(url).convert(*convert_args()).data == b"%PDF-1.4 pid " + str(second).encode()
+        assert _until(lambda: _listener_pids(work_dir)[0] not in (0, first) and healthy(), 30)
+        assert client(url).convert(*convert_args()).data.startswith(b"%PDF-1.4 pid ")
 
-        gate.terminate()
-        assert gate.wait(15) == 0
+        pool.send_signal(signal.SIGTERM)  # docker stop: the pool ends with its listeners
+        assert pool.wait(20) == 0
+        for pid in (second, *_listener_pids(work_dir)):
+            assert (
+                not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+            )
     finally:
-        gate.kill()
-        gate.wait()
+        pool.kill()
+        pool.wait()

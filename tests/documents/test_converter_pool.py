@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from documents import samples, services, tasks
 from documents.converter_process import running_converter
+from documents.management.commands.storage_audit import storage_audit
 from documents.models import Document
 from tests.documents.conftest import CONVERTER_SECRET
 from tests.documents.test_conversion import group_members, wait_until
@@ -89,3 +90,5 @@ def test_listener_killed_during_a_batch_leaves_every_document_converted(worker, 
     statuses = {d.original_name: d.status for d in Document.objects.across_centres(reason="test")}
     assert set(statuses.values()) == {Document.Status.REGISTERED}, statuses
     assert restarted
+    # Every document has its files, and the killed conversion left no file behind.
+    assert storage_audit() == ([], [])

@@ -10,13 +10,18 @@ from django.utils import translation
 
 from documents import samples
 from documents.conversion import IMPORT_FILTERS, convert_to_pdf
-from documents.sniffing import MAX_IMAGE_PIXELS, is_word95
+from documents.sniffing import MAX_IMAGE_PIXELS, is_winword2, is_word95
 from documents.validation import MAX_PDF_PAGES, FileRefused, check_pdf, validate_upload
 
 from .test_validation import assert_refused, rezip
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "files"
-WORD95_FILES = ["apache-poi/Word6.doc", "apache-poi/Word95.doc", "apache-poi/Word6_sections2.doc"]
+WORD95_FILES = [
+    "apache-poi/Word6.doc",
+    "apache-poi/Word95.doc",
+    "apache-poi/Word6_sections2.doc",
+    "apache-poi/Bug51944.doc",  # a Chinese Word 95: refused as damaged until its FIB magic was known
+]
 
 # 32,000 × 32,000: the 37 KB document that took LibreOffice to 1.1 GiB.
 FLOOD = samples.big_png_bytes(32_000, 32_000)
@@ -148,3 +153,30 @@ def test_word_95_files_are_converted(converter, path):
     pdf = convert_to_pdf(data=(CORPUS / path).read_bytes(), extension="doc")
 
     assert check_pdf(pdf) >= 1
+
+
+# --- Word for Windows 2.0 -------------------------------------------------------------------------
+
+WORD2_FILE = CORPUS / "apache-poi/word2.doc"
+
+
+def test_word_2_file_is_accepted_as_a_doc():
+    # It was refused as « contenu ne correspondant pas à l'extension »: a Word file, but no compound file.
+    data = WORD2_FILE.read_bytes()
+
+    assert validate_upload(name="ancien.doc", data=data).extension == "doc"
+    assert is_winword2(data)
+    assert not is_winword2(samples.doc_bytes())
+
+
+def test_word_2_file_with_its_encryption_flag_is_refused_as_protected():
+    data = bytearray(WORD2_FILE.read_bytes())
+    data[0x0A + 1] |= 0x01  # fEncrypted, bit 8 of the FIB's flags
+
+    assert_refused("ancien.doc", bytes(data), "encrypted", "mot de passe")
+
+
+def test_word_2_file_is_converted(converter):
+    assert IMPORT_FILTERS["doc2"] == "MS WinWord 5"
+
+    assert check_pdf(convert_to_pdf(data=WORD2_FILE.read_bytes(), extension="doc")) >= 1
