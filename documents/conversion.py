@@ -1,13 +1,15 @@
 """Adapter to the document converter: a warm LibreOffice behind unoserver's XML-RPC interface.
 
 The listener runs beside the application (`manage.py run_converter`, see `converter_process`); this
-module only talks to it, at `settings.CONVERTER_URL`, through its gate (`converter_gate`): the document
+module only talks to it, at `settings.CONVERTER_URL` (one URL, or several separated by commas: one per
+converter host, the next tried when one is down), through its gate (`converter_gate`): the document
 goes as bytes and comes back as bytes, with the shared secret `settings.CONVERTER_SECRET`. It never
 starts LibreOffice itself: a cold start per file costs seconds, a warm listener a fraction of one.
 No database access: bytes in, bytes out.
 """
 
 import http.client
+import itertools
 import xml.parsers.expat
 import xmlrpc.client
 from urllib.parse import urlsplit
@@ -111,6 +113,22 @@ def unknown_failure_reason() -> Failure:
     return Failure("unknown")
 
 
+def converter_urls(url: str | None = None) -> list[str]:
+    """The listeners' URLs: `url` or settings.CONVERTER_URL, split at its commas."""
+    return [item.strip().rstrip("/") for item in (url or settings.CONVERTER_URL).split(",") if item.strip()]
+
+
+# Each process starts its next conversion at the next listener, so that several workers spread their
+# conversions over the converters instead of all queueing at the first.
+_turn = itertools.count()
+
+
+class _ConverterUnreachable(ConverterUnavailable):
+    """This listener cannot take the file (down, refusing us, or all its LibreOffices busy): the next
+    one may. Never raised for a file the listener took and then failed on (a crash, a time limit):
+    sending it elsewhere would only repeat the failure."""
+
+
 def convert_to_pdf(
     *, data: bytes, extension: str, timeout: float | None = None, url: str | None = None
 ) -> bytes:
@@ -119,10 +137,13 @@ def convert_to_pdf(
 
     `extension` names the format the validation recognised (with or without the dot). `timeout` bounds
     the wait in seconds (default: settings.CONVERSION_TIMEOUT plus a small grace); `url` names another
-    listener than settings.CONVERTER_URL. Raises one of the `ConversionError`s above, as
-    `classify_fault` reads the converter's answer: `ConversionFailed` (the file's fault, with the reason
-    for the worker), `ConverterUnavailable` and its kinds `ConversionTimedOut` and `ConverterCrashed`
-    (the converter's fault, or not yet known to be the file's), `ConversionUnknownError`.
+    listener than settings.CONVERTER_URL. Either may list several listeners separated by commas: they are
+    taken in turn, and when one cannot take the file (down, refusing our secret, no free LibreOffice
+    within its wait) the next is tried; `ConverterUnavailable` once none could. Raises one of the
+    `ConversionError`s above, as `classify_fault` reads the converter's answer: `ConversionFailed` (the
+    file's fault, with the reason for the worker), `ConverterUnavailable` and its kinds
+    `ConversionTimedOut` and `ConverterCrashed` (the converter's fault, or not yet known to be the
+    file's), `ConversionUnknownError`.
     """
     kind = extension.lower().lstrip(".")
     if kind == "doc" and data:
@@ -135,8 +156,18 @@ def convert_to_pdf(
     # The gate may first wait for a listener to be free or back (settings.CONVERTER_WAIT).
     if timeout is None:
         timeout = settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + CLIENT_GRACE
-    limit = timeout
-    url = url or settings.CONVERTER_URL
+    urls = converter_urls(url)
+    start = next(_turn) % len(urls)
+    refusals = []
+    for candidate in urls[start:] + urls[:start]:
+        try:
+            return _convert_at(candidate, data=data, import_filter=import_filter, limit=timeout)
+        except _ConverterUnreachable as exc:
+            refusals.append(str(exc))
+    raise ConverterUnavailable("; ".join(refusals))
+
+
+def _convert_at(url: str, *, data: bytes, import_filter: str, limit: float) -> bytes:
     proxy = _proxy(url, limit)
     try:
         # unoserver's API 3, positionally: inpath, indata, outpath, convert_to, filtername,
@@ -148,20 +179,24 @@ def convert_to_pdf(
             None, xmlrpc.client.Binary(data), None, "pdf", None, [], False, import_filter, None
         )
     except xmlrpc.client.Fault as fault:
-        raise classify_fault(str(fault.faultString)) from fault
+        error = classify_fault(str(fault.faultString))
+        if type(error) is ConverterUnavailable:
+            raise _ConverterUnreachable(f"{url}: {error}") from fault
+        raise error from fault
     except TimeoutError as exc:
-        raise ConverterUnavailable(f"no answer from the converter within {limit:g} s") from exc
+        # The listener may still be working on the file: another would only double the wait.
+        raise ConverterUnavailable(f"no answer from the converter at {url} within {limit:g} s") from exc
     except xmlrpc.client.ProtocolError as exc:
         if exc.errcode == 403:
             # Not the file's fault: the worker's PRIMAWEB_CONVERTER_SECRET is not the converter's.
-            raise ConverterUnavailable(
+            raise _ConverterUnreachable(
                 f"the converter at {url} refused our secret (PRIMAWEB_CONVERTER_SECRET)"
             ) from exc
-        raise ConverterUnavailable(f"converter unreachable at {url}: {exc}") from exc
+        raise _ConverterUnreachable(f"converter unreachable at {url}: {exc}") from exc
     except (OSError, http.client.HTTPException) as exc:
-        raise ConverterUnavailable(f"converter unreachable at {url}: {exc}") from exc
+        raise _ConverterUnreachable(f"converter unreachable at {url}: {exc}") from exc
     except xml.parsers.expat.ExpatError as exc:
-        raise ConverterUnavailable(f"unreadable answer from the converter: {exc}") from exc
+        raise ConverterUnavailable(f"unreadable answer from the converter at {url}: {exc}") from exc
     finally:
         proxy("close")()
     pdf = result.data if isinstance(result, xmlrpc.client.Binary) else b""
@@ -171,8 +206,13 @@ def convert_to_pdf(
 
 
 def converter_answers(*, url: str | None = None, timeout: float = 5.0) -> bool:
-    """True when the listener (at `url`, default settings.CONVERTER_URL) answers within `timeout` s."""
-    proxy = _proxy(url or settings.CONVERTER_URL, timeout)
+    """True when the listener (at `url`, default settings.CONVERTER_URL) answers within `timeout` s;
+    with several listeners, when every one does (one down is for the monitoring to see)."""
+    return all(_answers(candidate, timeout) for candidate in converter_urls(url))
+
+
+def _answers(url: str, timeout: float) -> bool:
+    proxy = _proxy(url, timeout)
     try:
         return proxy.info().get("api") == API_VERSION
     except (xmlrpc.client.Error, OSError, http.client.HTTPException, xml.parsers.expat.ExpatError):

@@ -45,3 +45,14 @@ def _release_tenancy(task_id=None, **kwargs):
         _enforced.reset(tokens.pop())
         if not tokens:
             del _tenancy_tokens[task_id]
+
+
+@signals.beat_init.connect(weak=False, dispatch_uid="primaweb_single_beat")
+def _hold_beat_lock(sender=None, **kwargs):
+    """With Redis (several machines), a beat runs only while it holds the lock (primaweb.beat_lock)."""
+    from django.conf import settings
+
+    if settings.REDIS_URL and settings.BEAT_LOCK_SECONDS:
+        from .beat_lock import beat_lock_hold
+
+        beat_lock_hold(redis_url=settings.REDIS_URL, lifetime=settings.BEAT_LOCK_SECONDS)

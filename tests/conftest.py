@@ -101,3 +101,21 @@ def _default_language():
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """An S3-compatible server (moto) in its own process, started once for the session's first user."""
+    from tests.s3 import running_s3_server
+
+    with running_s3_server(log_file=tmp_path_factory.mktemp("s3") / "moto.log") as server:
+        yield server
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """The files of this test in a new private bucket of the S3 server, through django-storages' S3
+    backend as production configures it; returns (server, bucket)."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_settings(bucket)}
+    return s3_server, bucket

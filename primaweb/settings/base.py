@@ -318,6 +318,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
             "default_acl": "private",
             "querystring_auth": True,
+            # The application serves every file itself; a signed URL (the administration's, a script's)
+            # is valid this many seconds only.
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300")),
             "file_overwrite": False,
         },
     }
@@ -411,6 +414,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Several beats (one per machine, for availability) take turns through a lock in Redis: one runs, the
+# others wait for it (primaweb.beat_lock); it is taken over this many seconds after its holder died.
+# 0 turns the lock off (one machine, or a beat that is certainly alone).
+BEAT_LOCK_SECONDS = float(os.environ.get("PRIMAWEB_BEAT_LOCK_SECONDS", "60"))
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -423,3 +431,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 AXES_VERBOSE = False
+
+# What several web and worker machines must share lives in PostgreSQL or Redis, never in a process or on
+# a local disk (docs/deployment.md, « Several machines »): sessions (and the flows' saved criteria in
+# them) and the sign-in lock-outs in the database; the cache (rate limits, eBox tokens) in Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -1,0 +1,198 @@
+"""The documents' files on S3-compatible storage (moto's server, in its own process): what production
+runs with AWS_STORAGE_BUCKET_NAME. Stored, served, replaced, deleted and cleaned up as on the local disk,
+as private objects that nobody reads without the keys, never overwritten."""
+
+import threading
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
+
+from documents import samples, services
+from documents.models import Document
+from primaweb.models import User
+from tests.documents.test_upload import upload
+from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory, document_in
+
+PUBLIC_GRANTEES = {
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+}
+
+
+@pytest.fixture
+def dossier(centre):
+    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre))
+
+
+@pytest.fixture
+def decision(centre):
+    return DocumentTypeFactory(centre=centre, label_fr="Décision")
+
+
+@pytest.fixture
+def document(s3_storage, centre):
+    return document_in(centre)
+
+
+def objects(s3_storage) -> dict[str, bytes]:
+    server, bucket = s3_storage
+    client = server.client()
+    listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {item["Key"]: client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read() for item in listed}
+
+
+def anonymous_get(s3_storage, key: str) -> requests.Response:
+    server, bucket = s3_storage
+    return requests.get(f"{server.url}/{bucket}/{key}", timeout=10)
+
+
+@pytest.mark.django_db
+def test_upload_is_a_private_object_that_nobody_reads_without_the_keys(
+    s3_storage, worker_client, dossier, decision
+):
+    data = samples.pdf_bytes(pages=2)
+    assert upload(worker_client, dossier, decision, "Décision.pdf", data).status_code == 302
+
+    document = Document.objects.across_centres(reason="test").get()
+    assert objects(s3_storage) == {document.original.name: data}
+    assert document.original.name.startswith(f"documents/{document.centre_id}/{document.storage_key}/")
+    server, bucket = s3_storage
+    client = server.client()
+    grants = client.get_object_acl(Bucket=bucket, Key=document.original.name)["Grants"]
+    assert not {grant["Grantee"].get("URI") for grant in grants} & PUBLIC_GRANTEES
+    grants = client.get_bucket_acl(Bucket=bucket)["Grants"]
+    assert not {grant["Grantee"].get("URI") for grant in grants} & PUBLIC_GRANTEES
+    refused = anonymous_get(s3_storage, document.original.name)
+    assert refused.status_code == 403 and data not in refused.content
+
+
+@pytest.mark.django_db
+def test_pdf_is_served_by_the_application_and_a_signed_link_expires_within_minutes(
+    s3_storage, worker_client, document
+):
+    stored = objects(s3_storage)[document.pdf.name]
+
+    response = worker_client.get(reverse("documents:pdf", args=[document.pk]))
+
+    assert response.status_code == 200 and b"".join(response.streaming_content) == stored
+    page = worker_client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    server, bucket = s3_storage
+    assert server.url not in page and bucket not in page
+    # The application never hands out the bucket's links; one made by a script is short-lived.
+    signed = default_storage.url(document.pdf.name)
+    query = parse_qs(urlsplit(signed).query)
+    lifetime = (
+        int(query["X-Amz-Expires"][0]) if "X-Amz-Expires" in query else int(query["Expires"][0]) - time.time()
+    )
+    assert 0 < lifetime <= 300
+    assert requests.get(signed, timeout=10).content == stored
+    assert anonymous_get(s3_storage, document.pdf.name).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_name_already_taken_is_never_overwritten(s3_storage):
+    first = default_storage.save("documents/1/same/original.pdf", ContentFile(b"%PDF-1.4 first"))
+    second = default_storage.save("documents/1/same/original.pdf", ContentFile(b"%PDF-1.4 second"))
+
+    assert first != second
+    assert objects(s3_storage) == {first: b"%PDF-1.4 first", second: b"%PDF-1.4 second"}
+
+
+@pytest.mark.django_db
+def test_replace_puts_the_new_object_in_place_and_removes_the_old_one(
+    s3_storage, worker_client, document, django_capture_on_commit_callbacks
+):
+    old = document.original.name
+    new = samples.pdf_bytes(pages=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = worker_client.post(
+            reverse("documents:replace", args=[document.pk]),
+            {"file": SimpleUploadedFile("nouvelle.pdf", new)},
+        )
+
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.version == 2 and document.original.name != old
+    assert objects(s3_storage) == {document.pdf.name: new}
+
+
+@pytest.mark.django_db
+def test_delete_removes_the_objects_and_keeps_the_history(
+    s3_storage, worker_client, document, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        worker_client.post(reverse("documents:delete", args=[document.pk]))
+
+    document.refresh_from_db()
+    assert document.deleted_at is not None and objects(s3_storage) == {}
+    assert list(document.events.values_list("kind", flat=True)) == ["deleted"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_whose_transaction_fails_at_commit_leaves_no_object(s3_storage, centre, dossier, decision):
+    # A user deleted meanwhile: the database refuses the row only at COMMIT (deferred foreign key), after
+    # the file was written.
+    gone = User(pk=User.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000, username="gone")
+
+    with pytest.raises(IntegrityError):
+        services.document_upload(
+            centre=centre,
+            dossier=dossier,
+            name="courrier.pdf",
+            data=samples.pdf_bytes(),
+            document_type=decision,
+            by=gone,
+        )
+
+    assert not Document.objects.across_centres(reason="test").exists()
+    assert objects(s3_storage) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_uploads_at_once_keep_one_object(s3_storage, worker, centre, dossier, decision):
+    from django.db import connection
+
+    data, start, outcomes = samples.pdf_bytes(), threading.Barrier(2), []
+
+    def submit():
+        try:
+            start.wait()
+            services.document_upload(
+                centre=centre, dossier=dossier, name="a.pdf", data=data, document_type=decision, by=worker
+            )
+            outcomes.append("created")
+        except services.DuplicateUpload:
+            outcomes.append("duplicate")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["created", "duplicate"]
+    assert list(objects(s3_storage)) == [Document.objects.across_centres(reason="test").get().original.name]
+
+
+@pytest.mark.django_db
+def test_word_upload_is_converted_from_the_bucket_into_the_bucket(
+    s3_storage, converter, worker_client, dossier, decision, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(worker_client, dossier, decision, "courrier.docx", samples.docx_bytes("Dans le seau"))
+
+    document = Document.objects.across_centres(reason="test").get()
+    assert document.status == Document.Status.REGISTERED
+    stored = objects(s3_storage)
+    assert set(stored) == {document.original.name, document.pdf.name}
+    assert stored[document.pdf.name].startswith(b"%PDF-")
+    assert anonymous_get(s3_storage, document.pdf.name).status_code == 403
