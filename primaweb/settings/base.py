@@ -211,6 +211,13 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = os.environ.get("PRIMAWEB_LOGIN_URL", "login")
 LOGIN_REDIRECT_URL = "primaweb:choose_centre"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id at OWASP's parameters (primaweb/hashers.py); older PBKDF2 hashes still check and are upgraded.
+PASSWORD_HASHERS = [
+    "primaweb.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
