@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 SIMULATORS_ENABLED = env_bool("PRIMAWEB_SIMULATORS", True)
 if SIMULATORS_ENABLED:
     INSTALLED_APPS += ["simulators.bcss", "simulators.ebox"]
+# The sign-in page lists the demo accounts (seed_demo) while the simulators are on in development, so
+# that a newcomer can sign in; production.py turns it off whatever the environment says.
+SHOW_DEMO_LOGINS = env_bool("PRIMAWEB_SHOW_DEMO_LOGINS", DEBUG and SIMULATORS_ENABLED)
 
 # BCSS (Banque Carrefour de la Sécurité Sociale), IdentifyPerson over SOAP.
 SITE_URL = os.environ.get("PRIMAWEB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
