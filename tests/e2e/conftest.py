@@ -153,6 +153,9 @@ def assert_fits_the_screen(page) -> None:
     )
 
 
+_emptied: set[Path] = set()
+
+
 def _page_name(page) -> str:
     path = page.url.split("//", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
     words = [word for word in re.split(r"[^a-z]+", path.lower()) if word]  # ids differ from run to run
@@ -164,7 +167,9 @@ def assert_accessible(axe, policy_violations, request, viewport):
     """Fails on any serious or critical WCAG 2.1 A/AA violation of the page as it stands, or if the page
     is wider than the screen; leaves a screenshot of it under var/screenshots/."""
     folder = SCREENSHOTS / request.node.originalname.removeprefix("test_") / viewport[0]
-    shutil.rmtree(folder, ignore_errors=True)
+    if folder not in _emptied:  # once a run: the walk's other parameters (languages) add to it
+        shutil.rmtree(folder, ignore_errors=True)
+        _emptied.add(folder)
     taken = []
 
     def check(page, name: str = ""):
