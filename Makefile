@@ -33,15 +33,12 @@ messages: $(INSTALLED) system-run
 
 run: $(INSTALLED) system-run messages converter-env
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo >/dev/null
 	$(PY) manage.py simulate_ebox_onboarding
 	$(PY) manage.py simulate_register --replace --count $(REGISTER_SIZE) --seed 2026 | tail -n 1
-	@echo
-	@echo "Primaweb runs at http://$(HOST):$(PORT)/  (administration: http://$(HOST):$(PORT)/admin/)"
-	@echo "Stop with Ctrl+C."
-	@echo
-	PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) PRIMAWEB_SITE_URL=http://$(HOST):$(PORT) \
-		$(VENV)/bin/honcho start -f Procfile
+	@# The addresses and the demo logins come last, from the Procfile's « welcome » once the site answers.
+	@PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) PRIMAWEB_SITE_URL=http://$(HOST):$(PORT) \
+		scripts/run.sh $(VENV)/bin/honcho start -f Procfile
 
 test: $(INSTALLED) system-test messages converter-env
 	@url="$$(scripts/postgres-url.sh)"; \

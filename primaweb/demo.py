@@ -133,3 +133,22 @@ def seed_demo() -> tuple[list[Centre], list[User]]:
     for seeder in _seeders:
         seeder(list(centres.values()))
     return list(centres.values()), users
+
+
+def demo_logins() -> list[tuple[User, list[Membership]]]:
+    """The demo accounts that exist, each with its profiles, in the order of USERS (for the sign-in page and
+    the banner of `make run`)."""
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=[spec.username for spec in USERS], is_active=True)
+    }
+    memberships: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.across_centres(reason="the public list of the demo accounts, every centre")
+        .filter(user__in=users.values())
+        .select_related("centre")
+        .order_by("pk")
+    ):
+        memberships.setdefault(membership.user_id, []).append(membership)
+    present = [users[spec.username] for spec in USERS if spec.username in users]
+    return [(user, memberships.get(user.pk, [])) for user in present]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,14 @@ from .tenancy import CurrentCentreMiddleware
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SHOW_DEMO_LOGINS:
+            from .demo import DEMO_PASSWORD, demo_logins
+
+            context.update(demo_logins=demo_logins(), demo_password=DEMO_PASSWORD)
+        return context
 
 
 def choose_centre(request):

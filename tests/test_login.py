@@ -135,3 +135,45 @@ def test_forms_are_protected_against_cross_site_requests(worker):
     response = client.post(LOGIN, {"username": worker.username, "password": PASSWORD})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_lists_the_demo_accounts_while_the_simulators_are_on_in_development(
+    client, settings
+):
+    from django.core.management import call_command
+
+    from primaweb.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.SHOW_DEMO_LOGINS = True
+    page = client.get(reverse("login")).content.decode()
+    assert "Comptes de démonstration" in page and DEMO_PASSWORD in page
+    assert "as.multi" in page and "admin.namur" in page and "Administrateur du C.P.A.S." in page
+
+    settings.SHOW_DEMO_LOGINS = False
+    page = client.get(reverse("login")).content.decode()
+    assert "Comptes de démonstration" not in page and DEMO_PASSWORD not in page
+
+
+def test_production_never_lists_the_demo_accounts_whatever_the_environment_says():
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "primaweb.settings.production",
+        "SECRET_KEY": "x" * 60,
+        "DEBUG": "true",
+        "PRIMAWEB_SIMULATORS": "true",
+        "PRIMAWEB_SHOW_DEMO_LOGINS": "true",
+    }
+    shown = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SHOW_DEMO_LOGINS)"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert shown == "False"

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 SIMULATORS_ENABLED = env_bool("PRIMAWEB_SIMULATORS", True)
 if SIMULATORS_ENABLED:
     INSTALLED_APPS += ["simulators.bcss", "simulators.ebox"]
+# The sign-in page lists the demo accounts (seed_demo) while the simulators are on in development, so
+# that a newcomer can sign in; production.py turns it off whatever the environment says.
+SHOW_DEMO_LOGINS = env_bool("PRIMAWEB_SHOW_DEMO_LOGINS", DEBUG and SIMULATORS_ENABLED)
 
 # BCSS (Banque Carrefour de la Sécurité Sociale), IdentifyPerson over SOAP.
 SITE_URL = os.environ.get("PRIMAWEB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -223,6 +226,13 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = os.environ.get("PRIMAWEB_LOGIN_URL", "login")
 LOGIN_REDIRECT_URL = "primaweb:choose_centre"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id at OWASP's parameters (primaweb/hashers.py); older PBKDF2 hashes still check and are upgraded.
+PASSWORD_HASHERS = [
+    "primaweb.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

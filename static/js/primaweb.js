@@ -7,7 +7,7 @@
     root.querySelectorAll("[data-fragment]").forEach(function (section) {
       fetch(section.dataset.fragment, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-        .then(function (html) { section.outerHTML = html; })
+        .then(function (html) { section.outerHTML = html; scrollableTables(document); })
         .catch(function () { /* the link to the section stays */ });
     });
   }
@@ -76,7 +76,18 @@
     });
   }
 
+  // On a narrow screen a wide table scrolls inside its own box: the keyboard must be able to reach it.
+  function scrollableTables(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) { table.tabIndex = 0; }
+      else { table.removeAttribute("tabindex"); }
+    });
+  }
+
+  window.addEventListener("resize", function () { scrollableTables(document); });
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollableTables(document);
     loadFragments(document);
     followConversion(document);
     confirmations(document);

@@ -1,5 +1,7 @@
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -51,15 +53,32 @@ def policy_violations():
     return []
 
 
-class PolicyWatchedBrowser:
-    """Chromium, whose every new context (and every page or pop-up in it) reports CSP violations."""
+# Every walk runs twice: on a desktop screen and on a phone held upright (390 px, an iPhone 12 to 15).
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 900},
+    "390": {"width": 390, "height": 844},
+}
 
-    def __init__(self, browser, violations: list[str]):
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    """The walk's screen: its name (used in screenshot paths) and its size."""
+    return request.param, VIEWPORTS[request.param]
+
+
+class PolicyWatchedBrowser:
+    """Chromium, whose every new context (and every page or pop-up in it) reports CSP violations, at the
+    walk's screen size unless the walk asks for another."""
+
+    def __init__(self, browser, violations: list[str], viewport: dict | None = None):
         self._browser = browser
         self._violations = violations
+        self._viewport = viewport
         self.contexts_opened = []
 
     def new_context(self, **options):
+        if self._viewport is not None:
+            options.setdefault("viewport", self._viewport)
         context = self._browser.new_context(**options)
         context.add_init_script(REPORT_POLICY_VIOLATIONS)
         context.on("console", self._record)
@@ -75,9 +94,9 @@ class PolicyWatchedBrowser:
 
 
 @pytest.fixture
-def browser(chromium, policy_violations):
+def browser(chromium, policy_violations, viewport):
     """The walk's Chromium: the walk fails if any page it opened broke the site's CSP."""
-    watched = PolicyWatchedBrowser(chromium, policy_violations)
+    watched = PolicyWatchedBrowser(chromium, policy_violations, viewport[1])
     yield watched
     for context in watched.contexts_opened:
         if context.pages:  # give the last reports the time to arrive
@@ -104,11 +123,60 @@ def axe():
     return Axe()
 
 
-@pytest.fixture
-def assert_accessible(axe, policy_violations):
-    """Fails on any serious or critical WCAG 2.1 A/AA violation of the page as it stands."""
+# Where the walks leave a picture of every page they check: var/screenshots/<walk>/<width>/<n>-<page>.png
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
-    def check(page):
+# The page is wider than the screen (it scrolls sideways): names the elements that stick out.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width) { return null; }
+  const culprits = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const box = element.getBoundingClientRect();
+    if (box.right > width + 1 && element.offsetParent !== null) {
+      let name = element.tagName.toLowerCase();
+      if (element.id) { name += "#" + element.id; }
+      if (element.classList.length) { name += "." + [...element.classList].join("."); }
+      culprits.push(`${name} (${Math.round(box.right)} px)`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, culprits: culprits.slice(0, 8)};
+}"""
+
+
+def assert_fits_the_screen(page) -> None:
+    """No page scrolls sideways: a table too wide scrolls inside its own box, never the page."""
+    overflow = page.evaluate(OVERFLOW)
+    assert overflow is None, (
+        f"{page.url}: the page is {overflow['scrollWidth']} px wide on a {overflow['width']} px screen; "
+        f"sticking out: {', '.join(overflow['culprits'])}"
+    )
+
+
+_emptied: set[Path] = set()
+
+
+def _page_name(page) -> str:
+    path = page.url.split("//", 1)[-1].split("/", 1)[-1].split("?", 1)[0]
+    words = [word for word in re.split(r"[^a-z]+", path.lower()) if word]  # ids differ from run to run
+    return "-".join(words)[:60] or "accueil"
+
+
+@pytest.fixture
+def assert_accessible(axe, policy_violations, request, viewport):
+    """Fails on any serious or critical WCAG 2.1 A/AA violation of the page as it stands, or if the page
+    is wider than the screen; leaves a screenshot of it under var/screenshots/."""
+    folder = SCREENSHOTS / request.node.originalname.removeprefix("test_") / viewport[0]
+    if folder not in _emptied:  # once a run: the walk's other parameters (languages) add to it
+        shutil.rmtree(folder, ignore_errors=True)
+        _emptied.add(folder)
+    taken = []
+
+    def check(page, name: str = ""):
+        taken.append(page.url)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{len(taken):02d}-{name or _page_name(page)}.png", full_page=True)
+        assert_fits_the_screen(page)
         options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
         # axe-core, injected by the test, adds <style> elements of its own on some pages (a user's form
         # with password fields): the site's policy rightly refuses them, and they are not the site's.

@@ -35,6 +35,8 @@ def test_injected_inline_script_and_handlers_are_refused_and_reported(live_serve
     policy_violations.clear()  # expected here: the walk's own check would otherwise fail it
 
 
+# The admin's sidebar toggle, which this walk clicks, exists on a desktop screen only.
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_the_admin_pages_and_their_widgets_work_under_the_policy(live_server, page):
     call_command("seed_demo")
     log_in(page, live_server, "admin.namur")
