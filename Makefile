@@ -41,6 +41,7 @@ run: $(INSTALLED) system-run messages converter-env
 		scripts/run.sh $(VENV)/bin/honcho start -f Procfile
 
 test: $(INSTALLED) system-test messages converter-env
+	@scripts/redis-start.sh
 	@url="$$(scripts/postgres-url.sh)"; \
 	if [ -n "$$url" ]; then echo "Tests on PostgreSQL ($$url)"; else echo "No PostgreSQL server: tests on SQLite"; fi; \
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
