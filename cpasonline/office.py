@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dossiers import codes
-from dossiers.models import Dossier
+from dossiers import selectors as dossier_selectors
 from primaweb.access import centre_required
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
@@ -171,7 +171,7 @@ def link_dossier(request, pk: int, dossier_pk: int):
     by this request's « Créer un dossier », for this user, in this centre.
     """
     online_request = _get(request, pk)
-    dossier = get_for_centre_or_404(Dossier.objects.all(), request.centre, pk=dossier_pk)
+    dossier = dossier_selectors.dossier_of_centre_or_404(centre=request.centre, pk=dossier_pk)
     signed = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
     try:
         token = signing.loads(signed, salt=LINK_SALT, max_age=LINK_MAX_AGE)
@@ -233,9 +233,7 @@ def acknowledgement(request, pk: int):
 @require_GET
 def dossier_section(request, dossier_pk: int):
     """The CPAS Online requests linked to a dossier, as a fragment its main page embeds."""
-    dossier = get_for_centre_or_404(
-        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
-    )
+    dossier = dossier_selectors.dossier_of_centre_or_404(centre=request.centre, pk=dossier_pk)
     requests = list(selectors.requests_of_dossier(centre=request.centre, dossier=dossier))
     audit_consultation(
         request=request,

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers import bcss
+from dossiers.services import BcssUnavailable
 from primaweb.communes import get_commune
 from primaweb.services import client_address
 
@@ -128,7 +128,7 @@ def _sign_in_from_register(request, *, niss: str) -> None:
         identity = services.citizen_identify(niss=niss, request=request)
     except services.CitizenNotFound:
         messages.error(request, _("Ce NISS ne figure pas dans le registre de population."))
-    except bcss.BcssUnavailable:
+    except BcssUnavailable:
         messages.error(request, _("Le registre ne répond pas pour le moment : réessayez dans un instant."))
     else:
         request.session.cycle_key()  # a new identity, a new session key

@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dossiers import bcss
+from dossiers import services as dossier_services
 from dossiers.models import Dossier
+from primaweb import selectors as core_selectors
 from primaweb import services as core_services
 from primaweb.models import AuditEvent, Centre, User
 from primaweb.network import rate_limit_key
@@ -70,22 +71,19 @@ def rate_limit_allows(*, bucket: str, address: str | None, limit: int, window: i
     )
 
 
-class TechnicalCallerMissing(bcss.BcssUnavailable):
+class TechnicalCallerMissing(dossier_services.BcssUnavailable):
     """No centre has a valid technical BCSS user configured: the register cannot be asked."""
 
 
-def _technical_caller() -> tuple[Centre, bcss.Caller]:
-    """The centre on whose behalf CPAS Online asks the register, and its technical AuthorizedUser.
+def _technical_centre() -> Centre:
+    """The centre on whose behalf CPAS Online asks the register.
 
     The citizen's centre is known only from the register's answer: the consultation goes out under the
     centre named by the CPAS_ONLINE_BCSS_CENTRE setting (a BCE number), else under the first centre
-    that has a technical BCSS user. Raises `TechnicalCallerMissing` when there is none, or it is invalid.
+    that has a technical BCSS user. Raises `TechnicalCallerMissing` when there is none.
     """
-    centres = Centre.objects.exclude(bcss_technical_user_niss="").exclude(bcss_technical_user_email="")
-    wanted = getattr(settings, "CPAS_ONLINE_BCSS_CENTRE", "")
-    if wanted:
-        centres = centres.filter(bce_number=wanted)
-    centre = centres.order_by("pk").first()
+    wanted = settings.CPAS_ONLINE_BCSS_CENTRE
+    centre = core_selectors.centre_with_technical_bcss_user(bce_number=wanted)
     if centre is None:
         logger.error(
             "CPAS Online cannot ask the register: no centre%s has a technical BCSS user "
@@ -93,41 +91,24 @@ def _technical_caller() -> tuple[Centre, bcss.Caller]:
             f" with BCE {wanted}" if wanted else "",
         )
         raise TechnicalCallerMissing("no technical BCSS user configured")
-    try:
-        caller = bcss.Caller(
-            user_niss=centre.bcss_technical_user_niss,
-            email=centre.bcss_technical_user_email,
-            bce_number=centre.bce_number,
-        )
-    except bcss.InvalidCaller as exc:
-        logger.error("The technical BCSS user of centre %s is invalid: %s", centre.bce_number, exc)
-        raise TechnicalCallerMissing(str(exc)) from exc
-    return centre, caller
+    return centre
 
 
 def citizen_identify(*, niss: str, request: HttpRequest | None = None) -> RegisterIdentity:
     """The register's identity for `niss`, as the federal sign-in would hand it over (logged).
 
-    Raises `CitizenNotFound`, or `bcss.BcssUnavailable` when the BCSS cannot answer.
+    Raises `CitizenNotFound`, `TechnicalCallerMissing` (nothing asked, nor logged, without a valid
+    technical user), or `BcssUnavailable` when the BCSS cannot answer.
     """
-    centre, caller = _technical_caller()  # nothing is asked, nor logged, without a valid caller
+    centre = _technical_centre()
     try:
-        reply = bcss.identify_by_niss(niss=niss, caller=caller)
-    except bcss.BcssUnavailable:
-        outcome = {"outcome": "unavailable"}
-        raise
-    else:
-        outcome = {"outcome": reply.ok, "found": len(reply.persons)}
-    finally:
         # In the trail of the centre the BCSS was told asked (OrgUnit), which answers for it.
-        audit_record(
-            action=AuditEvent.Action.BCSS_CONSULTATION,
-            by=None,
-            centre=centre,
-            username=SERVICE_USERNAME,
-            request=request,
-            details={"criteria": {"niss": niss}, **outcome},
+        reply = dossier_services.identification_by_niss_as_service(
+            centre=centre, niss=niss, username=SERVICE_USERNAME, request=request
         )
+    except dossier_services.InvalidCaller as exc:
+        logger.error("The technical BCSS user of centre %s is invalid: %s", centre.bce_number, exc)
+        raise TechnicalCallerMissing(str(exc)) from exc
     if not reply.persons:
         raise CitizenNotFound(niss)
     person = reply.persons[0]
@@ -146,11 +127,6 @@ def citizen_identify(*, niss: str, request: HttpRequest | None = None) -> Regist
     )
 
 
-def competent_centre(*, commune_nis: str) -> Centre | None:
-    """The centre of the commune of residence, found from its NIS code (postal codes are not unique)."""
-    return Centre.objects.filter(nis_code=commune_nis).order_by("pk").first()
-
-
 def online_request_submit(
     *, data: dict, identity: RegisterIdentity | None, language: str, submitted_at=None
 ) -> OnlineRequest:
@@ -160,7 +136,7 @@ def online_request_submit(
     Raises `NoCompetentCentre`. The acknowledgement goes out once the transaction has committed.
     """
     commune_nis = identity.commune_nis if identity else data["commune"]
-    centre = competent_centre(commune_nis=commune_nis)
+    centre = core_selectors.centre_of_commune(commune_nis=commune_nis)
     if centre is None:
         raise NoCompetentCentre(commune_nis)
     submitted_at = submitted_at or timezone.now()

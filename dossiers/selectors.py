@@ -2,6 +2,7 @@ from django.db.models import Q, QuerySet
 from stdnum.be import nn
 
 from primaweb.models import Centre
+from primaweb.tenancy import get_for_centre_or_404
 
 from .models import Dossier, Person
 
@@ -57,3 +58,8 @@ def dossier_numbers_by_niss(*, centre: Centre, nisses: list[str]) -> dict[str, D
 
 def person_of_centre(*, centre: Centre, niss: str) -> Person | None:
     return Person.objects.for_centre(centre).filter(niss=niss).first()
+
+
+def dossier_of_centre_or_404(*, centre: Centre, pk: int) -> Dossier:
+    """The centre's dossier `pk` with its beneficiary; another centre's (or no) dossier raises Http404."""
+    return get_for_centre_or_404(Dossier.objects.select_related("beneficiary"), centre, pk=pk)

@@ -12,6 +12,11 @@ from primaweb.services import audit_record
 from . import bcss
 from .models import Dossier, DossierCounter, Person
 
+# The adapter's public errors, for the apps that consult the BCSS through these services.
+BcssUnavailable = bcss.BcssUnavailable
+InvalidCaller = bcss.InvalidCaller
+IdentifyReply = bcss.IdentifyReply
+
 
 def _caller(*, centre: Centre, by: User) -> bcss.Caller:
     """The AuthorizedUser for `by` in `centre`; raises `bcss.InvalidCaller` when the BCSS would refuse it
@@ -64,24 +69,45 @@ def identification_phonetic(
     )
 
 
-def _consult(*, centre, by, request, criteria, call) -> bcss.IdentifyReply:
+def identification_by_niss_as_service(
+    *, centre: Centre, niss: str, username: str, request: HttpRequest | None = None
+) -> bcss.IdentifyReply:
+    """Asks the BCSS for `niss` as `centre`'s technical BCSS user, for a service that has no signed-in
+    worker (CPAS Online's public form); logged in `centre`'s trail under `username`.
+
+    Raises `InvalidCaller` when the centre's technical user would be refused: nothing is sent then, nor
+    logged. Raises `BcssUnavailable` when the service cannot answer (logged).
+    """
+    caller = bcss.Caller(
+        user_niss=centre.bcss_technical_user_niss,
+        email=centre.bcss_technical_user_email,
+        bce_number=centre.bce_number,
+    )
+    return _consult(
+        centre=centre,
+        by=None,
+        username=username,
+        request=request,
+        criteria={"niss": niss},
+        call=lambda _caller: bcss.identify_by_niss(niss=niss, caller=caller),
+    )
+
+
+def _consult(*, centre, by, request, criteria, call, username: str = "") -> bcss.IdentifyReply:
+    trail = {"by": by, "centre": centre, "request": request, "username": username}
     try:
-        reply = call(_caller(centre=centre, by=by))
+        reply = call(_caller(centre=centre, by=by) if by is not None else None)
     except bcss.BcssUnavailable as exc:
         audit_record(
             action=AuditEvent.Action.BCSS_CONSULTATION,
-            by=by,
-            centre=centre,
-            request=request,
             details={"criteria": criteria, **_outcome(None, str(exc))},
+            **trail,
         )
         raise
     audit_record(
         action=AuditEvent.Action.BCSS_CONSULTATION,
-        by=by,
-        centre=centre,
-        request=request,
         details={"criteria": criteria, **_outcome(reply)},
+        **trail,
     )
     return reply
 

@@ -110,3 +110,16 @@ def audit_event_parts(*, centre: Centre, events: QuerySet[AuditEvent]) -> list[Q
     (which belong to no centre). Each part is read from the (centre, at, id) index in the trail's
     order; the whole, scoped with an OR, is not (primaweb.pagination: `parts`)."""
     return [events.filter(centre=centre), events.filter(centre__isnull=True)]
+
+
+def centre_of_commune(*, commune_nis: str) -> Centre | None:
+    """The centre of a commune, found from its NIS code (postal codes are not unique)."""
+    return Centre.objects.filter(nis_code=commune_nis).order_by("pk").first()
+
+
+def centre_with_technical_bcss_user(*, bce_number: str = "") -> Centre | None:
+    """The first centre (or the one with `bce_number`) that has a technical BCSS user configured."""
+    centres = Centre.objects.exclude(bcss_technical_user_niss="").exclude(bcss_technical_user_email="")
+    if bce_number:
+        centres = centres.filter(bce_number=bce_number)
+    return centres.order_by("pk").first()
