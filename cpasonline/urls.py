@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from . import office, public
+from .views import office, public
 
 app_name = "cpasonline"
 

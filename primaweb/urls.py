@@ -40,5 +40,5 @@ if settings.SIMULATORS_ENABLED:
         path("simulators/ebox/", include("simulators.ebox.urls")),
     ]
 
-handler403 = "primaweb.errors.permission_denied"
-handler404 = "primaweb.errors.page_not_found"
+handler403 = "primaweb.views.permission_denied"
+handler404 = "primaweb.views.page_not_found"

@@ -189,3 +189,14 @@ def invitation(request):
 def _invitation_page(request, *, refusal="", invitation=None, token="", status=200):
     context = {"refusal": _(refusal) if refusal else "", "invitation": invitation, "token": token}
     return render(request, "primaweb/invitation.html", context, status=status)
+
+
+# The site's own error pages (handler403, handler404 in primaweb/urls.py).
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import api, citizen, consultation, contract, enterprise, federation, oauth
+from . import contract
+from .views import api, citizen, consultation, enterprise, federation, oauth
 
 app_name = "ebox_simulator"
 

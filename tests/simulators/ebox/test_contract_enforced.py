@@ -5,8 +5,9 @@ import logging
 
 import pytest
 
-from simulators.ebox import consultation, contract, services
+from simulators.ebox import contract, services
 from simulators.ebox.models import OAuthClient
+from simulators.ebox.views import consultation
 
 from .conftest import BASE, SENDER_BCE
 
@@ -89,7 +90,7 @@ def test_the_federation_refuses_what_its_document_refuses_in_its_own_error_shape
 def test_a_federation_answer_outside_its_document_raises_under_tests(client, federation_headers, monkeypatch):
     import json
 
-    from simulators.ebox import federation
+    from simulators.ebox.views import federation
 
     monkeypatch.setattr(federation, "_citizens", lambda values: [{"eboxId": {"eboxType": "CITIZEN"}}])
     body = {"eboxType": "CITIZEN", "eboxIdType": "SSIN", "eboxIdValueList": ["75031212346"]}

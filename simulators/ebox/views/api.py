@@ -12,9 +12,10 @@ from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from . import contract, errors, faults, oauth, senders, services
-from .models import Message
-from .validation import MAX_FILE_NAME, PART_NAMES, max_attachment_bytes, publication_parse
+from .. import contract, errors, faults, senders, services
+from ..models import Message
+from ..validation import MAX_FILE_NAME, PART_NAMES, max_attachment_bytes, publication_parse
+from . import oauth
 
 
 def max_publication_body() -> int:

@@ -11,9 +11,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import ActivationForm, ReplyForm, SignInForm
-from .models import Attachment, Citizen, Message
+from .. import services
+from ..forms import ActivationForm, ReplyForm, SignInForm
+from ..models import Attachment, Citizen, Message
 
 SESSION_KEY = "ebox_simulator_niss"
 

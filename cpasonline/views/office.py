@@ -18,10 +18,10 @@ from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import selectors, services
-from .display import date_display
-from .forms import FilterForm
-from .models import OnlineRequest
+from .. import selectors, services
+from ..display import date_display
+from ..forms import FilterForm
+from ..models import OnlineRequest
 
 LINK_SALT = "cpasonline.link-dossier"
 LINK_MAX_AGE = 24 * 3600

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from joserfc import jwt
 from joserfc.errors import JoseError
 
-from . import errors
-from .keys import KeysInvalid, key_set
-from .models import AccessToken, OAuthClient, UsedAssertion
+from .. import errors
+from ..keys import KeysInvalid, key_set
+from ..models import AccessToken, OAuthClient, UsedAssertion
 
 PUBLICATION_SCOPE_SUFFIX = "publicationsender"
 CONSULTATION_SCOPE_SUFFIX = "consult"

@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
-from . import errors, oauth, services
+from .. import errors, services
+from ..models import EnterpriseBox, EnterpriseMessage
+from . import oauth
 from .api import operation
-from .models import EnterpriseBox, EnterpriseMessage
 
 DEFAULT_PAGE_SIZE = 25
 

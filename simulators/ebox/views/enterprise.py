@@ -8,9 +8,9 @@ from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import services
-from .forms import KNOWN_SENDERS, EnterpriseDropForm
-from .models import EnterpriseMessage
+from .. import services
+from ..forms import KNOWN_SENDERS, EnterpriseDropForm
+from ..models import EnterpriseMessage
 
 BRAND = "e-Box Enterprise"
 

@@ -12,9 +12,10 @@ from datetime import UTC
 from django.http import HttpRequest, JsonResponse
 from stdnum.be import bis, nn
 
-from . import contract, errors, oauth, services
+from .. import contract, errors, services
+from ..models import Citizen, EnterpriseBox, Message
+from . import oauth
 from .api import operation
-from .models import Citizen, EnterpriseBox, Message
 
 # The box types and identifier types the federation names (its example: ENTERPRISE / EnterpriseNumber).
 ID_TYPES = {"CITIZEN": "SSIN", "ENTERPRISE": "EnterpriseNumber"}

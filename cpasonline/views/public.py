@@ -17,9 +17,9 @@ from dossiers.services import BcssUnavailable
 from primaweb.communes import get_commune
 from primaweb.services import client_address
 
-from . import federal_sign_in as federal_sign_in_client
-from . import services
-from .forms import RequestForm, SignInForm
+from .. import federal_sign_in as federal_sign_in_client
+from .. import services
+from ..forms import RequestForm, SignInForm
 
 IDENTITY_KEY = "cpasonline_identity"
 FILED_KEY = "cpasonline_filed"
@@ -81,7 +81,7 @@ def _identity_rows(identity):
         return []
     from dossiers import codes
 
-    from .display import address_line, date_display
+    from ..display import address_line, date_display
 
     return [
         (_("Prénom"), identity.first_name),
