@@ -10,6 +10,9 @@ class PrimawebConfig(AppConfig):
 
     def ready(self) -> None:
         from . import menu, signals  # noqa: F401  (registers signal receivers and the core menu)
+        from .folders import folders_make
+
+        folders_make()
 
 
 class PrimawebAdminConfig(admin_apps.AdminConfig):

@@ -15,7 +15,7 @@ _tenancy_tokens = {}
 
 @signals.task_prerun.connect(weak=False, dispatch_uid="primaweb_tenancy_task_prerun")
 def _enforce_tenancy(task_id=None, **kwargs):
-    from .tenancy import _enforced
+    from .tenancy.scope import _enforced
 
     # A list: an eager retry runs the same task id again inside the first run.
     _tenancy_tokens.setdefault(task_id, []).append(_enforced.set(True))
@@ -38,7 +38,7 @@ def _recycle_database_connections(task=None, **kwargs):
 
 @signals.task_postrun.connect(weak=False, dispatch_uid="primaweb_tenancy_task_postrun")
 def _release_tenancy(task_id=None, **kwargs):
-    from .tenancy import _enforced
+    from .tenancy.scope import _enforced
 
     tokens = _tenancy_tokens.get(task_id)
     if tokens:

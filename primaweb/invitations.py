@@ -26,11 +26,6 @@ from .models import AuditEvent, Centre, Invitation, Membership, User
 from .ratelimit import rate_limit_allows
 from .services import audit_record, membership_grant
 
-# How many « Ajouter une personne existante » look-ups an administrator may make in an hour: enough to
-# add a team, too few to sift the platform's NISS or e-mail addresses.
-EXISTING_PERSON_LOOKUPS_PER_HOUR = 10
-# How long an invitation's link opens: long enough for a week's leave, short enough to not lie around.
-INVITATION_DAYS = 7
 TOKEN_SALT = "primaweb.invitation"
 
 
@@ -47,7 +42,7 @@ class InvitationRefused(Exception):
 
 
 def _lifetime() -> timedelta:
-    return timedelta(days=getattr(settings, "INVITATION_DAYS", INVITATION_DAYS))
+    return timedelta(days=settings.INVITATION_DAYS)
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -95,7 +90,7 @@ def invitation_create_for_existing(
     (setting, default 10) look-ups in the last hour; `AlreadyMember` when the account already has an
     active access to `centre`. Whatever the mail server answers is raised, and nothing is kept.
     """
-    limit = getattr(settings, "EXISTING_PERSON_LOOKUP_LIMIT", EXISTING_PERSON_LOOKUPS_PER_HOUR)
+    limit = settings.EXISTING_PERSON_LOOKUP_LIMIT
     if not rate_limit_allows(key=f"existing-person:{by.pk}", limit=limit, window=3600):
         raise TooManyLookups
     niss, email = niss.strip(), email.strip()

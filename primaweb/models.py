@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
+from .append_only import AppendOnlyQuerySet
 from .communes import get_commune
 from .tenancy import SCOPED, CentreOwned, CentreOwnedQuerySet
 from .validators import validate_bce_number, validate_nis_code, validate_niss
@@ -247,33 +248,6 @@ class Invitation(CentreOwned):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PENDING and timezone.now() < self.expires_at
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses every write but the insert, including the private paths Django itself takes.
-
-    `Model.save()` on an existing row goes through `_update`, bulk deletes through `_raw_delete`. On
-    PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0002), whatever the Python path;
-    these guards are what SQLite has.
-    """
-
-    def update(self, **kwargs):
-        raise PermissionError("The audit trail cannot be changed.")
-
-    def _update(self, values):
-        raise PermissionError("The audit trail cannot be changed.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise PermissionError("The audit trail cannot be changed.")
-
-    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
-        raise PermissionError("The audit trail cannot be changed.")
-
-    def delete(self):
-        raise PermissionError("The audit trail cannot be deleted.")
-
-    def _raw_delete(self, using):
-        raise PermissionError("The audit trail cannot be deleted.")
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet, CentreOwnedQuerySet):

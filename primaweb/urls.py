@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -17,9 +16,6 @@ core_patterns = [
     path("admin-logs/<int:pk>/", views.audit_event_detail, name="audit_event"),
     path("invitation/", views.invitation, name="invitation"),
 ]
-
-admin.site.site_header = _("Primaweb — administration du C.P.A.S.")
-admin.site.site_title = _("Primaweb")
 
 urlpatterns = [
     path("", include((core_patterns, "primaweb"))),

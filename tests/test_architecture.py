@@ -50,10 +50,6 @@ PENDING_SPLIT = {
     "ebox/services.py",
     # Split in the commits that follow this one:
     "bench/bench_ebox.py",
-    "primaweb/admin.py",
-    "primaweb/models.py",
-    "primaweb/settings/base.py",
-    "primaweb/tenancy.py",
 }
 
 

@@ -38,7 +38,7 @@ def request_form(request):
     form = RequestForm(request.POST or None, signed_in=identity is not None)
     refusal = no_centre = None
     if request.method == "POST" and form.is_valid():
-        limit = getattr(settings, "CPAS_ONLINE_RATE_LIMIT", 5)
+        limit = settings.CPAS_ONLINE_RATE_LIMIT
         if not services.rate_limit_allows(bucket="submit", address=client_address(request), limit=limit):
             refusal = _(
                 "Trop de demandes ont été envoyées depuis votre connexion ces dernières minutes. "
@@ -120,7 +120,7 @@ def simulated_sign_in(request):
 
 def _sign_in_from_register(request, *, niss: str) -> None:
     """Signs the citizen in with the register's identity for `niss`, which a sign-in has vouched for."""
-    limit = getattr(settings, "CPAS_ONLINE_SIGN_IN_LIMIT", 20)
+    limit = settings.CPAS_ONLINE_SIGN_IN_LIMIT
     if not services.rate_limit_allows(bucket="sign_in", address=client_address(request), limit=limit):
         messages.error(request, _("Trop de tentatives de connexion : réessayez dans une heure."))
         return

@@ -2,6 +2,10 @@
 
 Every deployment value comes from the environment with a safe default: with no variables at all Primaweb
 runs on SQLite, keeps files on the local disk and uses a Celery broker that needs no server.
+
+Django's own settings are here; those of the outside services (and of CPAS Online's public side) are in
+`outside.py`, those of the workers, beat and the converter in `work.py`, both imported at the end. A
+folder a setting names is made by the code that writes into it (`primaweb.folders`), never here.
 """
 
 import os
@@ -11,17 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("PRIMAWEB_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+from .env import BASE_DIR, REDIS_URL, VAR_DIR, env_bool, env_list
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG")
@@ -53,106 +47,10 @@ if SIMULATORS_ENABLED:
 # that a newcomer can sign in; production.py turns it off whatever the environment says.
 SHOW_DEMO_LOGINS = env_bool("PRIMAWEB_SHOW_DEMO_LOGINS", DEBUG and SIMULATORS_ENABLED)
 
-# BCSS (Banque Carrefour de la Sécurité Sociale), IdentifyPerson over SOAP.
-SITE_URL = os.environ.get("PRIMAWEB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-BCSS_URL = os.environ.get(
-    "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
-)
-BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
-
-# eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API. The client
-# proves itself with a JWT signed by its certificate's key (private_key_jwt): key and certificate as PEM
-# text (EBOX_PRIVATE_KEY, EBOX_CERTIFICATE) or as files; `make run` generates a demo pair in var/ebox/.
-EBOX_API_URL = os.environ.get("EBOX_API_URL", f"{SITE_URL}/simulators/ebox/api/publication/v2.1").rstrip("/")
-EBOX_TOKEN_URL = os.environ.get("EBOX_TOKEN_URL", f"{SITE_URL}/simulators/ebox/oauth2/token")
-# The `aud` of the signed assertion: https://oauth.socialsecurity.be in production; empty: the token URL.
-EBOX_TOKEN_AUDIENCE = os.environ.get("EBOX_TOKEN_AUDIENCE", "")
-EBOX_CLIENT_ID = os.environ.get("EBOX_CLIENT_ID", "primaweb")
-EBOX_PRIVATE_KEY = os.environ.get("EBOX_PRIVATE_KEY", "")
-EBOX_PRIVATE_KEY_FILE = os.environ.get("EBOX_PRIVATE_KEY_FILE", str(VAR_DIR / "ebox" / "client-key.pem"))
-EBOX_CERTIFICATE = os.environ.get("EBOX_CERTIFICATE", "")
-EBOX_CERTIFICATE_FILE = os.environ.get("EBOX_CERTIFICATE_FILE", str(VAR_DIR / "ebox" / "client-cert.pem"))
-# Whether the platform's client (above) is a declared mandatary of the centres, and may publish for a
-# centre that has no eBox credentials of its own.
-EBOX_PLATFORM_MANDATARY = env_bool("EBOX_PLATFORM_MANDATARY", True)
-# The BCE number of the organisation the platform's certificate belongs to. The consultation API opens the
-# e-Box of the credentials' organisation: the platform's client reads a centre's own e-Box only when it is
-# that centre's (a one-centre deployment); being a mandatary lets it publish for a centre, not read it.
-EBOX_PLATFORM_BCE = os.environ.get("EBOX_PLATFORM_BCE", "").strip()
-EBOX_SCOPE = os.environ.get(
-    "EBOX_SCOPE", "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
-)
-# The federation API: whether a citizen has an eBox, asked before publishing.
-EBOX_FEDERATION_URL = os.environ.get(
-    "EBOX_FEDERATION_URL", f"{SITE_URL}/simulators/ebox/api/federation/v1"
-).rstrip("/")
-EBOX_FEDERATION_SCOPE = os.environ.get(
-    "EBOX_FEDERATION_SCOPE", "scope:documentmanagement:ebox:enterprise:federation-rest:preference"
-)
-EBOX_TIMEOUT = float(os.environ.get("EBOX_TIMEOUT", "15"))
-EBOX_MAX_ATTEMPTS = int(os.environ.get("EBOX_MAX_ATTEMPTS", "6"))
-# "2.1" ignores Idempotency-Key: a send whose answer was lost after the body left is not sent again by
-# itself but becomes « envoi à vérifier ». "3" honours the key: such sends are retried automatically.
 # The release shown in every page's footer: the installed package's version, unless the deployment names
 # its own build (PRIMAWEB_VERSION, e.g. a git tag).
 PRIMAWEB_VERSION = os.environ.get("PRIMAWEB_VERSION", "").strip()
 
-EBOX_API_VERSION = os.environ.get("EBOX_API_VERSION", "2.1").strip()
-if EBOX_API_VERSION not in ("2.1", "3"):
-    raise ImproperlyConfigured(f"EBOX_API_VERSION must be 2.1 or 3, not {EBOX_API_VERSION!r}")
-# A worker holds a publication it sends for this long (more than one attempt can take: the token, a
-# renewed token and the publication, each bounded by EBOX_TIMEOUT); once it is over, the sweep (every
-# EBOX_SWEEP_SECONDS) takes the publication back. A publication queued and not taken by a worker within
-# EBOX_QUEUE_GRACE seconds is queued again: the row, not the broker, is the queue's truth.
-EBOX_LEASE_SECONDS = int(os.environ.get("EBOX_LEASE_SECONDS", str(int(4 * EBOX_TIMEOUT) + 30)))
-EBOX_QUEUE_GRACE = int(os.environ.get("EBOX_QUEUE_GRACE", "60"))
-EBOX_SWEEP_SECONDS = float(os.environ.get("EBOX_SWEEP_SECONDS", "30"))
-# The centre's own (enterprise) e-Box: the consultation API, same token; imported every N seconds.
-EBOX_CONSULT_URL = os.environ.get(
-    "EBOX_CONSULT_URL", f"{SITE_URL}/simulators/ebox/api/consultation/v2.1"
-).rstrip("/")
-CENTREBOX_IMPORT_SECONDS = float(os.environ.get("CENTREBOX_IMPORT_SECONDS", "300"))
-CENTREBOX_IMPORT_RETRIES = int(os.environ.get("CENTREBOX_IMPORT_RETRIES", "3"))
-
-# CPAS Online: the citizen's federal sign-in (FAS / CSAM, OpenID Connect). Off unless these are set: the
-# citizen then types their identity. The simulated sign-in (a NISS of the simulated register) exists only
-# while the simulators are on.
-# The centre (BCE number) whose technical BCSS user CPAS Online consults the register as; empty: the
-# first centre that has one (Administration > C.P.A.S.).
-CPAS_ONLINE_BCSS_CENTRE = os.environ.get("CPAS_ONLINE_BCSS_CENTRE", "")
-CPAS_ONLINE_OIDC_AUTHORIZATION_URL = os.environ.get("CPAS_ONLINE_OIDC_AUTHORIZATION_URL", "")
-CPAS_ONLINE_OIDC_TOKEN_URL = os.environ.get("CPAS_ONLINE_OIDC_TOKEN_URL", "")
-CPAS_ONLINE_OIDC_USERINFO_URL = os.environ.get("CPAS_ONLINE_OIDC_USERINFO_URL", "")
-CPAS_ONLINE_OIDC_CLIENT_ID = os.environ.get("CPAS_ONLINE_OIDC_CLIENT_ID", "")
-CPAS_ONLINE_OIDC_CLIENT_SECRET = os.environ.get("CPAS_ONLINE_OIDC_CLIENT_SECRET", "")
-CPAS_ONLINE_OIDC_SCOPE = os.environ.get("CPAS_ONLINE_OIDC_SCOPE", "openid profile egovnrn")
-# The userinfo claim that carries the national register number (FAS: "egovNRN").
-CPAS_ONLINE_OIDC_NISS_CLAIM = os.environ.get("CPAS_ONLINE_OIDC_NISS_CLAIM", "egovNRN")
-CPAS_ONLINE_OIDC_TIMEOUT = float(os.environ.get("CPAS_ONLINE_OIDC_TIMEOUT", "10"))
-
-# Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
-CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
-# Shared by the converter's gate and its clients; required when the converter listens beyond the loopback.
-CONVERTER_SECRET = os.environ.get("PRIMAWEB_CONVERTER_SECRET", "")
-CONVERSION_TIMEOUT = float(os.environ.get("PRIMAWEB_CONVERSION_TIMEOUT", "60"))
-# LibreOffice listeners run by `manage.py run_converter`, one conversion each at a time: one per core.
-CONVERTER_LISTENERS = int(os.environ.get("PRIMAWEB_CONVERTER_LISTENERS", "2"))
-# How long the converter's gate waits for a free (or restarted) listener before it says « try later ».
-CONVERTER_WAIT = float(os.environ.get("PRIMAWEB_CONVERTER_WAIT", "30"))
-# A file that exceeds the time limit, or crashes LibreOffice, this many times is refused for it.
-CONVERSION_MAX_TIMEOUTS = int(os.environ.get("PRIMAWEB_CONVERSION_MAX_TIMEOUTS", "2"))
-CONVERSION_MAX_CRASHES = int(os.environ.get("PRIMAWEB_CONVERSION_MAX_CRASHES", "2"))
-# A failure nobody recognises is tried this many times, then shown as failed (« Réessayer »).
-CONVERSION_MAX_UNKNOWN = int(os.environ.get("PRIMAWEB_CONVERSION_MAX_UNKNOWN", "3"))
-# A conversion holds its document for this long, renewed while it runs; a lease that runs out means
-# the worker died, and the sweep (every CONVERSION_SWEEP_SECONDS) queues the document again.
-CONVERSION_LEASE_SECONDS = float(os.environ.get("PRIMAWEB_CONVERSION_LEASE_SECONDS", "60"))
-CONVERSION_SWEEP_SECONDS = float(os.environ.get("PRIMAWEB_CONVERSION_SWEEP_SECONDS", "30"))
-# Free space under which `manage.py health` turns red (and uploads are refused before they fill it).
-STORAGE_MIN_FREE_BYTES = int(os.environ.get("PRIMAWEB_STORAGE_MIN_FREE_BYTES", str(200 * 1024 * 1024)))
-# The address space LibreOffice may take, in MiB: one hostile file fails alone instead of taking the
-# machine (it idles at about 400 MiB of address space; 0 means no limit).
-CONVERTER_MEMORY_LIMIT = int(os.environ.get("PRIMAWEB_CONVERTER_MEMORY_LIMIT", "1536"))
 # Over-size bodies are cut off before they are read whole: 1.5 MB of file plus the form around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -210,7 +108,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A web server and a worker write to the same file: wait for the lock rather than fail at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -256,6 +153,12 @@ if not _trusted_proxies.strip().isdigit():
 PRIMAWEB_TRUSTED_PROXIES = int(_trusted_proxies)
 # The lock-out counts an IPv6 client by its /64, as the rate limits do; the audit trail keeps the address.
 AXES_CLIENT_IP_CALLABLE = "primaweb.network.lockout_address"
+
+# How many « Ajouter une personne existante » look-ups an administrator may make in an hour: enough to
+# add a team, too few to sift the platform's NISS or e-mail addresses.
+EXISTING_PERSON_LOOKUP_LIMIT = int(os.environ.get("PRIMAWEB_EXISTING_PERSON_LOOKUP_LIMIT", "10"))
+# How long an invitation's link opens: long enough for a week's leave, short enough to not lie around.
+INVITATION_DAYS = int(os.environ.get("PRIMAWEB_INVITATION_DAYS", "7"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -349,88 +252,6 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "primaweb@localhost")
 
-# Celery: Redis when REDIS_URL is set; otherwise a broker on the local disk, which needs no server yet
-# lets a real worker process take the tasks.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_DIR = VAR_DIR / "broker"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    # A task not acknowledged within this time goes to another worker: it must exceed the longest
-    # countdown of a retry (the eBox honours a Retry-After of up to an hour), or a waiting task would be
-    # delivered twice. A killed worker's conversion does not wait for it: its lease runs out within
-    # CONVERSION_LEASE_SECONDS and the sweep queues it again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-else:
-    CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "control", "processed"):
-        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        "store_processed": False,
-        # kombu polls the folder once a second by default: a second added to every upload's conversion.
-        # Every 20 ms, a listing of an almost empty folder by one process, adds 10 ms on average.
-        "polling_interval": 0.02,
-    }
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-# Celery's Django fixup closes every database connection before and after each task unless told to reuse
-# them: about 7 ms per task, a sixth of a conversion. primaweb.celery treats each task as Django treats a
-# request instead (closed past CONN_MAX_AGE or when unusable, health-checked before reuse).
-CELERY_DB_REUSE_MAX = 1_000_000
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Workers and beat log through the project's LOGGING (one format, UTC times), not Celery's own handlers.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = TIME_ZONE
-# The CPAS Online acknowledgement (cpasonline.tasks): tries before it is shown « non envoyé », how long
-# one attempt may hold it, the wait for the task queued at submission, and the sweep's period.
-CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS = int(os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS", "8"))
-CPASONLINE_ACKNOWLEDGEMENT_LEASE_SECONDS = 300
-CPASONLINE_ACKNOWLEDGEMENT_QUEUE_GRACE = 120
-CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS = float(
-    os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS", "300")
-)
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "primaweb-clean-expired-sessions": {
-        "task": "primaweb.tasks.clear_expired_sessions",
-        "schedule": 3600.0,
-    },
-    "documents-requeue-stale-conversions": {
-        "task": "documents.tasks.requeue_stale_conversions",
-        "schedule": CONVERSION_SWEEP_SECONDS,
-    },
-    "ebox-sweep-publications": {
-        "task": "ebox.tasks.sweep_publications",
-        "schedule": EBOX_SWEEP_SECONDS,
-        # A sweep that could not run in time is superseded by the next one.
-        "options": {"expires": EBOX_SWEEP_SECONDS},
-    },
-    "ebox-sync-publication-statuses": {
-        "task": "ebox.tasks.sync_publication_statuses",
-        "schedule": float(os.environ.get("EBOX_SYNC_SECONDS", "120")),
-    },
-    "cpasonline-requeue-acknowledgements": {
-        "task": "cpasonline.tasks.requeue_acknowledgements",
-        "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
-        "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
-    },
-    "centrebox-import-centre-inboxes": {
-        "task": "centrebox.tasks.import_centre_inboxes",
-        "schedule": CENTREBOX_IMPORT_SECONDS,
-    },
-}
-
-# Several beats (one per machine, for availability) take turns through a lock in Redis: one runs, the
-# others wait for it (primaweb.beat_lock); it is taken over this many seconds after its holder died.
-# 0 turns the lock off (one machine, or a beat that is certainly alone).
-BEAT_LOCK_SECONDS = float(os.environ.get("PRIMAWEB_BEAT_LOCK_SECONDS", "60"))
-
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -461,3 +282,8 @@ AXES_VERBOSE = False
 # them) and the sign-in lock-outs in the database; the cache (rate limits, eBox tokens) in Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+from .outside import *  # noqa: E402,F403
+from .work import *  # noqa: E402,F403
+
+CELERY_TIMEZONE = TIME_ZONE

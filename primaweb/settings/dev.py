@@ -6,6 +6,3 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "primaweb-development-only-secret-key-not-for-production")
 
 from .base import *  # noqa: E402,F403
-
-# WhiteNoise looks for the collected files at start-up; runserver serves them from the apps.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -12,9 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 
-# WhiteNoise looks for the collected files at start-up; runserver serves them from the apps.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
-
 # Tasks run eagerly; the walks that need a real worker start one in-process on this in-memory broker.
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
