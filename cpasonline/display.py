@@ -1,16 +1,8 @@
-"""Presentation helpers shared by the screens and the PDFs."""
+"""Presentation helpers shared by CPAS Online's screens and PDFs (dates and NISS: `primaweb.display`)."""
 
 from django.utils import translation
 
 from primaweb.communes import get_commune
-
-
-def date_display(value: str) -> str:
-    """yyyy-mm-dd (00 allowed) as JJ/MM/AAAA, or « / »."""
-    if not value or len(value) != 10:
-        return "/"
-    year, month, day = value.split("-")
-    return f"{day}/{month}/{year}"
 
 
 def address_line(obj, language: str | None = None) -> str:

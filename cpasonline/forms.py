@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.forms import clean_niss
 from primaweb.communes import commune_choices, get_commune
-from primaweb.forms import TypedTextMixin
+from primaweb.forms import TypedTextMixin, clean_niss
 
 from .models import Answer, Nature
 
@@ -131,8 +130,7 @@ class RequestForm(TypedTextMixin, forms.Form):
             self.fields["commune"].choices = [("", _("— Choisissez votre commune —")), *commune_choices()]
 
     def clean_niss(self):
-        value = self.cleaned_data["niss"]
-        return clean_niss(value) if value.strip() else ""
+        return clean_niss(self.cleaned_data["niss"], required=False)
 
     def clean_first_name(self):
         return _letters(self.cleaned_data["first_name"], _("Le prénom doit contenir au moins une lettre."))

@@ -2,12 +2,17 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from primaweb.models import Centre
 
 from .models import OnlineRequest
+
+# An acknowledgement days late would confuse more than help: the sweep gives up on it after this.
+ACKNOWLEDGEMENT_WINDOW_DAYS = 2
 
 
 def requests_of_centre(
@@ -42,3 +47,18 @@ def unread_count(*, centre: Centre) -> int:
 
 def requests_of_dossier(*, centre: Centre, dossier) -> QuerySet[OnlineRequest]:
     return OnlineRequest.objects.for_centre(centre).filter(dossier=dossier)
+
+
+def acknowledgements_due() -> QuerySet[OnlineRequest]:
+    """Acknowledgements owed that nobody holds (a lost wake-up, a dead worker), with tries left.
+
+    Every centre's: the beat's sweep reads it, and each row says its centre."""
+    return OnlineRequest.objects.across_centres(reason="beat: every centre's acknowledgements owed").filter(
+        models.Q(acknowledgement_lease_until__lt=timezone.now())
+        | models.Q(acknowledgement_lease_until__isnull=True),
+        acknowledged_at__isnull=True,
+        acknowledgement_attempts__lt=settings.CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS,
+        # An acknowledgement days late would confuse more than help (and rows from before this outbox
+        # never had one owed).
+        submitted_at__gte=timezone.now() - timedelta(days=ACKNOWLEDGEMENT_WINDOW_DAYS),
+    )

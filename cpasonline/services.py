@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -18,18 +17,18 @@ from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from primaweb import selectors as core_selectors
 from primaweb import services as core_services
-from primaweb.models import AuditEvent, Centre, User
+from primaweb.mail import email_compose
+from primaweb.models import AuditEvent, Centre, Language, User
 from primaweb.network import rate_limit_key
 from primaweb.services import audit_record
 
-from . import pdf, rules
+from . import pdf, rules, selectors
 from .models import OnlineRequest, Source
 
 logger = logging.getLogger(__name__)
 
 # The public form has no signed-in worker: the BCSS is asked on behalf of the platform.
 SERVICE_USERNAME = "cpas-online"
-ACKNOWLEDGEMENT_WINDOW_DAYS = 2
 
 
 class NoCompetentCentre(Exception):
@@ -144,7 +143,7 @@ def online_request_submit(
         "centre": centre,
         "submitted_at": submitted_at,
         "received_on": rules.received_on(submitted_at),
-        "language": language if language in ("fr", "nl", "de") else "fr",
+        "language": language if language in Language.values else Language.FRENCH,
         "email": data["email"],
         "phone": data.get("phone", ""),
         "nature": data["nature"],
@@ -207,23 +206,10 @@ def acknowledgement_queue(*, request_id: int) -> bool:
     return True
 
 
-def acknowledgements_due():
-    """Acknowledgements owed that nobody holds (a lost wake-up, a dead worker), with tries left."""
-    return OnlineRequest.objects.across_centres(reason="beat: every centre's acknowledgements owed").filter(
-        models.Q(acknowledgement_lease_until__lt=timezone.now())
-        | models.Q(acknowledgement_lease_until__isnull=True),
-        acknowledged_at__isnull=True,
-        acknowledgement_attempts__lt=settings.CPASONLINE_ACKNOWLEDGEMENT_MAX_ATTEMPTS,
-        # An acknowledgement days late would confuse more than help (and rows from before this outbox
-        # never had one owed).
-        submitted_at__gte=timezone.now() - timedelta(days=ACKNOWLEDGEMENT_WINDOW_DAYS),
-    )
-
-
 def acknowledgement_requeue(*, request_id: int) -> bool:
     """Takes back an owed acknowledgement whose lease ran out, for the caller to queue."""
     return bool(
-        acknowledgements_due()
+        selectors.acknowledgements_due()
         .filter(pk=request_id)
         .update(acknowledgement_lease_until=_ack_lease(settings.CPASONLINE_ACKNOWLEDGEMENT_QUEUE_GRACE))
     )
@@ -314,12 +300,16 @@ def acknowledgement_send(*, request_id: int, retry_in: float = 60) -> None:
             )
     if online_request.acknowledged_at is not None:
         return
-    with translation.override(online_request.language):
-        subject = _("CPAS Online : accusé de réception de votre demande %(reference)s") % {
-            "reference": online_request.reference
-        }
-        body = render_to_string("cpasonline/acknowledgement_email.txt", {"req": online_request})
-    message = EmailMessage(subject, body, to=[online_request.email])
+    message = email_compose(
+        to=online_request.email,
+        languages=[online_request.language],
+        subject=lambda: (
+            _("CPAS Online : accusé de réception de votre demande %(reference)s")
+            % {"reference": online_request.reference}
+        ),
+        template="cpasonline/acknowledgement_email.txt",
+        context={"req": online_request},
+    )
     if online_request.acknowledgement:
         online_request.acknowledgement.open("rb")
         with online_request.acknowledgement as file:

@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def send_acknowledgement(self, request_id: int) -> None:
 def requeue_acknowledgements() -> int:
     """Queues again the acknowledgements owed that nobody holds; runs every few minutes."""
     count = 0
-    for request_id in services.acknowledgements_due().values_list("pk", flat=True)[:200]:
+    for request_id in selectors.acknowledgements_due().values_list("pk", flat=True)[:200]:
         if services.acknowledgement_requeue(request_id=request_id) and services.acknowledgement_queue(
             request_id=request_id
         ):

@@ -2,37 +2,11 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from stdnum.be import bis, nn
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-from primaweb.forms import TypedTextMixin
+# clean_niss is primaweb's; other apps took it from here and still may.
+from primaweb.forms import TypedTextMixin, clean_niss
 
 from . import bcss
-
-
-def clean_niss(value: str) -> str:
-    """An NISS (national or BIS number) in its 11 digits, or a ValidationError saying what is wrong."""
-    compact = nn.compact(value or "")
-    if not compact:
-        raise forms.ValidationError(_("Indiquez le NISS."), code="required")
-    if not compact.isdigit():
-        raise forms.ValidationError(_("Le NISS ne contient que des chiffres."), code="digits")
-    if len(compact) != 11:
-        raise forms.ValidationError(
-            _("Le NISS compte 11 chiffres (%(count)s donnés)."), code="length", params={"count": len(compact)}
-        )
-    module = bis if 20 <= int(compact[2:4]) <= 52 else nn
-    try:
-        module.validate(compact)
-    except InvalidChecksum as exc:
-        raise forms.ValidationError(
-            _("Le chiffre de contrôle du NISS est incorrect."), code="checksum"
-        ) from exc
-    except (InvalidComponent, InvalidFormat, InvalidLength) as exc:
-        raise forms.ValidationError(
-            _("Ce NISS ne correspond à aucune date de naissance possible."), code="date"
-        ) from exc
-    return compact
 
 
 class NissForm(TypedTextMixin, forms.Form):

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from stdnum.be import nn
 
+from primaweb.display import date_display, niss_display
 from primaweb.tenancy import CentreOwned
 
 from . import codes
@@ -59,14 +59,11 @@ class Person(CentreOwned):
 
     @property
     def niss_display(self) -> str:
-        return nn.format(self.niss) if self.niss else ""
+        return niss_display(self.niss)
 
     @property
     def birth_date_display(self) -> str:
-        if len(self.birth_date) != 10:
-            return "/"
-        year, month, day = self.birth_date.split("-")
-        return f"{day}/{month}/{year}"
+        return date_display(self.birth_date)
 
     @property
     def gender_display(self) -> str:

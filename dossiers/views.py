@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from primaweb.access import centre_required
+from primaweb.display import date_display, niss_display
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
@@ -122,7 +123,7 @@ def identify(request):
         {
             "index": i,
             "person": p,
-            "niss": _format_niss(p.niss),
+            "niss": niss_display(p.niss),
             "gender": codes.label(codes.GENDERS, p.gender),
             "dossier": existing.get(p.niss),
         }
@@ -141,12 +142,6 @@ def identify(request):
         },
         status=403 if refusal and request.method == "POST" else 200,
     )
-
-
-def _format_niss(niss: str) -> str:
-    from stdnum.be import nn
-
-    return nn.format(niss) if len(niss) == 11 else niss
 
 
 @centre_required
@@ -216,21 +211,14 @@ def _identify_url() -> str:
 
 def _labels(person: bcss.IdentifiedPerson) -> dict:
     return {
-        "niss": _format_niss(person.niss),
-        "birth_date": _display_date(person.birth_date),
+        "niss": niss_display(person.niss),
+        "birth_date": date_display(person.birth_date),
         "gender": codes.label(codes.GENDERS, person.gender),
         "civil_state": codes.label(codes.CIVIL_STATES, person.civil_state),
         "nationality": codes.label(codes.COUNTRIES, person.nationality_code),
         "register": codes.label(codes.REGISTERS, person.register),
-        "decease_date": _display_date(person.decease_date) if person.decease_date else "",
+        "decease_date": date_display(person.decease_date) if person.decease_date else "",
     }
-
-
-def _display_date(value: str) -> str:
-    if len(value) != 10:
-        return "/"
-    year, month, day = value.split("-")
-    return f"{day}/{month}/{year}"
 
 
 @centre_required

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from stdnum.be import bis, nn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 from .models import AuditEvent, Centre, Membership
-from .validators import TypedTextValidator, strip_invisible, validate_niss
+from .validators import TypedTextValidator, strip_invisible
 
 
 class TypedTextMixin:
@@ -81,9 +83,35 @@ class ExistingPersonForm(TypedTextMixin, forms.Form):
         self.fields["centre"].queryset = centres
 
     def clean_niss(self):
-        value = self.cleaned_data["niss"].strip()
-        if set(value) - set("0123456789 .-"):
-            raise forms.ValidationError(_("Le NISS s'écrit en onze chiffres (points et tirets permis)."))
-        digits = "".join(c for c in value if c.isdigit())
-        validate_niss(digits)
-        return digits
+        return clean_niss(self.cleaned_data["niss"])
+
+
+def clean_niss(value: str, *, required: bool = True) -> str:
+    """An NISS (national or BIS number) in its 11 digits, or a ValidationError saying what is wrong.
+
+    Spaces, dots and dashes are allowed around the digits. Not `required`, an empty value gives "".
+    Every form that takes a NISS cleans it here, so that all say the same thing of the same mistake.
+    """
+    compact = nn.compact(value or "")
+    if not compact and not required:
+        return ""
+    if not compact:
+        raise forms.ValidationError(_("Indiquez le NISS."), code="required")
+    if not compact.isdigit():
+        raise forms.ValidationError(_("Le NISS ne contient que des chiffres."), code="digits")
+    if len(compact) != 11:
+        raise forms.ValidationError(
+            _("Le NISS compte 11 chiffres (%(count)s donnés)."), code="length", params={"count": len(compact)}
+        )
+    module = bis if 20 <= int(compact[2:4]) <= 52 else nn
+    try:
+        module.validate(compact)
+    except InvalidChecksum as exc:
+        raise forms.ValidationError(
+            _("Le chiffre de contrôle du NISS est incorrect."), code="checksum"
+        ) from exc
+    except (InvalidComponent, InvalidFormat, InvalidLength) as exc:
+        raise forms.ValidationError(
+            _("Ce NISS ne correspond à aucune date de naissance possible."), code="date"
+        ) from exc
+    return compact

@@ -13,15 +13,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .mail import email_compose
 from .models import AuditEvent, Centre, Invitation, Membership, User
 from .ratelimit import rate_limit_allows
 from .services import audit_record, membership_grant
@@ -146,21 +145,20 @@ def invitation_create_for_existing(
 
 def _send(invitation: Invitation) -> None:
     """The invitation e-mail, in each language the centre writes in (French and Dutch in Brussels)."""
-    subjects, bodies = [], []
-    context = {
-        "invitation": invitation,
-        "link": invitation_link(invitation),
-        "username": invitation.user.get_username(),
-    }
-    for language in invitation.centre.languages:
-        with translation.override(language):
-            subjects.append(
-                _("Primaweb : invitation à accéder à %(centre)s") % {"centre": invitation.centre.name}
-            )
-            bodies.append(
-                render_to_string("primaweb/invitation_email.txt", {**context, "centre": invitation.centre})
-            )
-    EmailMessage(" / ".join(subjects), "\n\n----------\n\n".join(bodies), to=[invitation.email]).send()
+    email_compose(
+        to=invitation.email,
+        languages=invitation.centre.languages,
+        subject=lambda: (
+            _("Primaweb : invitation à accéder à %(centre)s") % {"centre": invitation.centre.name}
+        ),
+        template="primaweb/invitation_email.txt",
+        context={
+            "invitation": invitation,
+            "link": invitation_link(invitation),
+            "username": invitation.user.get_username(),
+            "centre": invitation.centre,
+        },
+    ).send()
 
 
 def _refuse(invitation: Invitation, *, by: User, request: HttpRequest | None, reason: str):

@@ -104,7 +104,7 @@ class Centre(models.Model):
         ordering = ["name_fr"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(language__in=["fr", "nl", "de"]), name="centre_known_language"
+                condition=models.Q(language__in=Language.values), name="centre_known_language"
             )
         ]
 

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dossiers import codes
 from dossiers import selectors as dossier_selectors
 from primaweb.access import centre_required
+from primaweb.display import date_display
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
 from .. import selectors, services
-from ..display import date_display
 from ..forms import FilterForm
 from ..models import OnlineRequest
 

@@ -80,8 +80,9 @@ def _identity_rows(identity):
     if identity is None:
         return []
     from dossiers import codes
+    from primaweb.display import date_display
 
-    from ..display import address_line, date_display
+    from ..display import address_line
 
     return [
         (_("Prénom"), identity.first_name),

@@ -16,6 +16,8 @@ def validate_niss(value: str) -> None:
         raise ValidationError(_("%(value)s n'est pas un NISS valide."), params={"value": value})
 
 
+# The simulator's own copy of the languages (Primaweb's are primaweb.models.Language): the simulators share
+# no import with the product, which must run against the real eBox with only its settings changed.
 class Language(models.TextChoices):
     FR = "fr", _("Français")
     NL = "nl", _("Néerlandais")
