@@ -11,27 +11,17 @@ bench` uses primaweb_bench). PostgreSQL only. Usage: make bench, or python bench
 BENCH_DOCUMENTS=200000 for a quicker run.
 """
 
-import logging
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
-os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
+# First: it sets Django up.
+from listbench import deep_params, list_database, signed_in  # isort: split
 
-import django  # noqa: E402
-
-django.setup()
-
-import listdata  # noqa: E402
-from bench_lists import deep_params, signed_in  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
-from django.urls import reverse  # noqa: E402
+import listdata
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_DOCUMENTS", "1000000"))
@@ -58,13 +48,9 @@ def main() -> None:
     from primaweb.models import Membership
     from tests.factories import CentreFactory, DocumentTypeFactory, MembershipFactory
 
-    logging.getLogger("axes").setLevel(logging.WARNING)
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        if connection.vendor != "postgresql":
-            print("bench_documents: PostgreSQL only (DATABASE_URL); skipped")
+    with list_database("bench_documents") as ready:
+        if not ready:
             return
-        listdata.without_autovacuum()
         url = reverse("documents:manage")
         sizes, start = {}, time.perf_counter()
         for label, rows, deep in (("10k", SMALL, 200), ("1M", LARGE, min(5000, LARGE // PER_PAGE - 2))):
@@ -135,8 +121,6 @@ def main() -> None:
                 flush=True,
             )
         print(f"  worst ratio {worst:.2f}x (target <= {TARGET})")
-    finally:
-        teardown_databases(old, verbosity=0)
 
 
 if __name__ == "__main__":

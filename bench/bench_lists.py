@@ -9,27 +9,17 @@ DATABASE_URL's database>; `make bench` points it at primaweb_bench, never the te
 Usage: make bench, or python bench/bench_lists.py; BENCH_ROWS=200000 for a quicker run.
 """
 
-import logging
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
-os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
+# First: it sets Django up.
+from listbench import deep_params, list_database, signed_in  # isort: split
 
-import django  # noqa: E402
-
-django.setup()
-
-import listdata  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
-from django.urls import reverse  # noqa: E402
+import listdata
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -95,25 +85,6 @@ def queryset_of(function, centre):
         return function(centre)
 
 
-def deep_params(queryset, offset: int, per_page: int) -> dict:
-    """The `?apres=` of the page after the row at `offset` (found once here, by OFFSET, unmeasured)."""
-    from primaweb.pagination import encode_cursor
-
-    row = queryset[offset]
-    return {"apres": encode_cursor(queryset, row, number=offset // per_page + 1)}
-
-
-def signed_in(user, centre) -> Client:
-    from primaweb.tenancy import CurrentCentreMiddleware
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    session[CurrentCentreMiddleware.SESSION_KEY] = centre.pk
-    session.save()
-    return client
-
-
 def get(client, url, params) -> None:
     response = client.get(url, params)
     assert response.status_code == 200, (url, params, response.status_code)
@@ -129,13 +100,9 @@ def main() -> None:
     from primaweb.models import Membership
     from tests.factories import CentreFactory, DocumentTypeFactory, MembershipFactory
 
-    logging.getLogger("axes").setLevel(logging.WARNING)
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        if connection.vendor != "postgresql":
-            print("bench_lists: PostgreSQL only (DATABASE_URL); skipped")
+    with list_database("bench_lists") as ready:
+        if not ready:
             return
-        listdata.without_autovacuum()
         chosen = {name: spec for name, spec in lists().items() if ONLY.lower() in name.lower()}
         only = set().union(*(NEEDS[name] for name in chosen))
         centres = {}
@@ -184,8 +151,6 @@ def main() -> None:
                     flush=True,
                 )
         print(f"  worst ratio {worst:.2f}x (target <= {TARGET})")
-    finally:
-        teardown_databases(old, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -58,12 +58,13 @@ def fill(*, centre, user, document_type, rows: int, dossiers: int | None = None,
             f"""INSERT INTO documents_document (storage_key, status, version, original_name,
                 original_extension, content_type, size, sha256, original, pdf, failure_reason, uploaded_at,
                 centre_id, dossier_id, uploaded_by_id, document_type_id, conversion_crashes,
-                conversion_errors, conversion_timeouts, pages)
+                conversion_errors, conversion_timeouts, pages, send_state, failure)
             SELECT gen_random_uuid(),
                 (ARRAY['registered', 'registered', 'sent', 'read', 'failed'])[1 + g % 5],
                 1, 'decision-' || g || '.pdf', 'pdf', 'application/pdf', 120000, md5(g::text) || md5(g::text),
                 'documents/{c}/' || g || '/original.pdf', 'documents/{c}/' || g || '/original.pdf', '',
-                {when}, {c}, d.first + g % {max(min(rows // 10, dossiers), 1)}, {u}, {t}, 0, 0, 0, 1
+                {when}, {c}, d.first + g % {max(min(rows // 10, dossiers), 1)}, {u}, {t}, 0, 0, 0, 1,
+                '', '{{}}'::jsonb
             FROM generate_series(1, {rows}) g,
                 (SELECT min(id) AS first FROM dossiers_dossier WHERE centre_id = {c}) d""",
         ],

@@ -48,8 +48,6 @@ PENDING_SPLIT = {
     "documents/sniffing.py",
     "ebox/client.py",
     "ebox/services.py",
-    # Split in the commits that follow this one:
-    "bench/bench_ebox.py",
 }
 
 

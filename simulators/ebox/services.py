@@ -81,14 +81,9 @@ def message_publish(
                 message_id=str(uuid.uuid4()),
                 client=client,
                 idempotency_key=idempotency_key or None,
-                sender_organization_id=publication.sender_organization_id,
-                sender_application_id=publication.sender_application_id,
+                **_shared_fields(publication),
                 recipient_niss=publication.recipient_niss,
-                subject=publication.subject,
-                language=publication.language,
-                message_type_id=publication.message_type_id,
                 reply_authorized=publication.reply_authorized,
-                body=publication.body,
                 body_main_content=publication.body_main_content,
                 # Every active company has its e-Box; a citizen only once they activated theirs.
                 delivered=to_enterprise or citizen is not None,
@@ -119,17 +114,27 @@ def message_publish(
     return message, "" if (citizen or to_enterprise) else NO_DIGITAL_USER
 
 
+# What a publication, the message it makes and that message's copy in an enterprise e-Box have in common.
+SHARED_FIELDS = (
+    "sender_organization_id",
+    "sender_application_id",
+    "message_type_id",
+    "subject",
+    "language",
+    "body",
+)
+
+
+def _shared_fields(source) -> dict:
+    return {name: getattr(source, name) for name in SHARED_FIELDS}
+
+
 def _enterprise_deliver(message: Message) -> EnterpriseMessage:
     """A publication to a company lands in its enterprise e-Box, where its consultation API lists it."""
     return EnterpriseMessage.objects.create(
         message_id=message.message_id,
         box=enterprise_box_get(message.recipient_niss),
-        sender_organization_id=message.sender_organization_id,
-        sender_application_id=message.sender_application_id,
-        message_type_id=message.message_type_id,
-        subject=message.subject,
-        language=message.language,
-        body=message.body,
+        **_shared_fields(message),
         received_at=message.published_at,
         expires_at=message.expires_at,
     )
