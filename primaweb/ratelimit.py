@@ -3,6 +3,13 @@
 The cache is Redis in production, so every web process counts the same attempts. Used by CPAS Online's
 public form (per client address) and by the admin's « Ajouter une personne existante » (per
 administrator).
+
+Kept rather than django-ratelimit: that library's counter is this same fixed window in the cache, but
+it is driven by the request (a view decorator, or `is_ratelimited(request, ...)` with key functions of
+the request), while these limits are counted inside services that may run without one (the invitation
+service per administrator) and on the address `primaweb.network.rate_limit_key` derives (the trusted
+proxy count, an IPv6 client by its /64) — one rule shared with the sign-in lock-out and the audit trail.
+Ten lines here cost less than a dependency and a second notion of the client's address.
 """
 
 from django.core.cache import cache
