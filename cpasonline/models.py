@@ -128,10 +128,6 @@ class OnlineRequest(CentreOwned):
         return self.reference
 
     @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
-    @property
     def from_registers(self) -> bool:
         return self.identity_source == Source.REGISTERS
 

@@ -4,7 +4,7 @@ from stdnum.be import nn
 from primaweb.models import Centre
 from primaweb.tenancy import get_for_centre_or_404
 
-from .models import Dossier, Person
+from .models import Dossier
 
 SORTS = {
     "number": "number",
@@ -54,10 +54,6 @@ def dossier_numbers_by_niss(*, centre: Centre, nisses: list[str]) -> dict[str, D
         Dossier.objects.for_centre(centre).filter(beneficiary__niss__in=nisses).select_related("beneficiary")
     )
     return {d.beneficiary.niss: d for d in dossiers}
-
-
-def person_of_centre(*, centre: Centre, niss: str) -> Person | None:
-    return Person.objects.for_centre(centre).filter(niss=niss).first()
 
 
 def dossier_of_centre_or_404(*, centre: Centre, pk: int) -> Dossier:

@@ -1,7 +1,8 @@
 """The home page menu, as the manual lays it out.
 
-Sections are fixed; each app registers the entries it has built (in its AppConfig.ready), so an entry
-whose module does not exist yet is simply not shown, and a section with no entry is not shown either.
+Sections are fixed; each app registers its entries in its AppConfig.ready (docs/architecture.md,
+« Extension points »), so that this module imports none of the apps above it; an app that is not installed
+adds nothing, and a section with no entry is not shown.
 """
 
 from collections.abc import Callable

@@ -151,10 +151,6 @@ class Centre(models.Model):
         return ("fr", "nl") if self.is_bilingual else (self.language,)
 
     @property
-    def has_bcss_technical_user(self) -> bool:
-        return bool(self.bcss_technical_user_niss and self.bcss_technical_user_email)
-
-    @property
     def bce_display(self) -> str:
         # The official presentation of an enterprise number: 0212.345.668.
         number = vat.compact(self.bce_number)

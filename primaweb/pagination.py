@@ -64,10 +64,6 @@ class Page:
         return self.count > COUNT_CAP
 
     @property
-    def count_cap(self) -> int:
-        return COUNT_CAP
-
-    @property
     def num_pages(self) -> int | None:
         """The number of pages, or None when the count was stopped (« plus de 1 000 »)."""
         if self.count_is_capped:

@@ -384,7 +384,7 @@ def test_every_model_holding_centre_data_is_centre_owned():
                 hasattr(model, "centre_lookup") or any(f.name == "centre" for f in model._meta.fields)
             ):
                 uncovered.append(f"{model._meta.label} (no centre column and no centre_lookup)")
-    assert sorted(set(uncovered)) == [], "Make these centre-owned (primaweb/tenancy.py)."
+    assert sorted(set(uncovered)) == [], "Make these centre-owned (primaweb/tenancy/)."
     assert tenancy.is_centre_owned(DocumentEvent) and DocumentEvent.centre_lookup == "document__centre"
 
 

@@ -35,11 +35,6 @@ def parse(value: str) -> tuple[int, int, int]:
     return year, month, day
 
 
-def is_complete(value: str) -> bool:
-    _, month, day = parse(value)
-    return bool(month and day)
-
-
 def bounds(value: str) -> tuple[date, date]:
     """The first and last real dates an (incomplete) date may denote."""
     year, month, day = parse(value)

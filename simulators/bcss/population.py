@@ -43,9 +43,6 @@ class NissAllocator:
         self._taken = {niss[:9] for niss in taken}
         self._next: dict[tuple[str, int], int] = {}
 
-    def reserve(self, niss: str) -> None:
-        self._taken.add(niss[:9])
-
     def allocate(self, year: int, month: int, day: int, gender: int, bis_offset: int = 0) -> str:
         prefix = f"{year % 100:02d}{month + bis_offset:02d}{day:02d}"
         parity = {Gender.MALE: 1, Gender.FEMALE: 0}.get(gender, year % 2)

@@ -1,5 +1,5 @@
 """The eBox's beat task and commands read every centre's publications, and say so: they run under the
-tenancy rule (primaweb/tenancy.py) that refuses any unscoped query."""
+tenancy rule (primaweb/tenancy/) that refuses any unscoped query."""
 
 import pytest
 from django.core.management import call_command
