@@ -1,4 +1,10 @@
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
@@ -85,6 +91,27 @@ def bcss_failing(monkeypatch, settings):
     settings.BCSS_URL = f"{BCSS_TEST_HOST}connector"
     yield lambda adapter: route_bcss(monkeypatch, adapter)
     bcss.reset_client()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test has a cache of its own (rate-limit counters, eBox tokens): what one test counted cannot
+    make another pass or fail, whatever the order or the folder they run in."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_folder():
+    """The run's own PRIMAWEB_VAR_DIR (primaweb/settings/test.py) goes when the run ends."""
+    yield
+    folder = Path(django_settings.VAR_DIR)
+    if folder.name.startswith("primaweb-test-") and folder.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,16 @@
 """The test suite: PostgreSQL when DATABASE_URL points at one (as `make test` does), SQLite otherwise."""
 
 import os
+import tempfile
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "primaweb-test-only-secret-key")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("PRIMAWEB_VAR_DIR", "/tmp/primaweb-test-var")  # noqa: S108
+# A folder of each run's own (two runs at once must not share key files or a beat schedule), named here
+# and made when the app starts; the processes a run starts inherit it through the environment.
+os.environ.setdefault(
+    "PRIMAWEB_VAR_DIR", os.path.join(tempfile.gettempdir(), f"primaweb-test-{uuid.uuid4().hex[:12]}")
+)
 
 from .base import *  # noqa: E402,F403
 

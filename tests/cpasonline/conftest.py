@@ -1,16 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 DUPONT = "75031212346"  # Namur, in the simulated register
 DELACROIX = "90072108659"  # Ixelles
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

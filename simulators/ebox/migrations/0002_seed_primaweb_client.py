@@ -8,7 +8,8 @@ CLIENT_SECRET = "primaweb-simulator-secret"
 
 def seed(apps, schema_editor):
     OAuthClient = apps.get_model("ebox_simulator", "OAuthClient")
-    OAuthClient.objects.get_or_create(
+    # On the database being migrated, which is not always the default one.
+    OAuthClient.objects.using(schema_editor.connection.alias).get_or_create(
         client_id=CLIENT_ID, defaults={"client_secret": CLIENT_SECRET, "name": "Primaweb (développement)"}
     )
 
