@@ -61,6 +61,8 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
+	@# Dead code; what Django finds by name is in pyproject.toml [tool.vulture] and vulture_whitelist.py.
+	$(VENV)/bin/vulture
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff format .

@@ -32,7 +32,6 @@ FEDERATION_SCOPE_SUFFIX = "federation-rest:preference"
 # first, the federation's preferences only the last.
 TOKEN_SCOPE_SUFFIXES = (PUBLICATION_SCOPE_SUFFIX, CONSULTATION_SCOPE_SUFFIX, FEDERATION_SCOPE_SUFFIX)
 CONSULTATION_SCOPE_SUFFIXES = (PUBLICATION_SCOPE_SUFFIX, CONSULTATION_SCOPE_SUFFIX)
-DEFAULT_SCOPE = "scope:document:management:consult:ws-eboxrestentreprise:publicationsender"
 DEFAULT_TOKEN_SECONDS = 300
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # Asymmetric signatures only: a client has no shared secret here.
