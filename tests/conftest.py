@@ -1,6 +1,5 @@
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
@@ -94,15 +93,13 @@ def bcss_failing(monkeypatch, settings):
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """Each test has a cache of its own (rate-limit counters, eBox tokens): what one test counted cannot
-    make another pass or fail, whatever the order or the folder they run in."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"test-{uuid.uuid4().hex}",
-        }
-    }
+def _own_cache():
+    """Each test starts with an empty cache (rate-limit counters, eBox tokens): what one test counted
+    cannot make another pass or fail, whatever the order or the folder they run in. The cache is the
+    process's own (primaweb/settings/test.py), so emptying it touches no other run."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
