@@ -68,6 +68,12 @@ def _tree(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
+def _parsed(root: Path):
+    """(area, path from the root, syntax tree) of every checked module."""
+    for path in python_files(root):
+        yield area_of(path, root), path.relative_to(root).as_posix(), _tree(path)
+
+
 def _imported_modules(tree: ast.Module):
     """(line, module) for every absolute import; `from a.b import c` gives a.b and a.b.c."""
     for node in ast.walk(tree):
@@ -95,10 +101,7 @@ def _named_modules(tree: ast.Module):
 
 def import_direction_problems(root: Path) -> list[str]:
     problems = []
-    for path in python_files(root):
-        source = area_of(path, root)
-        relative = path.relative_to(root).as_posix()
-        tree = _tree(path)
+    for source, relative, tree in _parsed(root):
         for line, module in _imported_modules(tree):
             target = module.split(".")[0]
             if target not in CHECKED or target == source:
@@ -132,10 +135,7 @@ def _is_module(root: Path, dotted: str) -> bool:
 def private_name_problems(root: Path) -> list[str]:
     """Another app's `_private` names, imported (`from a.b import _c`) or reached (`b._c`, `a.b._c`)."""
     problems = []
-    for path in python_files(root):
-        source = area_of(path, root)
-        relative = path.relative_to(root).as_posix()
-        tree = _tree(path)
+    for source, relative, tree in _parsed(root):
         foreign = set()  # local names bound to another app's modules (an object's own privates are its own)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
