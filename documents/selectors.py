@@ -54,12 +54,15 @@ def document_of_centre(*, centre: Centre) -> QuerySet[Document]:
     )
 
 
-def duplicate_in_dossier(*, dossier: Dossier, sha256: str) -> Document | None:
-    return (
-        Document.objects.for_centre(dossier.centre_id)
-        .filter(dossier=dossier, sha256=sha256, deleted_at__isnull=True)
-        .first()
+def document_for_sending(*, centre, pk: int, lock: bool = False) -> Document:
+    """One document of `centre` (a centre or its id) with what sending it needs: its beneficiary, type and
+    centre. `lock` holds the document's row (not the joined ones) until the caller's transaction ends."""
+    documents = Document.objects.for_centre(centre).select_related(
+        "dossier__beneficiary", "document_type", "centre"
     )
+    if lock:
+        documents = documents.select_for_update(of=("self",))
+    return documents.get(pk=pk)
 
 
 def conversions_stuck(*, since) -> int:

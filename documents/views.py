@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from dossiers.models import Dossier
-from dossiers.selectors import dossier_search
+from dossiers.selectors import dossier_search, dossiers_of_centre
 from primaweb.access import centre_required
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
@@ -73,9 +72,7 @@ def upload_start(request):
 @centre_required
 def upload(request, dossier_pk: int):
     """The upload screen: « Type de document », the file, « Charger »."""
-    dossier = get_for_centre_or_404(
-        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
-    )
+    dossier = get_for_centre_or_404(dossiers_of_centre(centre=request.centre), request.centre, pk=dossier_pk)
     types = selectors.document_types_of_centre(centre=request.centre)
     form = UploadForm(request.POST or None, request.FILES or None, document_types=types)
     duplicate = None

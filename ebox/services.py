@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents import failures as document_failures
+from documents import selectors as document_selectors
 from documents import services as document_services
 from documents.models import Document
 from primaweb.models import AuditEvent, User
 from primaweb.services import audit_record
 
-from . import client, outbox, senders
+from . import client, outbox, selectors, senders
 from .failures import Failure
 from .models import Publication
 
@@ -80,11 +81,7 @@ def _check_sendable(document: Document) -> None:
 
 
 def _refuse_if_unsettled(document: Document) -> None:
-    states = set(
-        Publication.objects.for_centre(document.centre_id)
-        .filter(document=document, state__in=Publication.UNSETTLED_STATES)
-        .values_list("state", flat=True)
-    )
+    states = selectors.unsettled_states(document=document)
     if Publication.State.TO_VERIFY in states:
         raise PublicationRefused(
             _(
@@ -135,11 +132,7 @@ def publication_request(
     The eBox federation is asked first whether the beneficiary has an eBox: if not, the publication is
     recorded as « Bénéficiaire sans eBox » at once and nothing is published.
     """
-    document = (
-        Document.objects.for_centre(document.centre_id)
-        .select_related("dossier__beneficiary", "document_type", "centre")
-        .get(pk=document.pk)
-    )
+    document = document_selectors.document_for_sending(centre=document.centre_id, pk=document.pk)
     _check_sendable(document)
     publication_language(centre=document.centre, language=language)
     sender = _check_configured(document)
@@ -153,12 +146,7 @@ def publication_request(
 def _publication_record(
     *, document: Document, language: str | None, by: User, request: HttpRequest | None, has_ebox: bool | None
 ) -> Publication:
-    document = (
-        Document.objects.for_centre(document.centre_id)
-        .select_for_update()
-        .select_related("dossier__beneficiary", "document_type")
-        .get(pk=document.pk)
-    )
+    document = document_selectors.document_for_sending(centre=document.centre_id, pk=document.pk, lock=True)
     _check_sendable(document)
     centre = document.centre
     language = publication_language(centre=centre, language=language)
@@ -254,10 +242,8 @@ def publication_send(*, publication_id: int) -> Publication:
     publication, attempt = _take(publication_id)
     if attempt is None:
         return publication
-    document = (
-        Document.objects.for_centre(publication.centre_id)
-        .select_related("document_type", "centre")
-        .get(pk=publication.document_id)
+    document = document_selectors.document_for_sending(
+        centre=publication.centre_id, pk=publication.document_id
     )
     if document.deleted_at is not None or not document.has_pdf:
         return _settle_failed(publication.pk, Failure("deleted_before_send"))
@@ -426,8 +412,8 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
     )
     if publication.state not in Publication.RETRYABLE_STATES:
         raise PublicationRefused(_("Cet envoi n'est pas en échec."))
-    document = (
-        Document.objects.for_centre(publication.centre_id).select_for_update().get(pk=publication.document_id)
+    document = document_selectors.document_for_sending(
+        centre=publication.centre_id, pk=publication.document_id, lock=True
     )
     _check_sendable(document)
     _refuse_if_unsettled(document)
@@ -463,25 +449,13 @@ def publication_retry(*, publication: Publication, by: User) -> Publication:
 def publications_retry_failed() -> int:
     """Queues again every failed publication (same key each); returns how many."""
     count = 0
-    failed = Publication.objects.across_centres(reason="command: every centre's failed publications")
-    for publication in failed.filter(state=Publication.State.FAILED).select_related("requested_by"):
+    for publication in selectors.failed_publications():
         try:
             publication_retry(publication=publication, by=publication.requested_by)
         except PublicationRefused:
             continue
         count += 1
     return count
-
-
-def publications_to_follow():
-    """Sent and not yet read: the publications whose read status is worth asking for."""
-    return (
-        Publication.objects.across_centres(reason="beat: every centre's publications to follow")
-        .select_related("centre")
-        .filter(state=Publication.State.SENT)
-        .exclude(message_id="")
-        .order_by("pk")
-    )
 
 
 def publications_sync_status() -> dict[str, int]:
@@ -492,7 +466,7 @@ def publications_sync_status() -> dict[str, int]:
     checked = read = 0
     last_pk = 0
     while True:
-        batch = list(publications_to_follow().filter(pk__gt=last_pk)[:SYNC_BATCH])
+        batch = list(selectors.publications_to_follow().filter(pk__gt=last_pk)[:SYNC_BATCH])
         if not batch:
             break
         last_pk = batch[-1].pk

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.models import Document
+from documents.selectors import document_of_centre
 from primaweb.access import centre_required
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
@@ -21,8 +22,7 @@ PAGE_SIZE = 25
 
 
 def _document(request, pk: int) -> Document:
-    queryset = Document.objects.select_related("dossier__beneficiary", "document_type")
-    return get_for_centre_or_404(queryset, request.centre, pk=pk)
+    return get_for_centre_or_404(document_of_centre(centre=request.centre), request.centre, pk=pk)
 
 
 def _publication(request, pk: int) -> Publication:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import Document, DocumentEvent
-from ebox import services, tasks
+from ebox import backoff, services, tasks
 from ebox.models import Publication
 from tests.conftest import sign_in
 from tests.factories import CentreFactory, MembershipFactory, document_in
@@ -181,7 +181,7 @@ def test_retry_after_is_honoured(
     assert delays == [7.0]
     assert real(0, 7.0) >= 7.0
     assert all(5 <= real(0) <= 10 for _ in range(20))
-    assert real(20) <= tasks.BACKOFF_MAX
+    assert real(20) <= backoff.BACKOFF_MAX
 
 
 @pytest.mark.parametrize("failure", ["stored-503", "stored-reset", "timeout", "500"])
