@@ -1,5 +1,7 @@
 """Reads of the eBox screens; each takes the centre."""
 
+from django.utils.translation import ngettext
+
 from .models import Publication
 
 
@@ -14,6 +16,11 @@ def publications_of(*, centre, state: str = ""):
 def to_verify_count(*, centre) -> int:
     """How many sends wait for a person to say whether they arrived (shown beside the menu entry)."""
     return Publication.objects.for_centre(centre).filter(state=Publication.State.TO_VERIFY).count()
+
+
+def to_verify_words(count: int) -> str:
+    """The words of that count beside the menu entry: sends to verify, not unread messages."""
+    return ngettext("(%(count)s à vérifier)", "(%(count)s à vérifier)", count) % {"count": count}
 
 
 def publication_answered_by(*, centre, message_id: str) -> Publication | None:
