@@ -92,7 +92,7 @@ def upload(request, dossier_pk: int):
                     allow_duplicate=form.cleaned_data["allow_duplicate"],
                     request=request,
                 )
-            except (FileRefused, services.StorageFull) as refusal:
+            except (FileRefused, services.StorageFailed) as refusal:
                 form.add_error("file", str(refusal))
             except services.DuplicateUpload as exc:
                 duplicate = exc.existing
@@ -222,7 +222,7 @@ def document_replace(request, pk: int):
             raise PermissionDenied(
                 _locked_reason(document, _("Un document envoyé ne peut plus être remplacé."))
             ) from None
-        except (FileRefused, services.StorageFull) as refusal:
+        except (FileRefused, services.StorageFailed) as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("Le document a été remplacé."))
