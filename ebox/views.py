@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents.models import Document
 from documents.selectors import document_of_centre
 from primaweb.access import centre_required
+from primaweb.models import Language
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
@@ -42,9 +43,7 @@ def send(request, pk: int):
             "ebox/choose_language.html",
             {
                 "document": document,
-                "languages": [
-                    (code, label) for code, label in Publication.Language.choices if code in ("fr", "nl")
-                ],
+                "languages": [(code, label) for code, label in Language.choices if code in ("fr", "nl")],
                 "error": "chosen" in request.POST,
             },
             status=400 if "chosen" in request.POST else 200,
