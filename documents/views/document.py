@@ -16,10 +16,10 @@ from primaweb.access import centre_required
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import extensions, selectors, services
-from .forms import PersonLookupForm, ReplaceForm, UploadForm
-from .models import Document, DocumentEvent
-from .validation import MAX_SIZE, FileRefused
+from .. import extensions, selectors, services
+from ..forms import PersonLookupForm, ReplaceForm, UploadForm
+from ..models import Document, DocumentEvent
+from ..validation import MAX_SIZE, FileRefused
 
 # Lazy: put in words for each request, in its reader's language (not once, at import, in French).
 TOO_LARGE = gettext_lazy("Le fichier dépasse la taille maximale de 1,5 Mo.")

@@ -11,8 +11,8 @@ from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import selectors
-from .forms import ManageFilterForm
+from .. import selectors
+from ..forms import ManageFilterForm
 
 PAGE_SIZE = 25
 
