@@ -50,7 +50,8 @@ class ConverterError(RuntimeError):
 
 def listener_answers(url: str, timeout: float) -> bool:
     """True when the unoserver at `url` answers info() with its API version within `timeout` s."""
-    proxy = xmlrpc.client.ServerProxy(url, transport=converter_gate._Transport(timeout), allow_none=True)
+    transport = converter_gate.TimeoutTransport(timeout)
+    proxy = xmlrpc.client.ServerProxy(url, transport=transport, allow_none=True)
     try:
         return proxy.info().get("api") == API_VERSION
     except Exception:  # noqa: BLE001 - whatever went wrong, it did not answer

@@ -19,22 +19,12 @@ from documents import samples, services
 from documents.models import Document
 from primaweb.models import User
 from tests.documents.test_upload import upload
-from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory, document_in
+from tests.factories import document_in
 
 PUBLIC_GRANTEES = {
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 }
-
-
-@pytest.fixture
-def dossier(centre):
-    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre))
-
-
-@pytest.fixture
-def decision(centre):
-    return DocumentTypeFactory(centre=centre, label_fr="Décision")
 
 
 @pytest.fixture
