@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import client, outbox, services
+from . import client, delivery, outbox, read_status
 from .backoff import retry_delay
 from .failures import Failure
 
@@ -21,14 +21,14 @@ logger = logging.getLogger(__name__)
 # publication's lease decides what the re-run may do (ebox.outbox).
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def send_publication(self, publication_id: int, outcome: dict | None = None) -> str:
-    """Delivers one publication. Retries only what can not duplicate a message (see ebox.services);
+    """Delivers one publication. Retries only what can not duplicate a message (see ebox.delivery);
     after EBOX_MAX_ATTEMPTS transient failures it becomes « envoi échoué »."""
     try:
         if outcome is not None:
-            publication = services.publication_record_outcome(publication_id=publication_id, outcome=outcome)
+            publication = delivery.publication_record_outcome(publication_id=publication_id, outcome=outcome)
         else:
-            publication = services.publication_send(publication_id=publication_id)
-    except services.OutcomeNotRecorded as exc:
+            publication = delivery.publication_send(publication_id=publication_id)
+    except delivery.OutcomeNotRecorded as exc:
         # The eBox answered; only writing it failed. Write it again later, never send again. If that
         # keeps failing, the lease lapses and the sweep leaves the publication « à vérifier ».
         if self.request.retries + 1 >= settings.EBOX_MAX_ATTEMPTS:
@@ -40,7 +40,7 @@ def send_publication(self, publication_id: int, outcome: dict | None = None) -> 
         # A database hiccup is as passing as a network one: retried the same way.
         if self.request.retries + 1 >= settings.EBOX_MAX_ATTEMPTS:
             reason = Failure("ebox_silent", {"attempts": self.request.retries + 1, "error": str(exc)})
-            return services.publication_give_up(publication_id=publication_id, reason=reason).state
+            return delivery.publication_give_up(publication_id=publication_id, reason=reason).state
         countdown = retry_delay(self.request.retries, getattr(exc, "retry_after", None))
         logger.info("eBox publication %s: %s; retry in %.0f s", publication_id, exc, countdown)
         _postpone(publication_id, countdown, exc)
@@ -68,7 +68,7 @@ def sweep_publications() -> dict[str, int]:
 @shared_task(ignore_result=True)
 def sync_publication_statuses() -> dict[str, int]:
     """For beat: asks the eBox which sent documents were read."""
-    counts = services.publications_sync_status()
+    counts = read_status.publications_sync_status()
     if counts["read"]:
         logger.info("eBox: %(read)s of %(checked)s sent publications now read", counts)
     return counts

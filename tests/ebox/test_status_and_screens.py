@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from documents import extensions
 from documents.models import Document, DocumentEvent
-from ebox import services
+from ebox import read_status, services
 from ebox.models import Publication
 from tests.factories import CentreFactory, document_in, publication_in
 
@@ -40,7 +40,7 @@ def test_status_sync_marks_read_publications_and_documents(centre, ebox, django_
 
 
 def test_status_sync_works_in_batches(centre, ebox, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(services, "SYNC_BATCH", 2)
+    monkeypatch.setattr(read_status, "SYNC_BATCH", 2)
     publications = [_sent(centre, ebox, django_capture_on_commit_callbacks) for _ in range(5)]
     for message in ebox.messages.values():
         message.read = True
