@@ -13,9 +13,9 @@ from xml.sax.saxutils import escape
 import pytest
 from pypdf import PdfReader
 
-from documents import samples
 from documents.conversion import ConversionFailed, ConverterUnavailable, convert_to_pdf, converter_answers
 from documents.converter_process import free_port, running_converter
+from tests import samples
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -14,9 +14,10 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import samples, services, tasks
+from documents import services, tasks
 from documents.models import Document
 from primaweb.celery import app as celery_app
+from tests import samples
 from tests.documents.test_upload import stored_files, upload
 
 

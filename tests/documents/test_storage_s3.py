@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 
-from documents import samples, services
+from documents import services
 from documents.models import Document
 from primaweb.models import User
+from tests import samples
 from tests.documents.test_upload import upload
 from tests.factories import document_in
 

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from documents import samples
 from documents.models import Document
 from documents.validation import MAX_SIZE
 from primaweb.models import AuditEvent
+from tests import samples
 from tests.factories import DocumentTypeFactory
 
 

@@ -351,8 +351,8 @@ def test_document_cannot_be_replaced_or_deleted_while_its_send_is_under_way(work
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from documents import samples
     from ebox.models import Publication
+    from tests import samples
     from tests.factories import document_in
 
     document = document_in(centre)
