@@ -1,6 +1,6 @@
 """Document conversion to PDF: the warm converter against a cold LibreOffice per file, interleaved.
 
-Makes a set of DOC, DOCX, RTF and ODT files of varied sizes (`documents.samples`; the DOC files are
+Makes a set of DOC, DOCX, RTF and ODT files of varied sizes (`tests.samples`; the DOC files are
 written by LibreOffice from DOCX), then, round after round so that whatever else loads the machine weighs
 on both alike, converts them
 - warm: through the project's converter as `manage.py run_converter` runs it (`running_converter()`: a
@@ -40,9 +40,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from documents import samples  # noqa: E402
 from documents.conversion import convert_to_pdf  # noqa: E402
 from documents.converter_process import running_converter  # noqa: E402
+from tests import samples  # noqa: E402
 
 FILES = int(sys.argv[1]) if len(sys.argv) > 1 else 40
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 3

@@ -52,10 +52,10 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-from documents import samples  # noqa: E402
 from documents.converter_process import running_converter  # noqa: E402
 from primaweb.celery import app  # noqa: E402
 from primaweb.settings import base as base_settings  # noqa: E402
+from tests import samples  # noqa: E402
 
 UPLOADS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 WARM_UP = 4

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from primaweb.models import Language
 from primaweb.tenancy import CentreOwned
 
 CITIZEN_REPLY = "CITIZEN_REPLY"
@@ -74,11 +75,6 @@ class CentreLabel(CentreOwned):
 
 class CentreMessage(CentreOwned):
     """One message of the centre's e-Box, imported once whatever how often the import runs."""
-
-    class Language(models.TextChoices):
-        FR = "fr", _("Français")
-        NL = "nl", _("Nederlands")
-        DE = "de", _("Deutsch")
 
     message_id = models.CharField(_("identifiant du message eBox"), max_length=100)
     message_type = models.CharField(_("type de message"), max_length=60, blank=True, db_index=True)
@@ -151,7 +147,7 @@ class CentreMessage(CentreOwned):
 
     @property
     def language_label(self) -> str:
-        return self.Language(self.language).label if self.language in self.Language.values else self.language
+        return Language(self.language).label if self.language in Language.values else self.language
 
 
 class InboxCursor(CentreOwned):

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
 from documents.services import document_reply_record
+from ebox import selectors as ebox_selectors
 from ebox.models import Publication
 from ebox.senders import box_credentials_for
 from primaweb.models import AuditEvent, Centre, Membership, User
@@ -52,9 +53,7 @@ def _language_and_subject(subject: dict, centre: Centre) -> tuple[str, str]:
 
 
 def _publication_for(centre: Centre, original_message_id: str) -> Publication | None:
-    if not original_message_id:
-        return None
-    return Publication.objects.for_centre(centre).filter(message_id=original_message_id).first()
+    return ebox_selectors.publication_answered_by(centre=centre, message_id=original_message_id)
 
 
 def _mark_document(message: CentreMessage) -> None:
@@ -153,10 +152,8 @@ def _persons_of(message: CentreMessage) -> list[str]:
     """The NISS of whom the message's page shows: a citizen sender, the recipient of what it answers."""
     persons = [message.sender] if message.sender_is_citizen else []
     if message.publication_id:
-        persons += (
-            Publication.objects.for_centre(message.centre_id)
-            .filter(pk=message.publication_id)
-            .values_list("recipient_niss", flat=True)
+        persons += ebox_selectors.recipient_of(
+            centre=message.centre_id, publication_id=message.publication_id
         )
     return persons
 

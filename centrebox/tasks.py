@@ -5,9 +5,9 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from ebox.backoff import retry_delay
 from ebox.client import EboxTransientError
 from ebox.senders import BoxUnavailable
-from ebox.tasks import retry_delay
 from primaweb.models import Centre
 
 from . import selectors, services

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
-from documents.models import Document
-from dossiers.models import Dossier
+from documents.selectors import document_of_centre
+from dossiers.selectors import dossiers_of_centre
 from ebox.client import EboxError
 from ebox.senders import BoxUnavailable
 from primaweb.access import administrator_required, centre_required, ensure_administrator
@@ -122,9 +122,7 @@ def label_remove(request, pk: int, label_pk: int):
 @require_GET
 def document_replies(request, pk: int):
     """The citizen's replies to a document, as a fragment the document's page embeds."""
-    document = get_for_centre_or_404(
-        Document.objects.select_related("dossier__beneficiary"), request.centre, pk=pk
-    )
+    document = get_for_centre_or_404(document_of_centre(centre=request.centre), request.centre, pk=pk)
     replies = list(selectors.replies_to_document(centre=request.centre, document=document))
     audit_consultation(
         request=request,
@@ -140,9 +138,7 @@ def document_replies(request, pk: int):
 @require_GET
 def dossier_replies(request, dossier_pk: int):
     """The citizen's replies to the dossier's documents, as a fragment the dossier's page embeds."""
-    dossier = get_for_centre_or_404(
-        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
-    )
+    dossier = get_for_centre_or_404(dossiers_of_centre(centre=request.centre), request.centre, pk=dossier_pk)
     replies = list(selectors.replies_in_dossier(centre=request.centre, dossier=dossier))
     audit_consultation(
         request=request,

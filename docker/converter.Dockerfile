@@ -39,7 +39,7 @@ RUN groupadd --system --gid 10002 unoserver \
 
 # Standard library only: Debian's Python runs them as they are. The pool writes each listener's
 # LibreOffice profile (macros off, links never fetched) before every start.
-COPY documents/converter_gate.py documents/converter_pool.py /opt/converter/
+COPY documents/converter_gate.py documents/converter_listener.py documents/converter_pool.py /opt/converter/
 
 USER unoserver
 ENV HOME=/home/unoserver

@@ -231,32 +231,9 @@ def _doc_kind(data: bytes) -> str:
         return "doc"  # not an OLE file: the Word 97 filter says so in its own words
 
 
-class _TimeoutTransport(xmlrpc.client.Transport):
-    """xmlrpc's HTTP transport with a socket timeout: the standard one waits forever."""
-
-    def __init__(self, timeout: float, headers=()):
-        super().__init__(headers=headers)
-        self._timeout = timeout
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
-
-
-class _SafeTimeoutTransport(xmlrpc.client.SafeTransport):
-    def __init__(self, timeout: float, headers=()):
-        super().__init__(headers=headers)
-        self._timeout = timeout
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
-
-
 def _proxy(url: str, timeout: float) -> xmlrpc.client.ServerProxy:
-    transport_class = _SafeTimeoutTransport if urlsplit(url).scheme == "https" else _TimeoutTransport
+    https = urlsplit(url).scheme == "https"
+    transport_class = converter_gate.SafeTimeoutTransport if https else converter_gate.TimeoutTransport
     # The transport sends the headers: ServerProxy passes its own only to a transport it makes.
     headers = converter_gate.authorization_header(settings.CONVERTER_SECRET)
     return xmlrpc.client.ServerProxy(url, transport=transport_class(timeout, headers), allow_none=True)

@@ -270,7 +270,8 @@ class _ForwardingProxy:
 
     def __getattr__(self, method: str):
         def call(*args):
-            proxy = xmlrpc.client.ServerProxy(self._url, transport=_Transport(self._timeout), allow_none=True)
+            transport = TimeoutTransport(self._timeout)
+            proxy = xmlrpc.client.ServerProxy(self._url, transport=transport, allow_none=True)
             try:
                 return getattr(proxy, method)(*args)
             except xmlrpc.client.Fault:
@@ -289,7 +290,7 @@ class _ForwardingProxy:
         return call
 
 
-class _Transport(xmlrpc.client.Transport):
+class _Timeout:
     def __init__(self, timeout: float, headers=()):
         super().__init__(headers=headers)
         self._timeout = timeout
@@ -300,10 +301,19 @@ class _Transport(xmlrpc.client.Transport):
         return connection
 
 
+class TimeoutTransport(_Timeout, xmlrpc.client.Transport):
+    """xmlrpc's HTTP transport with a socket timeout: the standard one waits forever. The gate, the pool
+    and Primaweb's client (documents.conversion) all talk XML-RPC through it."""
+
+
+class SafeTimeoutTransport(_Timeout, xmlrpc.client.SafeTransport):
+    """The same over HTTPS."""
+
+
 def ping(url: str, secret: str, timeout: float = 10.0) -> bool:
     """True when the gate at `url` answers info() to `secret` (the container's health check)."""
     proxy = xmlrpc.client.ServerProxy(
-        url, transport=_Transport(timeout, authorization_header(secret)), allow_none=True
+        url, transport=TimeoutTransport(timeout, authorization_header(secret)), allow_none=True
     )
     try:
         return bool(proxy.info().get("api"))

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from documents.converter_pool import PROBE_INTERVAL, STARTUP_TIMEOUT, ConverterError, ListenerPool, free_port
+from documents.converter_listener import PROBE_INTERVAL, STARTUP_TIMEOUT, ConverterError, free_port
+from documents.converter_pool import ListenerPool
 
 logger = logging.getLogger(__name__)
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from primaweb.tenancy import CentreOwned, CentreOwnedQuerySet, CentreOwnedRow
 
+from .validation import MAX_SIZE
+
 
 class DocumentType(CentreOwned):
     """A kind of document the centre sends; its label is what the citizen sees in the eBox."""
@@ -63,22 +65,27 @@ class DocumentType(CentreOwned):
         return self.label_fr
 
 
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de conversion")
+    CONVERTING = "converting", _("Conversion en cours")
+    FAILED = "failed", _("Conversion échouée")
+    REGISTERED = "registered", _("Document enregistré")
+    SENT = "sent", _("Envoyé vers eBox avec succès")
+    READ = "read", _("Lu par le destinataire")
+
+
+class DocumentSendState(models.TextChoices):
+    """How the latest send to the eBox stands, as the eBox app reports it; empty once delivered."""
+
+    SENDING = "sending", _("Envoi en cours")
+    FAILED = "failed", _("Envoi échoué")
+    NO_EBOX = "no_ebox", _("Bénéficiaire sans eBox")
+    TO_VERIFY = "to_verify", _("Envoi à vérifier")
+
+
 class Document(CentreOwned):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente de conversion")
-        CONVERTING = "converting", _("Conversion en cours")
-        FAILED = "failed", _("Conversion échouée")
-        REGISTERED = "registered", _("Document enregistré")
-        SENT = "sent", _("Envoyé vers eBox avec succès")
-        READ = "read", _("Lu par le destinataire")
-
-    class SendState(models.TextChoices):
-        """How the latest send to the eBox stands, as the eBox app reports it; empty once delivered."""
-
-        SENDING = "sending", _("Envoi en cours")
-        FAILED = "failed", _("Envoi échoué")
-        NO_EBOX = "no_ebox", _("Bénéficiaire sans eBox")
-        TO_VERIFY = "to_verify", _("Envoi à vérifier")
+    Status = DocumentStatus
+    SendState = DocumentSendState
 
     # Until it is sent, a document may still be replaced or deleted.
     EDITABLE_STATUSES = (Status.PENDING, Status.CONVERTING, Status.FAILED, Status.REGISTERED)
@@ -155,17 +162,15 @@ class Document(CentreOwned):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["pending", "converting", "failed", "registered", "sent", "read"]
-                ),
+                condition=models.Q(status__in=DocumentStatus.values),
                 name="document_known_status",
             ),
             models.CheckConstraint(
-                condition=models.Q(send_state__in=["", "sending", "failed", "no_ebox", "to_verify"]),
+                condition=models.Q(send_state__in=["", *DocumentSendState.values]),
                 name="document_known_send_state",
             ),
             models.CheckConstraint(
-                condition=models.Q(size__gt=0, size__lte=1_572_864), name="document_size_within_limit"
+                condition=models.Q(size__gt=0, size__lte=MAX_SIZE), name="document_size_within_limit"
             ),
         ]
 

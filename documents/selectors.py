@@ -1,4 +1,5 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from stdnum.be import nn
 
 from dossiers.models import Dossier
@@ -55,11 +56,40 @@ def document_of_centre(*, centre: Centre) -> QuerySet[Document]:
 
 
 def duplicate_in_dossier(*, dossier: Dossier, sha256: str) -> Document | None:
+    """The dossier's current document with these very bytes, if any."""
     return (
         Document.objects.for_centre(dossier.centre_id)
         .filter(dossier=dossier, sha256=sha256, deleted_at__isnull=True)
         .first()
     )
+
+
+def documents_by_id() -> QuerySet[Document]:
+    """Every centre's documents, for the conversion tasks and the eBox app: they name a document by the
+    id that a scoped service queued."""
+    return Document.objects.across_centres(reason="a document named by the id a scoped service queued")
+
+
+def conversions_due(*, now=None) -> QuerySet[Document]:
+    """Documents whose conversion is owed and that nobody holds: waiting past their lease (their task was
+    lost, or the broker could not be reached) or converting past it (their worker died)."""
+    now = now or timezone.now()
+    return Document.objects.across_centres(reason="beat: every centre's conversions due").filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True),
+        status__in=Document.IN_CONVERSION,
+        deleted_at__isnull=True,
+    )
+
+
+def document_for_sending(*, centre, pk: int, lock: bool = False) -> Document:
+    """One document of `centre` (a centre or its id) with what sending it needs: its beneficiary, type and
+    centre. `lock` holds the document's row (not the joined ones) until the caller's transaction ends."""
+    documents = Document.objects.for_centre(centre).select_related(
+        "dossier__beneficiary", "document_type", "centre"
+    )
+    if lock:
+        documents = documents.select_for_update(of=("self",))
+    return documents.get(pk=pk)
 
 
 def conversions_stuck(*, since) -> int:

@@ -1,6 +1,6 @@
 """Conversion tasks. They take ids, are idempotent, and are queued once the upload has committed.
 
-The document's row is the queue's truth (its lease, see `services.conversions_due`); a message is only
+The document's row is the queue's truth (its lease, see `selectors.conversions_due`); a message is only
 a wake-up. A worker killed mid-task gives its message back (acks late, rejected on a lost worker) and
 stops renewing the document's lease, so the sweep queues it again within about a minute either way.
 """
@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def requeue_stale_conversions() -> int:
     """Queues again the conversions nobody holds (a lost message, a dead worker, a broker that could not
     be reached at the upload); runs every CONVERSION_SWEEP_SECONDS."""
     count = 0
-    for document_id, version in services.conversions_due().values_list("pk", "version"):
+    for document_id, version in selectors.conversions_due().values_list("pk", "version"):
         if not services.document_conversion_requeue(document_id=document_id, version=version):
             continue
         try:

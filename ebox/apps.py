@@ -43,7 +43,7 @@ class EboxConfig(AppConfig):
         from primaweb.menu import Entry
         from primaweb.menu import register as register_entry
 
-        from .selectors import to_verify_count
+        from .selectors import to_verify_count, to_verify_words
 
         # The count beside it: sends waiting for a person to say whether they arrived.
         register_entry(
@@ -53,5 +53,6 @@ class EboxConfig(AppConfig):
                 "ebox:publications",
                 order=30,
                 count=lambda centre: to_verify_count(centre=centre),
+                count_words=to_verify_words,
             )
         )

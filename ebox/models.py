@@ -6,7 +6,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from primaweb.models import Language
 from primaweb.tenancy import CentreOwned
+
+
+class PublicationState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    SENDING = "sending", _("Envoi en cours")
+    SENT = "sent", _("Envoyé")
+    READ = "read", _("Lu")
+    NO_DIGITAL_USER = "no_digital_user", _("Bénéficiaire sans eBox")
+    FAILED = "failed", _("Envoi échoué")
+    TO_VERIFY = "to_verify", _("Envoi à vérifier")
 
 
 class Publication(CentreOwned):
@@ -21,19 +32,7 @@ class Publication(CentreOwned):
     settle, never a blind second send. On v3 the key makes any retry safe.
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("En attente")
-        SENDING = "sending", _("Envoi en cours")
-        SENT = "sent", _("Envoyé")
-        READ = "read", _("Lu")
-        NO_DIGITAL_USER = "no_digital_user", _("Bénéficiaire sans eBox")
-        FAILED = "failed", _("Envoi échoué")
-        TO_VERIFY = "to_verify", _("Envoi à vérifier")
-
-    class Language(models.TextChoices):
-        FR = "fr", _("Français")
-        NL = "nl", _("Nederlands")
-        DE = "de", _("Deutsch")
+    State = PublicationState
 
     # A worker may still send these.
     OPEN_STATES = (State.PENDING, State.SENDING)
@@ -96,13 +95,11 @@ class Publication(CentreOwned):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    state__in=["pending", "sending", "sent", "read", "no_digital_user", "failed", "to_verify"]
-                ),
+                condition=models.Q(state__in=PublicationState.values),
                 name="publication_known_state",
             ),
             models.CheckConstraint(
-                condition=models.Q(language__in=["fr", "nl", "de"]), name="publication_known_language"
+                condition=models.Q(language__in=Language.values), name="publication_known_language"
             ),
             # Sent or read means the eBox gave a message id, or a person checked the delivery of a send
             # whose answer was lost (« Marquer comme envoyé »).

@@ -1,5 +1,7 @@
 """Reads of the eBox screens; each takes the centre."""
 
+from django.utils.translation import ngettext
+
 from .models import Publication
 
 
@@ -14,3 +16,50 @@ def publications_of(*, centre, state: str = ""):
 def to_verify_count(*, centre) -> int:
     """How many sends wait for a person to say whether they arrived (shown beside the menu entry)."""
     return Publication.objects.for_centre(centre).filter(state=Publication.State.TO_VERIFY).count()
+
+
+def to_verify_words(count: int) -> str:
+    """The words of that count beside the menu entry: sends to verify, not unread messages."""
+    return ngettext("(%(count)s à vérifier)", "(%(count)s à vérifier)", count) % {"count": count}
+
+
+def publication_answered_by(*, centre, message_id: str) -> Publication | None:
+    """The centre's publication whose eBox message is `message_id` (what a reply names as its original)."""
+    if not message_id:
+        return None
+    return Publication.objects.for_centre(centre).filter(message_id=message_id).first()
+
+
+def recipient_of(*, centre, publication_id: int) -> list[str]:
+    """The NISS the publication was sent to, as a list (empty when it is not the centre's)."""
+    return list(
+        Publication.objects.for_centre(centre)
+        .filter(pk=publication_id)
+        .values_list("recipient_niss", flat=True)
+    )
+
+
+def unsettled_states(*, document) -> set[str]:
+    """The states of the document's publications still under way or to verify."""
+    return set(
+        Publication.objects.for_centre(document.centre_id)
+        .filter(document=document, state__in=Publication.UNSETTLED_STATES)
+        .values_list("state", flat=True)
+    )
+
+
+def failed_publications():
+    """Every centre's failed publications, for the command that queues them again."""
+    failed = Publication.objects.across_centres(reason="command: every centre's failed publications")
+    return failed.filter(state=Publication.State.FAILED).select_related("requested_by")
+
+
+def publications_to_follow():
+    """Sent and not yet read: the publications whose read status is worth asking for."""
+    return (
+        Publication.objects.across_centres(reason="beat: every centre's publications to follow")
+        .select_related("centre")
+        .filter(state=Publication.State.SENT)
+        .exclude(message_id="")
+        .order_by("pk")
+    )

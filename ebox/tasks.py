@@ -2,7 +2,6 @@
 
 import contextlib
 import logging
-import random
 from datetime import timedelta
 
 from celery import shared_task
@@ -10,25 +9,11 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import client, outbox, services
+from . import client, delivery, outbox, read_status
+from .backoff import retry_delay
 from .failures import Failure
 
 logger = logging.getLogger(__name__)
-
-BACKOFF_BASE = 10  # seconds before the second attempt
-BACKOFF_MAX = 900
-# Below Redis's visibility timeout (3600 s): a retry waiting longer would be handed out twice. The
-# publication's lease, not the visibility timeout, is what notices a dead worker (ebox.outbox).
-RETRY_AFTER_MAX = 1800
-
-
-def retry_delay(retries: int, retry_after: float | None = None) -> float:
-    """Exponential back-off with jitter; the service's Retry-After, when given, is a floor."""
-    delay = min(BACKOFF_MAX, BACKOFF_BASE * 2**retries)
-    delay = random.uniform(delay / 2, delay)  # noqa: S311 - jitter, not cryptography
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, RETRY_AFTER_MAX))
-    return delay
 
 
 # Retries are explicit rather than `autoretry_for`, which can not honour the service's Retry-After.
@@ -36,14 +21,14 @@ def retry_delay(retries: int, retry_after: float | None = None) -> float:
 # publication's lease decides what the re-run may do (ebox.outbox).
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def send_publication(self, publication_id: int, outcome: dict | None = None) -> str:
-    """Delivers one publication. Retries only what can not duplicate a message (see ebox.services);
+    """Delivers one publication. Retries only what can not duplicate a message (see ebox.delivery);
     after EBOX_MAX_ATTEMPTS transient failures it becomes « envoi échoué »."""
     try:
         if outcome is not None:
-            publication = services.publication_record_outcome(publication_id=publication_id, outcome=outcome)
+            publication = delivery.publication_record_outcome(publication_id=publication_id, outcome=outcome)
         else:
-            publication = services.publication_send(publication_id=publication_id)
-    except services.OutcomeNotRecorded as exc:
+            publication = delivery.publication_send(publication_id=publication_id)
+    except delivery.OutcomeNotRecorded as exc:
         # The eBox answered; only writing it failed. Write it again later, never send again. If that
         # keeps failing, the lease lapses and the sweep leaves the publication « à vérifier ».
         if self.request.retries + 1 >= settings.EBOX_MAX_ATTEMPTS:
@@ -55,7 +40,7 @@ def send_publication(self, publication_id: int, outcome: dict | None = None) -> 
         # A database hiccup is as passing as a network one: retried the same way.
         if self.request.retries + 1 >= settings.EBOX_MAX_ATTEMPTS:
             reason = Failure("ebox_silent", {"attempts": self.request.retries + 1, "error": str(exc)})
-            return services.publication_give_up(publication_id=publication_id, reason=reason).state
+            return delivery.publication_give_up(publication_id=publication_id, reason=reason).state
         countdown = retry_delay(self.request.retries, getattr(exc, "retry_after", None))
         logger.info("eBox publication %s: %s; retry in %.0f s", publication_id, exc, countdown)
         _postpone(publication_id, countdown, exc)
@@ -83,7 +68,7 @@ def sweep_publications() -> dict[str, int]:
 @shared_task(ignore_result=True)
 def sync_publication_statuses() -> dict[str, int]:
     """For beat: asks the eBox which sent documents were read."""
-    counts = services.publications_sync_status()
+    counts = read_status.publications_sync_status()
     if counts["read"]:
         logger.info("eBox: %(read)s of %(checked)s sent publications now read", counts)
     return counts

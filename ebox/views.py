@@ -8,7 +8,9 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.models import Document
+from documents.selectors import document_of_centre
 from primaweb.access import centre_required
+from primaweb.models import Language
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
@@ -21,8 +23,7 @@ PAGE_SIZE = 25
 
 
 def _document(request, pk: int) -> Document:
-    queryset = Document.objects.select_related("dossier__beneficiary", "document_type")
-    return get_for_centre_or_404(queryset, request.centre, pk=pk)
+    return get_for_centre_or_404(document_of_centre(centre=request.centre), request.centre, pk=pk)
 
 
 def _publication(request, pk: int) -> Publication:
@@ -42,9 +43,7 @@ def send(request, pk: int):
             "ebox/choose_language.html",
             {
                 "document": document,
-                "languages": [
-                    (code, label) for code, label in Publication.Language.choices if code in ("fr", "nl")
-                ],
+                "languages": [(code, label) for code, label in Language.choices if code in ("fr", "nl")],
                 "error": "chosen" in request.POST,
             },
             status=400 if "chosen" in request.POST else 200,

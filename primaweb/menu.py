@@ -28,6 +28,8 @@ class Entry:
     order: int = 100
     # How many items wait for the worker (e.g. unread requests), shown beside the label.
     count: Callable | None = None
+    # The words for that count, `count_words(n)`; without it, « (n non lues) ».
+    count_words: Callable | None = None
 
     def visible_to(self, membership) -> bool:
         return membership is not None and (not self.administrators_only or membership.is_administrator)
@@ -54,8 +56,9 @@ def register(entry: Entry) -> None:
         _entries.append(entry)
 
 
-def menu_for(membership) -> list[tuple[Section, list[tuple[Entry, int | None]]]]:
-    """The sections and entries `membership` may see, each entry with its count (or None)."""
+def menu_for(membership) -> list[tuple[Section, list[tuple[Entry, int | None, str | None]]]]:
+    """The sections and entries `membership` may see, each entry with its count (or None) and the
+    entry's own words for it (None: the home page's « non lues »)."""
     menu = []
     for section in SECTIONS:
         entries = sorted(
@@ -63,7 +66,9 @@ def menu_for(membership) -> list[tuple[Section, list[tuple[Entry, int | None]]]]
             key=lambda e: e.order,
         )
         if entries:
-            menu.append((section, [(e, e.count(membership.centre) if e.count else None) for e in entries]))
+            counted = [(e, e.count(membership.centre) if e.count else None) for e in entries]
+            words = [e.count_words(n) if n is not None and e.count_words else None for e, n in counted]
+            menu.append((section, [(e, n, w) for (e, n), w in zip(counted, words, strict=True)]))
     return menu
 
 

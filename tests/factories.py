@@ -144,7 +144,7 @@ def document_in(centre, *, status="registered", dossier=None, **fields):
     from django.core.files.storage import default_storage
 
     from documents.models import Document
-    from documents.samples import pdf_bytes
+    from tests.samples import pdf_bytes
 
     dossier = dossier or DossierFactory(centre=centre)
     document_type = fields.pop("document_type", None) or DocumentTypeFactory(centre=centre)

@@ -7,7 +7,6 @@ that is missing here, so no screen can slip through unchecked.
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents.samples import pdf_bytes
 from ebox.models import EboxCredentials
 from tests.factories import (
     DocumentTypeFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     platform_object,
     publication_in,
 )
+from tests.samples import pdf_bytes
 
 
 def _acknowledged_request(centre):

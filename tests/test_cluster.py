@@ -17,10 +17,10 @@ import requests
 from django.db import connection
 from django.urls import reverse
 
-from documents import samples
 from documents.conversion import converter_answers
 from documents.models import Document
 from ebox.models import Publication
+from tests import samples
 from tests.documents.conftest import CONVERTER_SECRET
 from tests.ebox_onboarding import PLATFORM_CLIENT_ID, key_pair, onboard, simulator_publisher
 from tests.factories import (

@@ -7,9 +7,9 @@ from tests.http import route_ebox
 def centre_ebox(monkeypatch, settings, centre):
     """The eBox client's HTTP routed to the stand-in consultation API; the platform's certificate is
     `centre`'s (EBOX_PLATFORM_BCE), so its credentials open `centre`'s e-Box. Returns the stand-in."""
-    from tests.centrebox.fake import FakeCentreEbox
+    from tests.ebox.fake import FakeEbox
 
-    fake = FakeCentreEbox()
+    fake = FakeEbox()
     fake.organisations[fake.client_id] = centre.bce_number
     route_ebox(monkeypatch, settings, fake)
     settings.EBOX_PLATFORM_BCE = centre.bce_number

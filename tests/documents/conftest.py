@@ -1,6 +1,7 @@
 import pytest
 
 from documents.converter_process import running_converter
+from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory
 
 # The shared secret of the session's converter, as PRIMAWEB_CONVERTER_SECRET gives it in production.
 CONVERTER_SECRET = "test-converter-secret-0123456789abcdef"
@@ -27,3 +28,14 @@ def converter(converter_url, settings):
     settings.CONVERTER_URL = converter_url
     settings.CONVERTER_SECRET = CONVERTER_SECRET
     return converter_url
+
+
+@pytest.fixture
+def dossier(centre):
+    """A dossier of the centre, for the upload and storage tests (the disk's and the bucket's alike)."""
+    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre, last_name="Delacroix"))
+
+
+@pytest.fixture
+def decision(centre):
+    return DocumentTypeFactory(centre=centre, label_fr="Décision")

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from documents import samples
 from documents.converter_process import free_port
+from tests import samples
 
 
 def run_convert(*args) -> str:

@@ -5,9 +5,9 @@ import socket
 
 import pytest
 
-from documents import samples
 from documents.conversion import ConverterCrashed, ConverterUnavailable, convert_to_pdf, converter_answers
 from documents.converter_gate import BACKEND_CRASHED, BACKEND_UNAVAILABLE
+from tests import samples
 from tests.documents.test_nothing_lost import FakeConverter
 
 PDF = b"%PDF-1.4 converted"

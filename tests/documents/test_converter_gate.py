@@ -12,10 +12,10 @@ from xmlrpc.server import SimpleXMLRPCServer
 
 import pytest
 
-from documents import samples
 from documents.conversion import ConverterUnavailable, convert_to_pdf
 from documents.converter_gate import MIN_SECRET_LENGTH, ConverterGate, authorization_header
 from documents.converter_process import ConverterError, ConverterSupervisor, free_port
+from tests import samples
 
 from .conftest import CONVERTER_SECRET
 

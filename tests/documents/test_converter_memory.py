@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from documents import samples
 from documents.conversion import ConversionFailed, ConverterUnavailable, convert_to_pdf
 from documents.converter_process import running_converter
+from tests import samples
 
 from .conftest import CONVERTER_SECRET
 

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
-from documents import samples, services, tasks
+from documents import services, tasks
 from documents.converter_process import running_converter
 from documents.management.commands.storage_audit import storage_audit
 from documents.models import Document
+from tests import samples
 from tests.documents.conftest import CONVERTER_SECRET
 from tests.documents.test_conversion import group_members, wait_until
 from tests.factories import DocumentTypeFactory, DossierFactory

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from documents import samples
 from documents.models import Document
+from tests import samples
 from tests.factories import document_in
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from documents import samples
 from documents.conversion import IMPORT_FILTERS, convert_to_pdf
-from documents.sniffing import MAX_IMAGE_PIXELS, is_winword2, is_word95
+from documents.pictures import MAX_IMAGE_PIXELS
+from documents.sniffing import is_winword2, is_word95
 from documents.validation import MAX_PDF_PAGES, FileRefused, check_pdf, validate_upload
+from tests import samples
 
 from .test_validation import assert_refused, rezip
 

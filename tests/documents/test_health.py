@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from documents import samples, services
+from documents import services
 from documents.models import Document
+from tests import samples
 from tests.factories import DocumentTypeFactory, DossierFactory, MembershipFactory
 
 Usage = namedtuple("Usage", "total used free")

@@ -14,21 +14,11 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import samples, services, tasks
+from documents import services, tasks
 from documents.models import Document
 from primaweb.celery import app as celery_app
+from tests import samples
 from tests.documents.test_upload import stored_files, upload
-from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory
-
-
-@pytest.fixture
-def dossier(centre):
-    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre))
-
-
-@pytest.fixture
-def decision(centre):
-    return DocumentTypeFactory(centre=centre, label_fr="Décision")
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from documents import samples
 from documents.validation import FileRefused, validate_upload
+from tests import samples
 
 JAVASCRIPT = "Les PDF contenant du JavaScript ne sont pas acceptés."
 AUTOMATIC = "Les PDF qui déclenchent des actions automatiques"

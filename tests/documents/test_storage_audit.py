@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from documents import samples, services
+from documents import services
 from documents.models import Document
+from tests import samples
 from tests.factories import DocumentTypeFactory, DossierFactory, MembershipFactory
 
 

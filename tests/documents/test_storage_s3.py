@@ -2,6 +2,7 @@
 runs with AWS_STORAGE_BUCKET_NAME. Stored, served, replaced, deleted and cleaned up as on the local disk,
 as private objects that nobody reads without the keys, never overwritten."""
 
+import http.server
 import threading
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -14,26 +15,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 
-from documents import samples, services
+from documents import services
 from documents.models import Document
 from primaweb.models import User
+from tests import samples
 from tests.documents.test_upload import upload
-from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory, document_in
+from tests.factories import document_in
 
 PUBLIC_GRANTEES = {
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 }
-
-
-@pytest.fixture
-def dossier(centre):
-    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre))
-
-
-@pytest.fixture
-def decision(centre):
-    return DocumentTypeFactory(centre=centre, label_fr="Décision")
 
 
 @pytest.fixture
@@ -196,3 +188,116 @@ def test_word_upload_is_converted_from_the_bucket_into_the_bucket(
     assert set(stored) == {document.original.name, document.pdf.name}
     assert stored[document.pdf.name].startswith(b"%PDF-")
     assert anonymous_get(s3_storage, document.pdf.name).status_code == 403
+
+
+# --- the bucket fails -----------------------------------------------------------------------------------
+
+
+class OverQuotaBucket(http.server.BaseHTTPRequestHandler):
+    """An S3 endpoint whose bucket is over its quota, as Ceph's gateway answers: every write refused."""
+
+    def do_HEAD(self):  # noqa: N802 - http.server's names
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_PUT(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b"<?xml version='1.0'?><Error><Code>QuotaExceeded</Code><Message>quota</Message></Error>"
+        self.send_response(403)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_DELETE(self):  # noqa: N802
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def over_quota_bucket(s3_server, settings):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OverQuotaBucket)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    storage = s3_server.storage_settings("primaweb-full")
+    storage["OPTIONS"]["endpoint_url"] = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    yield
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def bucket_gone(s3_storage, settings):
+    """The bucket the settings name no longer exists (or the keys no longer open it): every call fails."""
+    server, _bucket = s3_storage
+    storage = server.storage_settings(f"primaweb-gone-{threading.get_ident()}")
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    return s3_storage
+
+
+@pytest.mark.django_db
+def test_upload_to_a_bucket_over_its_quota_says_the_storage_is_full(
+    over_quota_bucket, worker_client, dossier, decision, caplog
+):
+    response = upload(worker_client, dossier, decision, "Décision.pdf", samples.pdf_bytes())
+
+    assert response.status_code == 200
+    assert "Espace de stockage insuffisant" in response.content.decode()
+    assert not Document.objects.across_centres(reason="test").exists()
+    assert any(record.levelname == "ERROR" and "storage full" in record.message for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_upload_to_a_failing_bucket_says_so_and_records_nothing(
+    bucket_gone, worker_client, dossier, decision, caplog
+):
+    response = upload(worker_client, dossier, decision, "Décision.pdf", samples.pdf_bytes())
+
+    assert response.status_code == 200
+    assert "Le stockage des fichiers est indisponible" in response.content.decode()
+    assert not Document.objects.across_centres(reason="test").exists()
+    failed = [record for record in caplog.records if "storage failed" in record.message]
+    assert failed and all(record.levelname == "ERROR" for record in failed)
+
+
+@pytest.mark.django_db
+def test_replace_on_a_failing_bucket_keeps_the_document_as_it_was(
+    s3_storage, worker_client, document, settings
+):
+    before = objects(s3_storage)
+    server, _bucket = s3_storage
+    settings.STORAGES = {**settings.STORAGES, "default": server.storage_settings("primaweb-gone-replace")}
+
+    response = worker_client.post(
+        reverse("documents:replace", args=[document.pk]),
+        {"file": SimpleUploadedFile("nouvelle.pdf", samples.pdf_bytes(pages=3))},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Le stockage des fichiers est indisponible" in response.content.decode()
+    kept = Document.objects.across_centres(reason="test").get(pk=document.pk)
+    assert (kept.version, kept.original.name, kept.pdf.name) == (
+        document.version,
+        document.original.name,
+        document.pdf.name,
+    )
+    assert objects(s3_storage) == before
+
+
+@pytest.mark.django_db
+def test_conversion_on_a_failing_bucket_waits_and_loses_nothing(s3_storage, centre, settings):
+    document = document_in(centre, status="pending")
+    server, _bucket = s3_storage
+    settings.STORAGES = {**settings.STORAGES, "default": server.storage_settings("primaweb-gone-convert")}
+
+    with pytest.raises(services.ConversionPostponed):
+        services.document_convert(document_id=document.pk, version=document.version)
+
+    document.refresh_from_db()
+    assert document.status == Document.Status.PENDING

@@ -7,21 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from documents import samples
 from documents.models import Document
 from documents.validation import MAX_SIZE
 from primaweb.models import AuditEvent
-from tests.factories import DocumentTypeFactory, DossierFactory, PersonFactory
-
-
-@pytest.fixture
-def dossier(centre):
-    return DossierFactory(centre=centre, beneficiary=PersonFactory(centre=centre, last_name="Delacroix"))
-
-
-@pytest.fixture
-def decision(centre):
-    return DocumentTypeFactory(centre=centre, label_fr="Décision")
+from tests import samples
+from tests.factories import DocumentTypeFactory
 
 
 def upload(client, dossier, document_type, name, data, **extra):

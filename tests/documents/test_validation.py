@@ -7,7 +7,6 @@ import zipfile
 import pytest
 from django.utils import translation
 
-from documents import samples
 from documents.validation import (
     ALLOWED_EXTENSIONS,
     MAX_NAME_LENGTH,
@@ -17,6 +16,7 @@ from documents.validation import (
     check_pdf,
     validate_upload,
 )
+from tests import samples
 
 SAMPLES = {
     "pdf": samples.pdf_bytes,

@@ -13,10 +13,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from documents import samples, services, tasks
+from documents import services, tasks
 from documents.management.commands.storage_audit import storage_audit
 from documents.models import Document
 from primaweb.celery import app as celery_app
+from tests import samples
 from tests.documents.conftest import CONVERTER_SECRET
 from tests.factories import DocumentTypeFactory, DossierFactory
 

@@ -7,8 +7,8 @@ LibreOffice listener the suite starts once.
 import pytest
 from django.core.management import call_command
 
-from documents import samples
 from dossiers.models import Dossier
+from tests import samples
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -1,11 +1,18 @@
-"""A stand-in for the eBox REST API 2.1 at the HTTP level, implementing the contract the client relies on.
+"""A stand-in for the eBox REST API 2.1 at the HTTP level, implementing the contract the client relies on:
+publishMessage, searchMessageStatus, the federation's eBox preferences and the consultation of an
+enterprise e-Box (`GET /ebox/messages`, `GET /ebox/messages/{id}/body`).
 
-Used while the real simulator (simulators/ebox/) is not there yet. Like a network, it can be told to fail:
-`script` holds the outcome of the next publishMessage calls: "connection" (refused: nothing reached the
+The tests that need a real server use the simulator (simulators/ebox/, `ebox_simulator`); this stand-in
+serves those that script the network's failures. `script` holds the outcome of the next publishMessage
+calls: "connection" (refused: nothing reached the
 service), "503" and "429" (turned away unread, with Retry-After), "500" (failed, nothing stored, but the
 client can not know it), "stored-503" and "stored-reset" (the message is stored, then the reply is lost
 as a 503 or a reset connection), "timeout" (stored, the answer never comes), or "400".
 Like the API 2.1 it ignores Idempotency-Key unless `idempotent` (the v3 behaviour).
+
+On the consultation API the box is the one of the organisation the credentials belong to
+(`organisations`: client id → BCE), never a query parameter; `clients` holds the public keys of clients
+other than the platform's (a centre's own); `script` then holds "503", "429" or "connection".
 """
 
 import base64
@@ -14,6 +21,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
 from io import BytesIO
@@ -26,6 +34,8 @@ from joserfc.jwk import RSAKey
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+
+BASE = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -57,6 +67,11 @@ class FakeEbox(BaseAdapter):
     script: list = field(default_factory=list)
     calls: list = field(default_factory=list)
     tokens_issued: int = 0
+    boxes: dict = field(default_factory=dict)  # BCE → list of message dicts (the API's own shape)
+    bodies: dict = field(default_factory=dict)  # messageId → body content
+    organisations: dict = field(default_factory=dict)  # OAuth client id → BCE of its e-Box
+    token_clients: dict = field(default_factory=dict)  # token → OAuth client id
+    clients: dict = field(default_factory=dict)  # other OAuth client id → its public key (PEM)
 
     def __post_init__(self):
         super().__init__()
@@ -70,6 +85,8 @@ class FakeEbox(BaseAdapter):
         path = urlsplit(request.url).path
         if path.endswith("/oauth2/token"):
             return self._token(request)
+        if "/consultation/" in path:
+            return self._consult(request)
         token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
         if token not in self.tokens:
             return self._reply(request, 401, {"id": str(uuid.uuid4()), "code": "UNAUTHORIZED", "message": ""})
@@ -81,7 +98,7 @@ class FakeEbox(BaseAdapter):
             return self._preferences(request)
         return self._reply(request, 404, {"code": "NOT_FOUND"})
 
-    def _token(self, request):
+    def _platform_token(self, request):
         form = {
             k: v[0]
             for k, v in parse_qs(
@@ -106,6 +123,103 @@ class FakeEbox(BaseAdapter):
         return self._reply(
             request, 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
         )
+
+    def drop(
+        self,
+        bce,
+        *,
+        message_type="SPPIS_INFORMATION",
+        minutes=0,
+        subject=None,
+        original="",
+        citizen="",
+        organisation="0123456749",
+        body="Bonjour",
+        message_id=None,
+    ):
+        message_id = message_id or uuid.uuid4().hex
+        subject = subject or {"fr": f"Message {message_id[:6]}"}
+        item = {
+            "messageId": message_id,
+            "subject": subject,
+            "receiptDate": (BASE + timedelta(minutes=minutes)).isoformat(),
+            "expirationDate": (BASE + timedelta(days=365)).isoformat(),
+            "readStatus": False,
+            "visible": True,
+            "registeredMail": False,
+            "messageTypeId": message_type,
+            "senderOrganizationId": bce if citizen else organisation,
+            "attachments": {"items": [], "totalItems": 0},
+            "bodyMainContent": True,
+            "replyAuthorized": False,
+        }
+        # Optional properties are absent, never null.
+        if original:
+            item["originalMessageId"] = original
+        if citizen:
+            item["senderCitizenId"] = citizen
+        else:
+            item["senderApplicationId"] = "SPPIS"
+        self.boxes.setdefault(bce, []).append(item)
+        self.bodies[message_id] = {next(iter(subject)): body}
+        return message_id
+
+    def message(self, message_id):
+        return next(m for box in self.boxes.values() for m in box if m["messageId"] == message_id)
+
+    def _token(self, request):
+        # A centre's own client signs with its own key; the token then opens that organisation's e-Box.
+        form = parse_qs(request.body if isinstance(request.body, str) else request.body.decode())
+        client_id = form["client_id"][0]
+        platform = (self.client_id, self.public_key)
+        if client_id in self.clients:
+            self.client_id, self.public_key = client_id, self.clients[client_id]
+        try:
+            response = self._platform_token(request)
+        finally:
+            self.client_id, self.public_key = platform
+        if response.status_code == 200:
+            self.token_clients[response.json()["access_token"]] = client_id
+        return response
+
+    def _consult(self, request):
+        url = urlsplit(request.url)
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token not in self.tokens:
+            return self._reply(request, 401, {"code": "UNAUTHORIZED"})
+        if self.script:
+            outcome = self.script.pop(0)
+            if outcome == "connection":
+                raise requests.ConnectionError("connection reset")
+            if outcome == "503":
+                return self._reply(request, 503, {"code": "UNAVAILABLE"})
+            if outcome == "429":
+                return self._reply(request, 429, {"code": "TOO_MANY_REQUESTS"}, headers={"Retry-After": "7"})
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if "eboxType" in query or "eboxIdValue" in query:
+            return self._reply(request, 400, {"code": "INVALID_INPUT", "message": "unknown parameter"})
+        box = self.boxes.get(self.organisations.get(self.token_clients.get(token), ""), [])
+        if url.path.endswith("/body"):
+            message_id = url.path.split("/")[-2]
+            found = [m for m in box if m["messageId"] == message_id]
+            if not found:
+                return self._reply(request, 404, {"code": "NOT_FOUND"})
+            found[0]["readStatus"] = True
+            return self._reply(request, 200, self.bodies[message_id])
+        if url.path.endswith("/ebox/messages"):
+            after = query.get("receivedAfter")
+            chosen = sorted(box, key=lambda m: (m["receiptDate"], m["messageId"]))
+            if after:
+                limit = date.fromisoformat(after)  # a date: a date-time is refused
+                chosen = [m for m in chosen if datetime.fromisoformat(m["receiptDate"]).date() > limit]
+            page, size = int(query.get("page", 1)), int(query.get("pageSize", 50))
+            items = chosen[(page - 1) * size : page * size]
+            return self._reply(
+                request,
+                200,
+                {"items": json.loads(json.dumps(items)), "totalItems": len(chosen)},
+            )
+        return self._reply(request, 404, {"code": "NOT_FOUND"})
 
     def _publish(self, request):
         outcome = self.script.pop(0) if self.script else "ok"
@@ -231,3 +345,9 @@ class FakeEbox(BaseAdapter):
 
     def close(self):
         pass
+
+    def list_calls(self):
+        return [c for c in self.calls if c.url.split("?")[0].endswith("/ebox/messages")]
+
+    def body_calls(self):
+        return [c for c in self.calls if c.url.split("?")[0].endswith("/body")]

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import Document, DocumentEvent
-from ebox import services, tasks
+from ebox import backoff, services, tasks
 from ebox.models import Publication
 from tests.conftest import sign_in
 from tests.factories import CentreFactory, MembershipFactory, document_in
@@ -181,7 +181,7 @@ def test_retry_after_is_honoured(
     assert delays == [7.0]
     assert real(0, 7.0) >= 7.0
     assert all(5 <= real(0) <= 10 for _ in range(20))
-    assert real(20) <= tasks.BACKOFF_MAX
+    assert real(20) <= backoff.BACKOFF_MAX
 
 
 @pytest.mark.parametrize("failure", ["stored-503", "stored-reset", "timeout", "500"])
@@ -351,8 +351,8 @@ def test_document_cannot_be_replaced_or_deleted_while_its_send_is_under_way(work
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from documents import samples
     from ebox.models import Publication
+    from tests import samples
     from tests.factories import document_in
 
     document = document_in(centre)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from documents.models import Document, DocumentEvent
-from ebox import services, tasks
+from ebox import delivery, services, tasks
 from ebox.models import Publication
 from primaweb.models import AuditEvent
 from tests.factories import document_in, publication_in
@@ -170,10 +170,10 @@ def test_a_live_lease_keeps_the_sweep_and_a_redelivered_task_away(
 def test_a_worker_whose_lease_was_taken_over_does_not_send(centre, ebox):
     document = document_in(centre)
     publication = services.publication_request(document=document, language=None, by=document.uploaded_by)
-    taken, attempt = services._take(publication.pk)
+    taken, attempt = delivery._take(publication.pk)
     Publication.objects.filter(pk=publication.pk).update(attempts=attempt + 1)  # another worker took it
 
-    assert not services._about_to_send(taken, attempt)
+    assert not delivery._about_to_send(taken, attempt)
 
 
 def test_an_answer_that_could_not_be_recorded_is_recorded_later_without_sending_again(
@@ -183,7 +183,7 @@ def test_an_answer_that_could_not_be_recorded_is_recorded_later_without_sending_
 
     document = document_in(centre)
     publication = services.publication_request(document=document, language=None, by=document.uploaded_by)
-    real = services._settle_sent
+    real = delivery._settle_sent
     failures = []
 
     def settle_once_failing(*args):
@@ -192,7 +192,7 @@ def test_an_answer_that_could_not_be_recorded_is_recorded_later_without_sending_
             raise DatabaseOperationalError("terminating connection due to administrator command")
         return real(*args)
 
-    monkeypatch.setattr(services, "_settle_sent", settle_once_failing)
+    monkeypatch.setattr(delivery, "_settle_sent", settle_once_failing)
 
     tasks.send_publication.apply(args=[publication.pk])
 

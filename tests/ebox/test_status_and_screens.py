@@ -1,12 +1,13 @@
 """Following the read status, the management commands, the document page's hooks and the admin."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
 from documents import extensions
 from documents.models import Document, DocumentEvent
-from ebox import services
+from ebox import read_status, services
 from ebox.models import Publication
 from tests.factories import CentreFactory, document_in, publication_in
 
@@ -39,7 +40,7 @@ def test_status_sync_marks_read_publications_and_documents(centre, ebox, django_
 
 
 def test_status_sync_works_in_batches(centre, ebox, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(services, "SYNC_BATCH", 2)
+    monkeypatch.setattr(read_status, "SYNC_BATCH", 2)
     publications = [_sent(centre, ebox, django_capture_on_commit_callbacks) for _ in range(5)]
     for message in ebox.messages.values():
         message.read = True
@@ -118,3 +119,16 @@ def test_admin_lists_only_the_administrators_centre_read_only(centre_admin_clien
     assert theirs not in listing.context["cl"].result_list
     assert change.status_code == 200 and b'name="_save"' not in change.content
     assert centre_admin_client.get(reverse("admin:ebox_publication_add")).status_code == 403
+
+
+@pytest.mark.parametrize(("language", "words"), [("fr", "(2 à vérifier)"), ("nl", "(2 te controleren)")])
+def test_home_count_beside_the_sends_says_they_are_to_verify(worker_client, centre, language, words):
+    # The count beside « Envois vers l'eBox » is of sends a person must check, not of unread messages.
+    publication_in(centre, state=Publication.State.TO_VERIFY)
+    publication_in(centre, state=Publication.State.TO_VERIFY)
+    publication_in(centre, state=Publication.State.FAILED)
+    worker_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = worker_client.get(reverse("primaweb:home")).content.decode()
+    entry = page[page.index(f'href="{reverse("ebox:publications")}"') :].split("</li>")[0]
+    assert words in entry
+    assert "non lue" not in entry and "niet gelezen" not in entry

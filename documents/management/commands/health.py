@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from documents import selectors
 from documents.conversion import converter_answers
+from documents.services.storage import STORAGE_ERRORS
 
 
 class Command(BaseCommand):
@@ -46,8 +47,8 @@ class Command(BaseCommand):
         try:
             name = default_storage.save(probe, ContentFile(b"health"))
             default_storage.delete(name)
-        except OSError as exc:
-            return False, f"storage: cannot write ({exc.strerror or exc})"
+        except STORAGE_ERRORS as exc:
+            return False, f"storage: cannot write ({getattr(exc, 'strerror', None) or exc})"
         return True, "storage: writable" + (f", {free // 2**20} MiB free" if location else "")
 
     def _converter(self) -> tuple[bool, str]:

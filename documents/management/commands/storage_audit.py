@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from documents.models import Document
+from documents.services.storage import STORAGE_ERRORS
 
 PREFIX = "documents"  # Document.storage_path: documents/<centre>/<storage key>/<name>
 ORPHAN_MIN_AGE = timedelta(hours=1)
@@ -74,7 +75,7 @@ def storage_audit(storage=default_storage) -> tuple[list[Missing], list[str]]:
 def _modified(storage, name: str) -> datetime | None:
     try:
         return storage.get_modified_time(name)
-    except (OSError, NotImplementedError):
+    except (*STORAGE_ERRORS, NotImplementedError):
         return None
 
 

@@ -11,16 +11,15 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from dossiers.models import Dossier
-from dossiers.selectors import dossier_search
+from dossiers.selectors import dossier_search, dossiers_of_centre
 from primaweb.access import centre_required
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import extensions, selectors, services
-from .forms import PersonLookupForm, ReplaceForm, UploadForm
-from .models import Document, DocumentEvent
-from .validation import MAX_SIZE, FileRefused
+from .. import extensions, selectors, services
+from ..forms import PersonLookupForm, ReplaceForm, UploadForm
+from ..models import Document, DocumentEvent
+from ..validation import MAX_SIZE, FileRefused
 
 # Lazy: put in words for each request, in its reader's language (not once, at import, in French).
 TOO_LARGE = gettext_lazy("Le fichier dépasse la taille maximale de 1,5 Mo.")
@@ -73,9 +72,7 @@ def upload_start(request):
 @centre_required
 def upload(request, dossier_pk: int):
     """The upload screen: « Type de document », the file, « Charger »."""
-    dossier = get_for_centre_or_404(
-        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
-    )
+    dossier = get_for_centre_or_404(dossiers_of_centre(centre=request.centre), request.centre, pk=dossier_pk)
     types = selectors.document_types_of_centre(centre=request.centre)
     form = UploadForm(request.POST or None, request.FILES or None, document_types=types)
     duplicate = None
@@ -95,7 +92,7 @@ def upload(request, dossier_pk: int):
                     allow_duplicate=form.cleaned_data["allow_duplicate"],
                     request=request,
                 )
-            except (FileRefused, services.StorageFull) as refusal:
+            except (FileRefused, services.StorageFailed) as refusal:
                 form.add_error("file", str(refusal))
             except services.DuplicateUpload as exc:
                 duplicate = exc.existing
@@ -225,7 +222,7 @@ def document_replace(request, pk: int):
             raise PermissionDenied(
                 _locked_reason(document, _("Un document envoyé ne peut plus être remplacé."))
             ) from None
-        except (FileRefused, services.StorageFull) as refusal:
+        except (FileRefused, services.StorageFailed) as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("Le document a été remplacé."))

@@ -1,8 +1,9 @@
 """Sample files for tests and benchmarks: deterministic bytes, built in memory.
 
 Every function returns the same bytes on every call (fixed ZIP timestamps, no random ids), so a test
-can compare digests. The well-formed samples open in LibreOffice (DOC, DOCX, RTF, ODT) and pypdf
-(PDF); the hostile ones are built to trip one upload rule each.
+can compare digests; only the encrypted PDF, made by pypdf, carries a random file id. The well-formed
+samples open in LibreOffice (DOC, DOCX, RTF, ODT) and pypdf (PDF); the hostile ones are built to trip
+one upload rule each.
 
 What is too intricate to write by hand was written once by LibreOffice 7.4 and is kept in
 `sample_files/`: `sample.doc` (Word 97, converted from `docx_bytes(paragraphs=3)`), and the same
@@ -11,7 +12,6 @@ document saved with the password « secret » as `encrypted.doc`, `encrypted.doc
 `encrypted.odt`.
 """
 
-import hashlib
 import io
 import struct
 import zipfile
@@ -19,6 +19,8 @@ import zlib
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from pypdf import PdfWriter
 
 SAMPLE_FILES = Path(__file__).resolve().parent / "sample_files"
 DEFAULT_TEXT = "Décision du Conseil de l'action sociale."
@@ -291,59 +293,13 @@ def pdf_bytes(pages: int = 1, text: str = DEFAULT_TEXT, size: int | None = None)
 
 
 def encrypted_pdf_bytes(password: str = "secret") -> bytes:  # noqa: S107 - a sample's known password
-    """A one-page PDF encrypted with the user password `password` (standard security handler, RC4 40-bit,
-    revision 2). Written by hand rather than with pypdf's writer, whose random file id would change the
-    bytes on every call."""
-    file_id = hashlib.md5(b"primaweb-sample", usedforsecurity=False).digest()
-    permissions = -4  # every permission granted; the point is only that a password opens it
-    user_key = hashlib.md5(_pdf_password(password), usedforsecurity=False).digest()[:5]
-    owner = _rc4(user_key, _pdf_password(password))
-    key = hashlib.md5(
-        _pdf_password(password) + owner + struct.pack("<i", permissions) + file_id, usedforsecurity=False
-    ).digest()[:5]
-    encrypt = b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (
-        owner.hex().encode(),
-        _rc4(key, _PDF_PADDING).hex().encode(),
-        permissions,
-    )
-    objects = _pdf_objects(1, DEFAULT_TEXT, info=False)
-    for number, (dictionary, stream) in objects.items():
-        if stream is not None:
-            object_key = hashlib.md5(
-                key + number.to_bytes(3, "little") + b"\0\0", usedforsecurity=False
-            ).digest()[:10]
-            objects[number] = (dictionary, _rc4(object_key, stream))
-    objects[max(objects) + 1] = (encrypt, None)
-    trailer = b"/Encrypt %d 0 R /ID [<%s> <%s>]" % (
-        max(objects),
-        file_id.hex().encode(),
-        file_id.hex().encode(),
-    )
-    return _write_pdf(objects, trailer=trailer)
-
-
-# The 32-byte padding of the standard security handler (ISO 32000-1, 7.6.3.3, algorithm 2).
-_PDF_PADDING = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
-
-
-def _pdf_password(password: str) -> bytes:
-    return (password.encode("latin-1") + _PDF_PADDING)[:32]
-
-
-def _rc4(key: bytes, data: bytes) -> bytes:
-    state = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + state[i] + key[i % len(key)]) % 256
-        state[i], state[j] = state[j], state[i]
-    out = bytearray()
-    i = j = 0
-    for byte in data:
-        i = (i + 1) % 256
-        j = (j + state[i]) % 256
-        state[i], state[j] = state[j], state[i]
-        out.append(byte ^ state[(state[i] + state[j]) % 256])
-    return bytes(out)
+    """A one-page PDF encrypted with the user password `password`, by pypdf (RC4 40-bit, the oldest
+    standard security handler, which every reader still opens)."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes()))
+    writer.encrypt(user_password=password, algorithm="RC4-40")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _pdf_objects(pages: int, text: str, *, info: bool) -> dict[int, tuple[bytes, bytes | None]]:

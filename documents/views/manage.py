@@ -5,14 +5,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dossiers.models import Dossier
+from dossiers.selectors import dossiers_of_centre
 from primaweb.access import centre_required
 from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import selectors
-from .forms import ManageFilterForm
+from .. import selectors
+from ..forms import ManageFilterForm
 
 PAGE_SIZE = 25
 
@@ -24,7 +24,7 @@ def manage(request):
     dossier = None
     if request.GET.get("dossier", "").isdigit():
         dossier = get_for_centre_or_404(
-            Dossier.objects.select_related("beneficiary"), request.centre, pk=int(request.GET["dossier"])
+            dossiers_of_centre(centre=request.centre), request.centre, pk=int(request.GET["dossier"])
         )
     types = selectors.document_types_of_centre(centre=request.centre)
     form = ManageFilterForm(request.GET or None, document_types=types)
@@ -65,9 +65,7 @@ def manage(request):
 @centre_required
 def dossier_section(request, dossier_pk: int):
     """The documents of a dossier, as a fragment its main page embeds."""
-    dossier = get_for_centre_or_404(
-        Dossier.objects.select_related("beneficiary"), request.centre, pk=dossier_pk
-    )
+    dossier = get_for_centre_or_404(dossiers_of_centre(centre=request.centre), request.centre, pk=dossier_pk)
     documents = list(selectors.documents_of_centre(centre=request.centre, dossier=dossier)[:10])
     audit_consultation(
         request=request,

@@ -1,0 +1,244 @@
+"""Converting a document's original to PDF on a worker: the run under a lease, how each failure ends,
+and the conversions taken back when nobody holds them.
+
+The row is the conversion queue's truth: the broker only wakes a worker up, and a document whose
+wake-up was lost is queued again by the sweep (`selectors.conversions_due`). A failure leaves no file
+behind and loses nothing.
+"""
+
+import contextlib
+import logging
+import threading
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+
+from .. import conversion, failures, validation
+from ..failures import Failure
+from ..models import Document, DocumentEvent
+from ..selectors import documents_by_id
+from ..validation import FileRefused
+from .history import event_reason, event_record
+from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
+
+logger = logging.getLogger(__name__)
+
+
+def lease(seconds: float | None = None):
+    return timezone.now() + timezone.timedelta(
+        seconds=settings.CONVERSION_LEASE_SECONDS if seconds is None else seconds
+    )
+
+
+def queue_conversion(document: Document) -> None:
+    """Wakes a worker once committed. The row says the document waits (its lease); if the broker cannot
+    be reached, the sweep queues it later: the upload itself has succeeded."""
+    from ..tasks import convert_document
+
+    document_id, version = document.pk, document.version
+
+    def wake():
+        try:
+            convert_document.delay(document_id, version)
+        except Exception:  # noqa: BLE001 - any broker failure; the row stays queued
+            logger.warning(
+                "Could not queue the conversion of document %s; the sweep will queue it",
+                document_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(wake)
+
+
+class ConversionPostponed(Exception):
+    """The conversion will be tried again (the caller retries later); the document waits, with a note.
+    `cause` is what happened, for the logs."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> Document | None:
+    """Converts the document's original to PDF, if it still needs it; safe to run any number of times,
+    at once too (a document held by a living worker's lease is left to it).
+
+    How each failure ends is decided here, once, from `conversion`'s classification: the file's fault
+    leaves the document « Conversion échouée » with the reason; the converter's fault (down, restarting)
+    never does, it raises `ConversionPostponed`, as do a database or storage error; a time limit or a
+    crash of LibreOffice are charged to the file only at the second time
+    (settings.CONVERSION_MAX_TIMEOUTS / _MAX_CRASHES); an unknown failure at the
+    settings.CONVERSION_MAX_UNKNOWN-th. `retry_in` is when the caller will try again, in seconds: the
+    document's lease lasts that long plus CONVERSION_LEASE_SECONDS, so the sweep does not queue it too.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        document = documents_by_id().select_for_update().filter(pk=document_id).first()
+        if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
+            return document
+        if document.deleted_at is not None:
+            return document
+        held = document.status == Document.Status.CONVERTING and document.lease_until
+        if held and document.lease_until > now:
+            return document  # another worker converts it now; if it dies, its lease runs out
+        document.status = Document.Status.CONVERTING
+        document.lease_until = lease()
+        document.save(update_fields=["status", "lease_until"])
+    try:
+        with default_storage.open(document.original.name, "rb") as original:
+            data = original.read()
+        pdf = _convert_holdinglease(document, data)
+        return _conversion_succeeded(document_id=document_id, version=version, pdf=pdf)
+    except conversion.ConversionFailed as exc:
+        return document_conversion_failed(document_id=document_id, version=version, reason=exc.failure)
+    except conversion.ConversionTimedOut as exc:
+        limit, reason = settings.CONVERSION_MAX_TIMEOUTS, conversion.too_slow_reason()
+        return _charge(document, "conversion_timeouts", limit, reason, exc, retry_in)
+    except conversion.ConverterCrashed as exc:
+        limit, reason = settings.CONVERSION_MAX_CRASHES, conversion.crashes_converter_reason()
+        return _charge(document, "conversion_crashes", limit, reason, exc, retry_in)
+    except conversion.ConversionUnknownError as exc:
+        logger.warning("Conversion of document %s failed for an unknown reason: %s", document_id, exc)
+        limit, reason = settings.CONVERSION_MAX_UNKNOWN, conversion.unknown_failure_reason()
+        return _charge(document, "conversion_errors", limit, reason, exc, retry_in)
+    except conversion.ConverterUnavailable as exc:
+        _postpone(document, Failure("waiting_converter"), retry_in)
+        raise ConversionPostponed(exc) from exc
+    except StorageFull as exc:
+        _postpone(document, Failure("storage_full"), retry_in)
+        raise ConversionPostponed(exc) from exc
+    except (DatabaseError, StorageFailed, *STORAGE_ERRORS) as exc:
+        logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
+        _postpone(document, None, retry_in)
+        raise ConversionPostponed(exc) from exc
+
+
+def _convert_holdinglease(document: Document, data: bytes) -> bytes:
+    """Converts in a thread while this one renews the document's lease: a worker that dies stops
+    renewing it, and the sweep takes the document back within a lease."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["pdf"] = conversion.convert_to_pdf(data=data, extension=document.original_extension)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"convert-{document.pk}", daemon=True)
+    worker.start()
+    while True:
+        worker.join(settings.CONVERSION_LEASE_SECONDS / 3)
+        if not worker.is_alive():
+            break
+        documents_by_id().filter(
+            pk=document.pk, version=document.version, status=Document.Status.CONVERTING
+        ).update(lease_until=lease())
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["pdf"]
+
+
+def _charge(document: Document, counter: str, limit: int, reason: Failure, cause: Exception, retry_in: float):
+    """Counts one more failure of this kind against the file: at `limit`, the file is refused."""
+    with transaction.atomic():
+        current = (
+            documents_by_id().select_for_update().filter(pk=document.pk, version=document.version).first()
+        )
+        if current is None or current.status not in Document.IN_CONVERSION:
+            return current
+        count = getattr(current, counter) + 1
+        setattr(current, counter, count)
+        current.save(update_fields=[counter])
+    if count >= limit:
+        return document_conversion_failed(document_id=document.pk, version=document.version, reason=reason)
+    _postpone(document, None, retry_in)
+    raise ConversionPostponed(cause) from cause
+
+
+def _postpone(document: Document, note: Failure | None, retry_in: float) -> None:
+    """Back to « En attente de conversion », with `note` saying why, until the next try."""
+    with contextlib.suppress(DatabaseError):  # the lease runs out all the same: the sweep takes it
+        documents_by_id().filter(
+            pk=document.pk, version=document.version, status__in=Document.IN_CONVERSION
+        ).update(
+            status=Document.Status.PENDING,
+            failure_reason=str(note or ""),
+            failure=note.as_dict() if note else {},
+            lease_until=lease(retry_in + settings.CONVERSION_LEASE_SECONDS),
+        )
+
+
+def document_conversion_requeue(*, document_id: int, version: int) -> bool:
+    """Takes back a document whose lease ran out, for the caller to queue: it waits again, with a new
+    lease. False when something else took it meanwhile."""
+    now = timezone.now()
+    return bool(
+        documents_by_id()
+        .filter(
+            models.Q(lease_until__lt=now) | models.Q(lease_until__isnull=True),
+            pk=document_id,
+            version=version,
+            status__in=Document.IN_CONVERSION,
+            deleted_at__isnull=True,
+        )
+        .update(status=Document.Status.PENDING, lease_until=lease())
+    )
+
+
+def _conversion_succeeded(*, document_id: int, version: int, pdf: bytes) -> Document | None:
+    try:
+        # The same rules as an uploaded PDF: a hostile document can make LibreOffice write a PDF that
+        # acts on its own (a link to a local file becomes a link the reader opens without a web address).
+        pages = validation.check_pdf(pdf)
+    except FileRefused as exc:
+        reason = Failure("pdf_refused", {"reason": failures.from_refusal(exc)})
+        return document_conversion_failed(document_id=document_id, version=version, reason=reason)
+    document = documents_by_id().get(pk=document_id)
+    # Named after the version, so a re-run after a crash overwrites its own output instead of leaving a
+    # second file (LibreOffice does not write the same bytes twice). Never the document's current PDF.
+    path = document.storage_path(f"v{version}.pdf")
+    if path != document.pdf.name:
+        default_storage.delete(path)
+    stored = store(document, f"v{version}.pdf", pdf)
+    with transaction.atomic():
+        document = documents_by_id().select_for_update().get(pk=document_id)
+        if (
+            document.version != version
+            or document.status not in Document.IN_CONVERSION
+            or document.deleted_at
+        ):
+            if stored != document.pdf.name:
+                remove_after_commit(stored)
+            return document
+        document.pdf.name = stored
+        document.pages = pages
+        document.status = Document.Status.REGISTERED
+        document.converted_at = timezone.now()
+        document.failure_reason = ""
+        document.failure = {}
+        document.lease_until = None
+        document.save(
+            update_fields=[
+                *("pdf", "pages", "status", "converted_at", "failure_reason", "failure", "lease_until")
+            ]
+        )
+        event_record(document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=pages)
+    return document
+
+
+def document_conversion_failed(*, document_id: int, version: int, reason: Failure) -> Document | None:
+    """Leaves the document visibly « Conversion échouée » with the reason (a code, put in words in the
+    reader's language); the original is kept."""
+    with transaction.atomic():
+        document = documents_by_id().select_for_update().filter(pk=document_id).first()
+        if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
+            return document
+        document.status = Document.Status.FAILED
+        document.failure_reason = str(reason)[:2000]
+        document.failure = reason.as_dict()
+        document.lease_until = None
+        document.save(update_fields=["status", "failure_reason", "failure", "lease_until"])
+        event_record(document=document, kind=DocumentEvent.Kind.FAILED, by=None, **event_reason(reason))
+    return document
