@@ -291,13 +291,16 @@ def test_replace_on_a_failing_bucket_keeps_the_document_as_it_was(
 
 
 @pytest.mark.django_db
-def test_conversion_on_a_failing_bucket_waits_and_loses_nothing(s3_storage, centre, settings):
+def test_conversion_with_the_bucket_unreachable_waits_and_loses_nothing(s3_storage, centre, settings):
     document = document_in(centre, status="pending")
-    server, _bucket = s3_storage
-    settings.STORAGES = {**settings.STORAGES, "default": server.storage_settings("primaweb-gone-convert")}
+    server, bucket = s3_storage
+    unreachable = server.storage_settings(bucket)
+    unreachable["OPTIONS"]["endpoint_url"] = "http://127.0.0.1:1"  # nothing listens there
+    settings.STORAGES = {**settings.STORAGES, "default": unreachable}
 
     with pytest.raises(services.ConversionPostponed):
         services.document_convert(document_id=document.pk, version=document.version)
 
     document.refresh_from_db()
     assert document.status == Document.Status.PENDING
+    assert objects(s3_storage) == {document.original.name: samples.pdf_bytes()}
