@@ -93,8 +93,6 @@ docx_with_image_bytes
 odt_with_image_bytes
 rtf_with_image_bytes
 
-# documents/selectors.py: dead: the documents app's clean-up removes it; listed until then
-duplicate_in_dossier
 
 # documents/services.py: fields set on a row, then saved
 _.converted_at

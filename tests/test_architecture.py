@@ -37,18 +37,6 @@ CHECKED = PRODUCT | {SIMULATORS} | TOOLS
 URL_WIRING = {"primaweb/urls.py"}
 
 MAX_LINES = 400
-# Modules over MAX_LINES that the split of the documents, ebox and centrebox apps takes apart; the merge of
-# that split empties this list. Nothing is added to it: a new module over the limit is split instead.
-# Screen modules that the documents app's own views/ package takes in (same merge).
-PENDING_VIEWS = {"documents/views_manage.py"}
-PENDING_SPLIT = {
-    "documents/converter_pool.py",
-    "documents/samples.py",  # moves under tests/
-    "documents/services.py",
-    "documents/sniffing.py",
-    "ebox/client.py",
-    "ebox/services.py",
-}
 
 
 def area_of(path: Path, root: Path) -> str:
@@ -163,12 +151,12 @@ def private_name_problems(root: Path) -> list[str]:
     return problems
 
 
-def module_size_problems(root: Path, *, pending=frozenset()) -> list[str]:
+def module_size_problems(root: Path) -> list[str]:
     problems = []
     for path in python_files(root):
         relative = path.relative_to(root).as_posix()
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        if lines > MAX_LINES and relative not in pending:
+        if lines > MAX_LINES:
             problems.append(f"{relative} has {lines} lines (at most {MAX_LINES}): split it by responsibility")
     return problems
 
@@ -201,7 +189,7 @@ def _routed_modules(urls: Path, root: Path):
             yield node.lineno, node.value.value.rsplit(".", 1)[0]
 
 
-def screen_module_problems(root: Path, *, pending=frozenset()) -> list[str]:
+def screen_module_problems(root: Path) -> list[str]:
     problems = []
     for urls in python_files(root, areas=PRODUCT | {SIMULATORS}):
         if urls.name != "urls.py":
@@ -217,7 +205,7 @@ def screen_module_problems(root: Path, *, pending=frozenset()) -> list[str]:
             if not as_file.exists():
                 continue
             shown = as_file.relative_to(root).as_posix()
-            if as_file.name != "views.py" and as_file.parent.name != "views" and shown not in pending:
+            if as_file.name != "views.py" and as_file.parent.name != "views":
                 problems.append(
                     f"{relative.as_posix()}:{line} routes to {shown}: screens live in views.py or views/"
                 )
@@ -236,21 +224,11 @@ def test_no_app_uses_another_apps_private_names():
 
 
 def test_no_module_is_over_the_size_limit():
-    assert module_size_problems(ROOT, pending=PENDING_SPLIT) == []
-
-
-def test_modules_waiting_for_their_split_are_still_over_the_limit():
-    # Once one is split, it leaves the list: the list never hides a module that grew back.
-    still_big = {
-        name
-        for name in PENDING_SPLIT
-        if (ROOT / name).exists() and len((ROOT / name).read_text().splitlines()) > MAX_LINES
-    }
-    assert still_big == PENDING_SPLIT
+    assert module_size_problems(ROOT) == []
 
 
 def test_screens_live_in_views_modules():
-    assert screen_module_problems(ROOT, pending=PENDING_VIEWS) == []
+    assert screen_module_problems(ROOT) == []
 
 
 # The checks, on a bad example: each one must see what it is there to see.
@@ -307,7 +285,6 @@ def test_the_size_check_sees_a_big_module_but_not_a_migration(bad_project):
     assert module_size_problems(bad_project) == [
         f"ebox/big.py has {MAX_LINES + 1} lines (at most {MAX_LINES}): split it by responsibility"
     ]
-    assert module_size_problems(bad_project, pending={"ebox/big.py"}) == []
 
 
 def test_the_screen_check_sees_a_screen_outside_views(bad_project):
