@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ebox",
     "centrebox",
     "cpasonline",
+    "mutations",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share
@@ -59,6 +60,9 @@ BCSS_URL = os.environ.get(
     "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
 )
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
+# The register's mutations, pulled per centre (stands in for the BCSS mutation flow: mutations/register.py).
+BCSS_MUTATIONS_URL = os.environ.get("BCSS_MUTATIONS_URL", f"{SITE_URL}/simulators/bcss/mutations/MutationPullPort")
+MUTATIONS_POLL_SECONDS = float(os.environ.get("MUTATIONS_POLL_SECONDS", "120"))
 
 # eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API. The client
 # proves itself with a JWT signed by its certificate's key (private_key_jwt): key and certificate as PEM
@@ -419,6 +423,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cpasonline.tasks.requeue_acknowledgements",
         "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
         "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
+    },
+    "mutations-poll-register": {
+        "task": "mutations.tasks.poll_all_centres",
+        "schedule": MUTATIONS_POLL_SECONDS,
+        "options": {"expires": MUTATIONS_POLL_SECONDS},
     },
     "centrebox-import-centre-inboxes": {
         "task": "centrebox.tasks.import_centre_inboxes",

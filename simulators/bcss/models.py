@@ -124,3 +124,36 @@ class RegisteredPerson(models.Model):
             self.refresh_derived()
         except IncompleteDateError as exc:
             raise ValidationError({"birth_date": str(exc)}) from exc
+
+
+class MutationKind(models.TextChoices):
+    """The changes of the register a centre can receive (the pull service's t_MutationType)."""
+
+    MOVE = "MOVE", _("Changement d'adresse")
+    DEATH = "DEATH", _("Décès")
+    MARRIAGE = "MARRIAGE", _("Mariage")
+    DIVORCE = "DIVORCE", _("Divorce")
+    BIRTH = "BIRTH", _("Naissance dans le ménage")
+    NATIONALITY = "NATIONALITY", _("Changement de nationalité")
+
+
+class RegisterMutation(models.Model):
+    """A change the register recorded for a person, as the mutation pull service delivers it.
+
+    The id is the delivery order: a centre's cursor is the last id it received. `data` holds the
+    type's own content (the new address, the partner, the child, the nationality).
+    """
+
+    ssin = models.CharField(_("NISS"), max_length=11, db_index=True)
+    kind = models.CharField(_("type"), max_length=12, choices=MutationKind.choices)
+    occurred_on = models.DateField(_("date de l'événement"))
+    recorded_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    data = models.JSONField(_("contenu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("mutation du registre")
+        verbose_name_plural = _("mutations du registre")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ssin} {self.occurred_on}"

@@ -61,3 +61,30 @@ def _connector(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other address under the simulator: a SOAP fault with 404, as a SOAP client can read it."""
     return _fault(soap.SoapFault(f"No service at {request.path}."), 404)
+
+
+@csrf_exempt  # A SOAP endpoint: its callers are programs holding no CSRF token.
+def mutation_pull(request: HttpRequest) -> HttpResponse:
+    """The mutation pull service (mutation_pull.py), over the same SOAP transport as the connector."""
+    from . import mutation_pull as pull
+
+    if request.method != "POST":
+        response = _fault(soap.SoapFault(f"Method {request.method} is not allowed: use POST."), 405)
+        response["Allow"] = "POST"
+        return response
+    try:
+        body = request.body
+        soap.check_action(request.headers.get("SOAPAction"))
+        request_xml = soap.unwrap(body)
+    except RequestDataTooBig:
+        return _fault(soap.SoapFault("The request body is larger than the service accepts."))
+    except soap.SoapFault as error:
+        return _fault(error)
+    try:
+        return HttpResponse(soap.wrap(pull.answer(request_xml)), content_type=XML)
+    except pull.InvalidReply as exc:
+        logger.error("The BCSS simulator built a mutation reply its schema refuses: %s", exc)
+        return _fault(soap.SoapFault("The simulator could not build a valid reply.", code="Server"))
+    except Exception:
+        logger.exception("The BCSS simulator failed on a mutation request")
+        return _fault(soap.SoapFault("The simulator could not process the request.", code="Server"))
