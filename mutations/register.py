@@ -154,7 +154,9 @@ def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
     for element in root.findall("m:Mutation", _Q):
         kind = element.findtext("m:Type", "", _Q)
         if kind not in kinds:
-            raise MalformedBatch(f"mutation {element.findtext('m:Id', '', _Q)}: type {kind} was not asked for")
+            raise MalformedBatch(
+                f"mutation {element.findtext('m:Id', '', _Q)}: type {kind} was not asked for"
+            )
         mutations.append(
             ReceivedMutation(
                 register_id=int(element.findtext("m:Id", "", _Q)),
@@ -168,12 +170,16 @@ def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
     next_cursor = int(root.findtext("m:NextCursor", "0", _Q))
     if mutations and next_cursor < mutations[-1].register_id:
         raise MalformedBatch(f"NextCursor {next_cursor} is before the batch's last mutation")
-    return Batch(mutations=mutations, next_cursor=next_cursor, more=root.findtext("m:More", "", _Q) in ("true", "1"))
+    return Batch(
+        mutations=mutations, next_cursor=next_cursor, more=root.findtext("m:More", "", _Q) in ("true", "1")
+    )
 
 
 def fetch(*, organisation: str, cursor: int, kinds: list[str], max_results: int = 500) -> Batch:
     """The mutations for `organisation` after `cursor`, of the given types, at most `max_results`."""
-    body = _envelope(request_document(organisation=organisation, cursor=cursor, kinds=kinds, max_results=max_results))
+    body = _envelope(
+        request_document(organisation=organisation, cursor=cursor, kinds=kinds, max_results=max_results)
+    )
     try:
         response = build_session().post(
             settings.BCSS_MUTATIONS_URL,

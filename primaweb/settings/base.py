@@ -400,7 +400,14 @@ CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS = float(
     os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS", "300")
 )
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How long a dossier's BCSS integration may stay pending before the beat sweep queues it again.
+BCSS_INTEGRATION_SWEEP_SECONDS = float(os.environ.get("BCSS_INTEGRATION_SWEEP_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
+    "dossiers-sweep-integrations": {
+        "task": "dossiers.tasks.sweep_integrations",
+        "schedule": BCSS_INTEGRATION_SWEEP_SECONDS,
+        "options": {"expires": BCSS_INTEGRATION_SWEEP_SECONDS},
+    },
     "primaweb-clean-expired-sessions": {
         "task": "primaweb.tasks.clear_expired_sessions",
         "schedule": 3600.0,

@@ -126,6 +126,39 @@ class RegisteredPerson(models.Model):
             raise ValidationError({"birth_date": str(exc)}) from exc
 
 
+class Integration(models.Model):
+    """One entry of the BCSS directory of references (« répertoire des références »).
+
+    ManageAccess registers a person for an organisation (the centre's BCE number as its requests carry
+    it), a sector (17: CPAS), a legal context and a period; the organisation is then entitled to the
+    person's data and receives the changes. `end_date` null is an open period.
+    """
+
+    ssin = models.CharField(_("NISS"), max_length=11, db_index=True)
+    organisation = models.CharField(_("organisation (numéro BCE)"), max_length=10)
+    sector = models.PositiveSmallIntegerField(_("secteur"), default=17)
+    legal_context = models.CharField(_("contexte légal"), max_length=100)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intégration")
+        verbose_name_plural = _("intégrations")
+        ordering = ["ssin", "start_date"]
+        indexes = [models.Index(fields=["organisation", "ssin"], name="bcss_integration_org_ssin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="bcss_integration_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.end_date or "…"
+        return f"{self.ssin} @ {self.organisation} ({self.start_date} – {end})"
+
+
 class MutationKind(models.TextChoices):
     """The changes of the register a centre can receive (the pull service's t_MutationType)."""
 

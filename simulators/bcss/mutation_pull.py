@@ -16,7 +16,7 @@ from django.utils import timezone
 from lxml import etree
 
 from . import schemas
-from .models import MutationKind, RegisterMutation
+from .models import Integration, MutationKind, RegisterMutation
 
 NS = "urn:be:primaweb:bcss:mutations:v1"
 _Q = {"m": NS}
@@ -40,8 +40,6 @@ class InvalidReply(Exception):
 
 
 def _integrated_at_date(organisation: str):
-    from .models import Integration
-
     covering = Integration.objects.filter(
         organisation=organisation, ssin=OuterRef("ssin"), start_date__lte=OuterRef("occurred_on")
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("occurred_on")))

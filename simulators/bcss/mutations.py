@@ -14,7 +14,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from . import names, places
-from .models import CivilState, Gender, MutationKind, RegisteredPerson, RegisterMutation
+from .models import CivilState, Integration, Gender, MutationKind, RegisteredPerson, RegisterMutation
 from .population import Generator, NissAllocator
 
 KIND_WEIGHTS = (
@@ -30,10 +30,6 @@ COUPLED = (CivilState.MARRIED, CivilState.LEGAL_COHABITATION)
 
 
 def _integrated_ssins(on: date) -> list[str]:
-    try:
-        from .models import Integration
-    except ImportError:  # the directory of integrations is not there
-        return []
     return list(
         Integration.objects.filter(start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
