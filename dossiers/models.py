@@ -188,3 +188,40 @@ class Dossier(CentreOwned):
     @property
     def integration_needs_retry(self) -> bool:
         return self.integration_state in (self.Integration.TO_REDO, self.Integration.UNREGISTER_TO_REDO)
+
+
+class LegalAddressHistory(CentreOwned):
+    """A legal address a person had before it was replaced (a move the register reported, confirmed)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="legal_address_history", verbose_name=_("personne")
+    )
+    street = models.CharField(_("rue"), max_length=200, blank=True)
+    house_number = models.CharField(_("numéro"), max_length=20, blank=True)
+    box = models.CharField(_("boîte"), max_length=20, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    municipality = models.CharField(_("localité"), max_length=200, blank=True)
+    municipality_code = models.CharField(_("code INS de la commune"), max_length=5, blank=True)
+    country = models.CharField(_("pays"), max_length=100, blank=True)
+    replaced_at = models.DateTimeField(_("remplacée le"), default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("remplacée par")
+    )
+    moved_on = models.DateField(_("déménagement le"), null=True, blank=True)
+    source = models.CharField(_("origine du changement"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("ancienne adresse légale")
+        verbose_name_plural = _("anciennes adresses légales")
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return " ".join(self.lines)
+
+    @property
+    def lines(self) -> list[str]:
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        if self.box:
+            street = f"{street} {_('bte')} {self.box}"
+        town = " ".join(p for p in (self.postal_code, self.municipality) if p)
+        return [line for line in (street, town, self.country) if line]

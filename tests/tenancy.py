@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.samples import pdf_bytes
 from ebox.models import EboxCredentials
+from mutations.models import MutationFeed
 from tests.factories import (
     DocumentTypeFactory,
     DossierFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     document_in,
     inbox_grant_in,
     invitation_in,
+    mutation_in,
     platform_object,
     publication_in,
 )
@@ -73,6 +75,10 @@ TENANT_OBJECTS = {
     "centrebox:document_replies": lambda centre: {"pk": document_in(centre).pk},
     "centrebox:dossier_replies": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "centrebox:grant_edit": lambda centre: {"membership_pk": MembershipFactory(centre=centre).pk},
+    "mutations:mark_processed": lambda centre: {"pk": mutation_in(centre).pk},
+    "mutations:accept_move": lambda centre: {"pk": mutation_in(centre).pk},
+    "mutations:accept_death": lambda centre: {"pk": mutation_in(centre, kind="DEATH").pk},
+    "mutations:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
 }
 
 # The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
@@ -102,6 +108,9 @@ ADMIN_TENANT_OBJECTS = {
     )[0],
     "centrebox.InboxGrant": inbox_grant_in,
     "centrebox.CentreLabel": centre_label_in,
+    "mutations.MutationFeed": lambda centre: MutationFeed.objects.for_centre(centre).get_or_create(
+        centre=centre
+    )[0],
 }
 
 ADMIN_PLATFORM_OBJECTS = {
@@ -191,6 +200,7 @@ REQUEST_PARAMETERS = {
     "language": "a language code",
     "state": "the federal sign-in's anti-forgery value, checked against the citizen's session",
     "code": "the federal sign-in's authorisation code, exchanged with the provider",
+    "depuis": "a flag: back to the dossier's page rather than the list of mutations",
 }
 
 # Forms' fields that choose a centre-owned object, and the sweep case that covers each.

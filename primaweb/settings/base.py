@@ -61,7 +61,9 @@ BCSS_URL = os.environ.get(
 )
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
 # The register's mutations, pulled per centre (stands in for the BCSS mutation flow: mutations/register.py).
-BCSS_MUTATIONS_URL = os.environ.get("BCSS_MUTATIONS_URL", f"{SITE_URL}/simulators/bcss/mutations/MutationPullPort")
+BCSS_MUTATIONS_URL = os.environ.get(
+    "BCSS_MUTATIONS_URL", f"{SITE_URL}/simulators/bcss/mutations/MutationPullPort"
+)
 MUTATIONS_POLL_SECONDS = float(os.environ.get("MUTATIONS_POLL_SECONDS", "120"))
 
 # eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API. The client

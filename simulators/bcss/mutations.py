@@ -14,7 +14,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from . import names, places
-from .models import CivilState, Integration, Gender, MutationKind, RegisteredPerson, RegisterMutation
+from .models import CivilState, Gender, Integration, MutationKind, RegisteredPerson, RegisterMutation
 from .population import Generator, NissAllocator
 
 KIND_WEIGHTS = (
