@@ -57,8 +57,12 @@ def test_mutations_of_persons_without_a_dossier_or_outside_the_period_are_not_de
     stranger = registered("85073000297")
     integrate(centre, stranger.niss)  # integrated, yet no dossier here
     old = registered("85073000396")
-    integrate(centre, old.niss, start=timezone.localdate() - datetime.timedelta(days=90),
-              end=timezone.localdate() - datetime.timedelta(days=60))
+    integrate(
+        centre,
+        old.niss,
+        start=timezone.localdate() - datetime.timedelta(days=90),
+        end=timezone.localdate() - datetime.timedelta(days=60),
+    )
     elsewhere = registered("85073000495")
     integrate(other_centre, elsewhere.niss)
     for niss in (stranger.niss, old.niss, elsewhere.niss):
@@ -81,10 +85,8 @@ def test_only_the_types_the_centre_chose_are_received(centre, followed, register
     assert not Mutation.objects.for_centre(centre).exists()
 
 
-def test_a_malformed_batch_is_refused_whole_and_does_not_move_the_cursor(
-    centre, followed, register_failing
-):
-    good = '<Mutation><Id>5</Id><SSIN>85073000297</SSIN><Type>DEATH</Type><Date>2026-01-01</Date>'
+def test_a_malformed_batch_is_refused_whole_and_does_not_move_the_cursor(centre, followed, register_failing):
+    good = "<Mutation><Id>5</Id><SSIN>85073000297</SSIN><Type>DEATH</Type><Date>2026-01-01</Date>"
     reply = (
         '<GetMutationsReply xmlns="urn:be:primaweb:bcss:mutations:v1"><Status><Code>OK</Code></Status>'
         f"<NextCursor>6</NextCursor><More>false</More>{good}<RecordedAt>2026-01-01T00:00:00</RecordedAt>"
