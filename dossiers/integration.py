@@ -24,9 +24,6 @@ logger = logging.getLogger(__name__)
 
 State = Dossier.Integration
 REASON = "the BCSS integration worker acts for the dossier it was given, whichever centre holds it"
-# A refusal that means the directory already holds what was asked (a registration overlapping itself).
-OVERLAP = "30108001"
-NOT_REGISTERED = "30108003"
 
 
 def integration_queue(*, dossier_id: int) -> None:
@@ -46,6 +43,18 @@ def _wanted(dossier: Dossier) -> str:
     return State.UNREGISTERED if dossier.is_closed else State.INTEGRATED
 
 
+def _accepted(reply: bcss_access.AccessReply, *, closing: bool, start, bce_number: str) -> bool:
+    """Whether the directory now holds what was asked. A refusal may say so too: a registration
+    overlapping the very inscription asked for (a reply lost earlier, the request sent again), or an
+    unregistration finding no inscription at all (the registration never went through)."""
+    if reply.ok != "NO":
+        return True
+    if closing:
+        return not reply.registrations
+    asked = (start.isoformat(), bce_number)
+    return any((found.start_date, found.org_unit) == asked for found in reply.registrations)
+
+
 def integration_sync(*, dossier_id: int) -> str:
     """Does what the dossier's integration needs (register or unregister); returns the state it leaves.
 
@@ -62,6 +71,9 @@ def integration_sync(*, dossier_id: int) -> str:
     closing = dossier.is_closed
     start = dossier.integration_start or timezone.localdate(dossier.created_at)
     end = timezone.localdate(dossier.closed_at) if closing else None
+    if end is not None and end < start:
+        # Closed again before the period of a reopening began: that inscription goes altogether.
+        end = None
     by = dossier.closed_by if closing else dossier.created_by
     if closing:
         done, failed = State.UNREGISTERED, State.UNREGISTER_TO_REDO
@@ -77,10 +89,9 @@ def integration_sync(*, dossier_id: int) -> str:
         error = f"caller: {', '.join(exc.problems)}"
     except bcss.BcssUnavailable as exc:
         error = f"unavailable: {exc}"[:300]
-    if reply is not None:
-        accepted = reply.ok != "NO" or (OVERLAP if not closing else NOT_REGISTERED) in reply.reason_codes
-        if not accepted:
-            error = f"{','.join(reply.reason_codes)} {reply.error_diagnostic}".strip()[:300]
+    bce_number = dossier.centre.bce_number
+    if reply is not None and not _accepted(reply, closing=closing, start=start, bce_number=bce_number):
+        error = f"{','.join(reply.reason_codes)} {reply.error_diagnostic}".strip()[:300]
     state = failed if error else done
     written = (
         Dossier.objects.across_centres(reason=REASON)
