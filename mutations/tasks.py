@@ -17,7 +17,9 @@ def retry_delay(retries: int) -> float:
     return min(30 * 2**retries, 1800)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=MAX_RETRIES
+)
 def poll_centre(self, centre_id: int) -> int:
     """Stores the centre's new mutations; safe to run twice (the cursor and the constraint see to it)."""
     centre = Centre.objects.get(pk=centre_id)
