@@ -1,10 +1,14 @@
 """manage.py simulate_mutations --count N [--seed S] [--every SECONDS]: the register changes over time."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from simulators.bcss.mutations import mutations_simulate
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -26,7 +30,14 @@ class Command(BaseCommand):
             raise CommandError("--count must be 0 or more.")
         while True:
             started = time.monotonic()
-            recorded = mutations_simulate(count=count, seed=seed)
+            try:
+                recorded = mutations_simulate(count=count, seed=seed)
+            except DatabaseError as exc:
+                if every <= 0:
+                    raise
+                # Under `make run` a busy SQLite file must not stop the trickle (honcho would stop all).
+                logger.warning("simulate_mutations: this round failed (%s); trying again later", exc)
+                recorded = 0
             if options["verbosity"] > 0:
                 self.stdout.write(f"{recorded} mutations recorded in {time.monotonic() - started:.1f} s.")
             if every <= 0:
