@@ -78,8 +78,14 @@ class Mutation(CentreOwned):
     recorded_at = models.DateTimeField(_("enregistrée au registre le"))
     received_at = models.DateTimeField(_("reçue le"), default=timezone.now)
     data = models.JSONField(_("contenu"), default=dict, blank=True)
+    # No index of their own: (centre, dossier, -id) serves the dossier's mutations, and the indexes a
+    # foreign key gets by default would only slow the import down.
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.PROTECT, related_name="+", verbose_name=_("dossier")
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dossier"),
+        db_index=False,
     )
     processed_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
     processed_by = models.ForeignKey(
@@ -89,6 +95,7 @@ class Mutation(CentreOwned):
         blank=True,
         related_name="+",
         verbose_name=_("traitée par"),
+        db_index=False,
     )
     outcome = models.CharField(_("suite donnée"), max_length=20, choices=Outcome.choices, blank=True)
 
