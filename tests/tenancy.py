@@ -27,6 +27,12 @@ from tests.factories import (
 )
 
 
+def _closed_dossier(centre):
+    from django.utils import timezone
+
+    return DossierFactory(centre=centre, closed_at=timezone.now(), closing_reason="Fin de l'aide")
+
+
 def _acknowledged_request(centre):
     from django.core.files.base import ContentFile
 
@@ -39,6 +45,10 @@ TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
     "primaweb:audit_event": lambda centre: {"pk": audit_event_in(centre).pk},
     "dossiers:detail": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "dossiers:full_record": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "dossiers:close": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "dossiers:reopen": lambda centre: {"pk": _closed_dossier(centre).pk},
+    "dossiers:integration_retry": lambda centre: {"pk": DossierFactory(centre=centre).pk},
     "documents:upload": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "documents:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "documents:detail": lambda centre: {"pk": document_in(centre).pk},

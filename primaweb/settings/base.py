@@ -59,6 +59,10 @@ SITE_URL = os.environ.get("PRIMAWEB_SITE_URL", "http://127.0.0.1:8000").rstrip("
 BCSS_URL = os.environ.get(
     "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
 )
+# RetrieveTIGroups (« Tx25 »), the national-register record, is a service of its own at the BCSS.
+BCSS_TI_GROUPS_URL = os.environ.get(
+    "BCSS_TI_GROUPS_URL", f"{SITE_URL}/simulators/bcss/RetrieveTIGroupsService/v2/retrieveTI"
+)
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
 # The register's mutations, pulled per centre (stands in for the BCSS mutation flow: mutations/register.py).
 BCSS_MUTATIONS_URL = os.environ.get(

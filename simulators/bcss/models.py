@@ -159,6 +159,36 @@ class Integration(models.Model):
         return f"{self.ssin} @ {self.organisation} ({self.start_date} – {end})"
 
 
+class RecordEntry(models.Model):
+    """One period of a person's national-register record stored explicitly (`history.record_change`).
+
+    A generated person's history is derived from the person (see `history`): nothing is stored for the
+    million persons of a simulated register. Only a person whose record changed after generation (a
+    move, a marriage...) has rows here, one per period of the groups that changed; for those groups the
+    rows are the whole history.
+    """
+
+    class Group(models.TextChoices):
+        ADDRESS = "address", _("adresse")
+        CIVIL_STATE = "civil_state", _("état civil")
+        HOUSEHOLD = "household", _("composition de ménage")
+        NATIONALITY = "nationality", _("nationalité")
+
+    ssin = models.CharField(_("NISS"), max_length=11)
+    group = models.CharField(_("groupe"), max_length=20, choices=Group.choices)
+    start_date = models.DateField(_("début"))
+    data = models.JSONField(_("données"), default=dict)
+
+    class Meta:
+        verbose_name = _("période du registre")
+        verbose_name_plural = _("périodes du registre")
+        ordering = ["ssin", "group", "start_date", "id"]
+        indexes = [models.Index(fields=["ssin", "group", "start_date"], name="bcss_record_ssin_group")]
+
+    def __str__(self) -> str:
+        return f"{self.ssin} {self.group} {self.start_date}"
+
+
 class MutationKind(models.TextChoices):
     """The changes of the register a centre can receive (the pull service's t_MutationType)."""
 

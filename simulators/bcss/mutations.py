@@ -6,6 +6,7 @@ the centres that have integrated the person. Persons some centre has integrated 
 time, so that the centres of the demo see mutations arrive.
 """
 
+import copy
 import random
 from datetime import date, timedelta
 
@@ -13,8 +14,16 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from . import names, places
-from .models import CivilState, Gender, Integration, MutationKind, RegisteredPerson, RegisterMutation
+from . import history, names, places
+from .models import (
+    CivilState,
+    Gender,
+    Integration,
+    MutationKind,
+    RecordEntry,
+    RegisteredPerson,
+    RegisterMutation,
+)
 from .population import Generator, NissAllocator
 
 KIND_WEIGHTS = (
@@ -70,20 +79,28 @@ def address_of(person: RegisteredPerson) -> dict:
     }
 
 
+def _history(before: RegisteredPerson, group: str, on: date, data: dict) -> None:
+    """The person's record (RetrieveTIGroups) gets the new period; `before` is the row as it was."""
+    history.record_change(person=before, group=group, start=on, data=data)
+
+
 def _record(person: RegisteredPerson, kind: str, on: date, data: dict) -> RegisterMutation:
     return RegisterMutation.objects.create(ssin=person.niss, kind=kind, occurred_on=on, data=data)
 
 
 def _move(rng, person, on, generator) -> list[RegisterMutation]:
     region = rng.choice(list(generator.homes))
+    before = copy.copy(person)
     for field in ("street_fr", "street_nl", "street_de", "box"):
         setattr(person, field, "")
     generator._address(person, region)
+    _history(before, RecordEntry.Group.ADDRESS, on, address_of(person))
     person.save()
     moved = [_record(person, MutationKind.MOVE, on, address_of(person))]
     if person.civil_state in COUPLED and person.partner_niss:
         partner = RegisteredPerson.objects.filter(niss=person.partner_niss, decease_date__isnull=True).first()
         if partner is not None:
+            _history(copy.copy(partner), RecordEntry.Group.ADDRESS, on, address_of(person))
             for field in ("municipality_code", "postal_code", "street_fr", "street_nl", "street_de"):
                 setattr(partner, field, getattr(person, field))
             partner.house_number, partner.box = person.house_number, person.box
@@ -95,10 +112,14 @@ def _move(rng, person, on, generator) -> list[RegisterMutation]:
 def _death(rng, person, on, generator) -> list[RegisterMutation]:
     person.decease_date = on
     person.save()
-    if person.civil_state in COUPLED and person.partner_niss:
-        RegisteredPerson.objects.filter(niss=person.partner_niss).update(
-            civil_state=CivilState.WIDOWED, civil_state_since=on
-        )
+    partner = (
+        RegisteredPerson.objects.filter(niss=person.partner_niss).first() if person.partner_niss else None
+    )
+    if person.civil_state in COUPLED and partner is not None:
+        widowed = {"code": CivilState.WIDOWED.value, "partner": ""}
+        _history(copy.copy(partner), RecordEntry.Group.CIVIL_STATE, on, widowed)
+        partner.civil_state, partner.civil_state_since, partner.partner_niss = CivilState.WIDOWED, on, ""
+        partner.save()
     return [_record(person, MutationKind.DEATH, on, {})]
 
 
@@ -116,6 +137,8 @@ def _marriage(rng, person, on, generator) -> list[RegisterMutation] | None:
         return None
     made = []
     for one, other in ((person, partner), (partner, person)):
+        married = {"code": CivilState.MARRIED.value, "partner": other.niss}
+        _history(copy.copy(one), RecordEntry.Group.CIVIL_STATE, on, married)
         one.civil_state, one.civil_state_since, one.partner_niss = CivilState.MARRIED, on, other.niss
         one.save()
         made.append(
@@ -136,6 +159,8 @@ def _divorce(rng, person, on, generator) -> list[RegisterMutation] | None:
     for one in (person, partner):
         if one is None:
             continue
+        divorced = {"code": CivilState.DIVORCED.value, "partner": ""}
+        _history(copy.copy(one), RecordEntry.Group.CIVIL_STATE, on, divorced)
         one.civil_state, one.civil_state_since, one.partner_niss = CivilState.DIVORCED, on, ""
         one.save()
         made.append(_record(one, MutationKind.DIVORCE, on, {"civil_state": CivilState.DIVORCED}))
@@ -169,6 +194,10 @@ def _birth(rng, person, on, generator) -> list[RegisterMutation] | None:
     ):
         setattr(child, field, getattr(person, field))
     child.save()
+    household = history.person_record(person).household
+    members = list(household[-1].data.get("members", [person.niss])) if household else [person.niss]
+    head = household[-1].data.get("head", person.niss) if household else person.niss
+    _history(person, RecordEntry.Group.HOUSEHOLD, on, {"head": head, "members": [*members, child.niss]})
     data = {"child": child.niss, "last_name": child.last_name, "first_name": child.first_names}
     return [_record(person, MutationKind.BIRTH, on, data)]
 
@@ -176,6 +205,7 @@ def _birth(rng, person, on, generator) -> list[RegisterMutation] | None:
 def _nationality(rng, person, on, generator) -> list[RegisterMutation] | None:
     if person.nationality_code == places.BELGIUM:
         return None  # a Belgian keeps the nationality here: the common change is a naturalisation
+    _history(copy.copy(person), RecordEntry.Group.NATIONALITY, on, {"code": places.BELGIUM})
     person.nationality_code = places.BELGIUM
     person.save()
     return [_record(person, MutationKind.NATIONALITY, on, {"nationality": places.BELGIUM})]

@@ -108,6 +108,18 @@ def document_errors(element: etree._Element) -> str:
     return _errors(complete_schema(), element)
 
 
+TIGROUPS = DIRECTORY / "be" / "fgov" / "kszbcss" / "intf" / "RetrieveTIGroupsService"
+
+
+def tigroups_schema() -> etree.XMLSchema:
+    """The RetrieveTIGroups service's request, response and fault elements, the record included."""
+    return _schema(TIGROUPS / "RetrieveTIGroupsServiceV2.xsd")
+
+
+def tigroups_errors(element: etree._Element) -> str:
+    return _errors(tigroups_schema(), element)
+
+
 @cache
 def _wsdl_template() -> bytes:
     return (DIRECTORY / "WebServiceConnector.wsdl").read_bytes()

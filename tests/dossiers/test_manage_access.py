@@ -16,6 +16,13 @@ from simulators.bcss.services import demo_persons_ensure
 from tests.dossiers.test_bcss_contract import CALLER, assert_conforms, exchanges  # noqa: F401
 from tests.http import FailingAdapter, route_bcss
 
+
+@pytest.fixture
+def ssdn(exchanges):  # noqa: F811
+    """The SSDN messages exchanged (tests.dossiers.test_bcss_contract)."""
+    return exchanges
+
+
 DUPONT = "75031212346"
 UNKNOWN = "75031212544"
 ADDRESS = {
@@ -36,10 +43,10 @@ def unregister(ssin=DUPONT, start=TODAY, end=None, proof=PROOF):
     return bcss_access.unregister(ssin=ssin, caller=CALLER, start_date=start, end_date=end, proof=proof)
 
 
-def test_register_enters_the_directory_with_schema_valid_messages(exchanges):  # noqa: F811
+def test_register_enters_the_directory_with_schema_valid_messages(ssdn):
     reply = register()
     assert reply.ok == "YES"
-    assert_conforms(exchanges)
+    assert_conforms(ssdn)
     entry = Integration.objects.get(ssin=DUPONT)
     assert (entry.organisation, entry.sector, entry.legal_context) == (CALLER.bce_number, 17, "1")
     assert (entry.start_date, entry.end_date) == (TODAY, None)
@@ -48,14 +55,14 @@ def test_register_enters_the_directory_with_schema_valid_messages(exchanges):  #
     assert list(integrated_ssins(organisation="0999999999", on=TODAY)) == []
 
 
-def test_an_overlapping_period_is_refused_and_the_inscription_returned(exchanges):  # noqa: F811
+def test_an_overlapping_period_is_refused_and_the_inscription_returned(ssdn):
     register()
     reply = register(start=TODAY + datetime.timedelta(days=30))
     assert reply.ok == "NO" and "overlaps" in reply.error_diagnostic
     found = [(r.start_date, r.org_unit) for r in reply.registrations]
     assert found == [(TODAY.isoformat(), CALLER.bce_number)]
     assert Integration.objects.count() == 1
-    assert_conforms(exchanges)
+    assert_conforms(ssdn)
 
 
 @pytest.mark.parametrize(
@@ -67,14 +74,14 @@ def test_an_overlapping_period_is_refused_and_the_inscription_returned(exchanges
     ],
     ids=["unknown-ssin", "end-before-start", "proof-mismatch"],
 )
-def test_the_simulator_refuses_what_the_service_refuses(exchanges, kwargs, complaint):  # noqa: F811
+def test_the_simulator_refuses_what_the_service_refuses(ssdn, kwargs, complaint):
     reply = register(**kwargs)
     assert reply.ok == "NO" and complaint in reply.error_diagnostic
     assert not Integration.objects.exists()
-    assert_conforms(exchanges)
+    assert_conforms(ssdn)
 
 
-def test_unregister_ends_or_removes_the_inscription(exchanges):  # noqa: F811
+def test_unregister_ends_or_removes_the_inscription(ssdn):
     register()
     assert unregister(end=TODAY + datetime.timedelta(days=10)).ok == "YES"
     assert Integration.objects.get().end_date == TODAY + datetime.timedelta(days=10)
@@ -83,7 +90,7 @@ def test_unregister_ends_or_removes_the_inscription(exchanges):  # noqa: F811
     assert not Integration.objects.exists()
     missing = unregister()
     assert missing.ok == "NO" and missing.registrations == ()
-    assert_conforms(exchanges)
+    assert_conforms(ssdn)
 
 
 def _open(centre, worker, capture):
@@ -98,10 +105,10 @@ def _open(centre, worker, capture):
 
 
 def test_opening_a_dossier_integrates_its_beneficiary(
-    exchanges,
+    ssdn,
     centre,
     worker,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     dossier = _open(centre, worker, django_capture_on_commit_callbacks)
     assert dossier.integration_state == Dossier.Integration.INTEGRATED
@@ -109,7 +116,7 @@ def test_opening_a_dossier_integrates_its_beneficiary(
     assert list(integrated_ssins(organisation=centre.bce_number, on=today)) == [DUPONT]
     event = AuditEvent.objects.filter(object_id=str(dossier.pk), action=AuditEvent.Action.BCSS_CONSULTATION)
     assert event.get().details["action"] == "REGISTER"
-    assert_conforms(exchanges)
+    assert_conforms(ssdn)
 
 
 def test_a_failed_integration_keeps_the_dossier_and_is_redone(
@@ -156,10 +163,10 @@ def test_the_beat_sweep_redoes_what_is_left_to_redo(
 
 
 def test_closing_unregisters_and_reopening_registers_again(
-    exchanges,
+    ssdn,
     centre,
     worker,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     dossier = _open(centre, worker, django_capture_on_commit_callbacks)
     today = timezone.localdate()
@@ -181,14 +188,14 @@ def test_closing_unregisters_and_reopening_registers_again(
     assert periods == [(dossier.created_at.date(), today), (tomorrow, None)]
     changes = AuditEvent.objects.filter(object_id=str(dossier.pk), action=AuditEvent.Action.CHANGE)
     assert [e.details["event"] for e in changes.order_by("at")] == ["dossier_closed", "dossier_reopened"]
-    assert_conforms(exchanges)
+    assert_conforms(ssdn)
 
 
 def test_a_registration_whose_reply_was_lost_is_not_refused_on_retry(
-    exchanges,
+    ssdn,
     centre,
     worker,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     Integration.objects.create(
         ssin=DUPONT, organisation=centre.bce_number, legal_context="1", start_date=timezone.localdate()
@@ -199,10 +206,10 @@ def test_a_registration_whose_reply_was_lost_is_not_refused_on_retry(
 
 
 def test_closing_again_the_day_of_a_reopening_removes_the_future_inscription(
-    exchanges,
+    ssdn,
     centre,
     worker,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     dossier = _open(centre, worker, django_capture_on_commit_callbacks)
     for action in ("close", "reopen", "close"):

@@ -136,3 +136,23 @@ def test_a_request_the_schema_refuses_is_refused_with_the_reason():
 
     assert reply.findtext("m:Status/m:Code", namespaces=NS) == "REFUSED"
     assert "Organisation" in reply.findtext("m:Status/m:Reason", namespaces=NS)
+
+
+def test_a_move_and_a_marriage_reach_the_persons_full_record():
+    from simulators.bcss.history import person_record
+
+    one = _integrated(1)[0]
+    RegisteredPerson.objects.filter(pk=one.pk).update(civil_state=CivilState.SINGLE, partner_niss="")
+    one.refresh_from_db()
+    old_street = person_record(one).addresses[-1].data["street"]
+
+    move = mutation_simulate_one(ssin=one.niss, kind="MOVE", seed=4)[0]
+    mutation_simulate_one(ssin=one.niss, kind="MARRIAGE", seed=2)
+
+    one.refresh_from_db()
+    record = person_record(one)
+    assert record.addresses[-1].data["street"] == move.data["street"]
+    assert record.addresses[-2].data["street"] == old_street
+    assert record.addresses[-2].end == timezone.localdate() - datetime.timedelta(days=1)
+    assert record.civil_states[-1].data == {"code": CivilState.MARRIED.value, "partner": one.partner_niss}
+    assert record.civil_states[-1].start == timezone.localdate()

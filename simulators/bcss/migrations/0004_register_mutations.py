@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bcss_simulator', '0002_integration_directory'),
+        ('bcss_simulator', '0003_record_entries'),
     ]
 
     operations = [
