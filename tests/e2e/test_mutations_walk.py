@@ -6,6 +6,9 @@ server, the worker sees it in « Consulter les mutations » and on the dossier, 
 address; then a death closes the dossier and holds the send that was waiting.
 """
 
+import re
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -18,6 +21,7 @@ NISS = "75031212346"  # DUPONT Jean-Pierre, a demo person of the simulated regis
 @pytest.fixture
 def register_on_live_server(live_server, settings):
     settings.BCSS_MUTATIONS_URL = f"{live_server.url}/simulators/bcss/mutations/MutationPullPort"
+    settings.BCSS_TI_GROUPS_URL = f"{live_server.url}/simulators/bcss/RetrieveTIGroupsService/v2/retrieveTI"
 
 
 def _open_dossier(page):
@@ -52,6 +56,7 @@ def test_a_move_then_a_death_reach_the_dossier(
     _open_dossier(page)
     dossier_url = page.url
     assert Integration.objects.filter(ssin=NISS).exists()  # ManageAccess registered the beneficiary
+    assert page.locator("#integration-state").inner_text() == "intégré à la BCSS"
 
     # The register records a move; the worker pulls it and sees it in the list.
     move = mutation_simulate_one(ssin=NISS, kind="MOVE", seed=11)[0]
@@ -70,6 +75,17 @@ def test_a_move_then_a_death_reach_the_dossier(
     legal = page.locator("#legal").locator("..").inner_text()
     assert move.data["street"] in legal and move.data["postal_code"] in legal
     assert "Anciennes adresses légales" in page.locator("#dossier-mutations").locator("..").inner_text()
+    assert_accessible(page)
+
+    # The full record (RetrieveTIGroups) has the move in its history, and the civil state with its
+    # start date and partner.
+    page.get_by_role("link", name="Données du registre national").click()
+    today = date.today().strftime("%d/%m/%Y")
+    moved = page.locator("#addresses").locator("..").get_by_role("row").filter(has_text=move.data["street"])
+    assert today in moved.first.inner_text()
+    married = page.locator("#civil-states").locator("..").get_by_role("row").filter(has_text="Marié(e)")
+    assert "77.09.30-222.73" in married.first.inner_text()  # LAMBERT Anne Marie, his wife
+    assert re.search(r"\d\d/\d\d/\d{4}", married.first.inner_text())
     assert_accessible(page)
 
     # A send waits for the beneficiary when the register reports the death.
