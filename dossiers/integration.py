@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from primaweb.models import AuditEvent
+from primaweb.models import AuditEvent, User
 from primaweb.services import audit_record
 
 from . import bcss, bcss_access
@@ -26,11 +26,12 @@ State = Dossier.Integration
 REASON = "the BCSS integration worker acts for the dossier it was given, whichever centre holds it"
 
 
-def integration_queue(*, dossier_id: int) -> None:
-    """Queues the integration work of one dossier once the current transaction has committed."""
+def integration_queue(*, dossier_id: int, by_id: int | None = None) -> None:
+    """Queues the integration work of one dossier once the current transaction has committed; `by_id`,
+    the user the BCSS is asked for (the dossier's creator or closer when not given)."""
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.sync_integration.delay(dossier_id))
+    transaction.on_commit(lambda: tasks.sync_integration.delay(dossier_id, by_id))
 
 
 def _proof(dossier: Dossier) -> bcss_access.Proof:
@@ -55,7 +56,7 @@ def _accepted(reply: bcss_access.AccessReply, *, closing: bool, start, bce_numbe
     return any((found.start_date, found.org_unit) == asked for found in reply.registrations)
 
 
-def integration_sync(*, dossier_id: int) -> str:
+def integration_sync(*, dossier_id: int, by_id: int | None = None) -> str:
     """Does what the dossier's integration needs (register or unregister); returns the state it leaves.
 
     The outcome is written only if the dossier did not change meanwhile (closed or reopened): otherwise the
@@ -75,6 +76,8 @@ def integration_sync(*, dossier_id: int) -> str:
         # Closed again before the period of a reopening began: that inscription goes altogether.
         end = None
     by = dossier.closed_by if closing else dossier.created_by
+    if by_id is not None:
+        by = User.objects.filter(pk=by_id).first() or by
     if closing:
         done, failed = State.UNREGISTERED, State.UNREGISTER_TO_REDO
     else:
@@ -104,7 +107,7 @@ def integration_sync(*, dossier_id: int) -> str:
         )
     )
     if not written:
-        integration_queue(dossier_id=dossier.pk)
+        integration_queue(dossier_id=dossier.pk, by_id=by_id)
         return "changed"
     audit_record(
         action=AuditEvent.Action.BCSS_CONSULTATION,

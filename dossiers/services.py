@@ -231,7 +231,7 @@ def dossier_reopen(*, dossier: Dossier, user: User, request: HttpRequest | None 
 
 
 def dossier_integration_retry(*, dossier: Dossier, user: User, request: HttpRequest | None = None) -> None:
-    """« Réessayer l'intégration BCSS »: queues the integration work again now."""
+    """« Réessayer l'intégration BCSS »: queues the integration work again now, asked for `user`."""
     audit_record(
         action=AuditEvent.Action.CHANGE,
         by=user,
@@ -240,4 +240,5 @@ def dossier_integration_retry(*, dossier: Dossier, user: User, request: HttpRequ
         request=request,
         details={"event": "integration_retry", "state": dossier.integration_state},
     )
-    integration.integration_queue(dossier_id=dossier.pk)
+    # Asked for the worker who retries: the dossier's creator may since have lost access to the BCSS.
+    integration.integration_queue(dossier_id=dossier.pk, by_id=user.pk)

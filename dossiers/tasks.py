@@ -6,8 +6,8 @@ from . import integration
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def sync_integration(dossier_id: int) -> str:
-    return integration.integration_sync(dossier_id=dossier_id)
+def sync_integration(dossier_id: int, by_id: int | None = None) -> str:
+    return integration.integration_sync(dossier_id=dossier_id, by_id=by_id)
 
 
 @shared_task

@@ -172,18 +172,16 @@ def _household(data, record: Record, persons: dict[str, RegisteredPerson]) -> No
             _code_label(element, "FamilyRole", *(SPOUSE if person.civil_state == 20 else COHABITANT))
             _number(element, "NationalNumber", head)
             _name(element, persons.get(head))
-    if headed:
+    others = [(period, m) for period in headed for m in period.data["members"] if m != person.niss]
+    if others:  # a person living alone heads a household with no other member: no group at all
         heads = _r(data, "HeadOfFamily")
-        for period in headed:
-            for member in period.data["members"]:
-                if member == person.niss:
-                    continue
-                element = _item(heads, "HeadOfFamily", "141", period)
-                partner = persons.get(member)
-                married = partner is not None and partner.civil_state == 20
-                _code_label(element, "FamilyRole", *(SPOUSE if married else COHABITANT))
-                _number(element, "NationalNumber", member)
-                _name(element, partner)
+        for period, member in others:
+            element = _item(heads, "HeadOfFamily", "141", period)
+            partner = persons.get(member)
+            married = partner is not None and partner.civil_state == 20
+            _code_label(element, "FamilyRole", *(SPOUSE if married else COHABITANT))
+            _number(element, "NationalNumber", member)
+            _name(element, partner)
 
 
 def _related(record: Record) -> dict[str, RegisteredPerson]:

@@ -221,3 +221,25 @@ def test_closing_again_the_day_of_a_reopening_removes_the_future_inscription(
     dossier.refresh_from_db()
     assert dossier.integration_state == Dossier.Integration.UNREGISTERED
     assert Integration.objects.count() == 1
+
+
+def test_a_creator_the_bcss_would_refuse_leaves_it_to_redo_and_the_retry_asks_for_the_worker(
+    ssdn, centre, worker, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    creator = UserFactory(niss="")
+    reply = services.identification_by_niss(centre=centre, niss=DUPONT, by=worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier, _ = services.dossier_create(
+            centre=centre, identified=reply.persons[0], effective_address=ADDRESS, by=creator
+        )
+    dossier.refresh_from_db()
+    assert (dossier.integration_state, dossier.integration_error) == (
+        Dossier.Integration.TO_REDO,
+        "caller: niss",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_integration_retry(dossier=dossier, user=worker)
+    dossier.refresh_from_db()
+    assert dossier.integration_state == Dossier.Integration.INTEGRATED
