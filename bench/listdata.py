@@ -49,8 +49,9 @@ def fill(*, centre, user, document_type, rows: int, dossiers: int | None = None,
                 '2', '', '', '', '', '', '', '', '', '', '', '', '', 'Rue de Fer', (1 + g % 200)::text, '',
                 '5000', 'Namur', '', now(), {c}
             FROM generate_series(1, {dossiers}) g""",
-            f"""INSERT INTO dossiers_dossier (number, created_at, centre_id, created_by_id, beneficiary_id)
-            SELECT 'B' || lpad(g::text, 10, '0'), {when}, {c}, {u}, id
+            f"""INSERT INTO dossiers_dossier (number, created_at, centre_id, created_by_id, beneficiary_id,
+                closing_reason, integration_state, integration_error)
+            SELECT 'B' || lpad(g::text, 10, '0'), {when}, {c}, {u}, id, '', 'integrated', ''
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS g FROM dossiers_person WHERE centre_id = {c})
                 AS p""",
         ],

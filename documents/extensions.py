@@ -69,3 +69,23 @@ def actions_for(document) -> list[tuple[Action, str]]:
 
 def sections_for(document) -> list[tuple[Section, str]]:
     return [(section, section.url(document)) for section in sorted(_sections, key=lambda s: s.order)]
+
+
+# Checks that hold back sending a document to its recipient (the register reported the recipient's
+# death): each takes the document and returns a `documents.failures.Failure` saying why, or None. The
+# sending app asks before a message leaves and keeps the send « à vérifier » instead.
+_send_holds: list = []
+
+
+def register_send_hold(check) -> None:
+    if check not in _send_holds:
+        _send_holds.append(check)
+
+
+def send_hold(document):
+    """The first reason a registered check gives to hold back sending `document`, or None."""
+    for check in _send_holds:
+        reason = check(document)
+        if reason is not None:
+            return reason
+    return None

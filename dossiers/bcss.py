@@ -203,7 +203,7 @@ def identify_phonetic(*, criteria: PhoneticCriteria, caller: Caller) -> Identify
     return _send(search, caller)
 
 
-def _envelope(search_criteria: etree._Element, caller: Caller) -> str:
+def _envelope(payload: etree._Element, caller: Caller, *, service_id: str, version: str) -> str:
     root = etree.Element(f"{{{NS_SERVICE}}}SSDNRequest", nsmap={None: NS_SERVICE})
     context = etree.SubElement(root, f"{{{NS_SERVICE}}}RequestContext")
     user = etree.SubElement(context, f"{{{NS_SERVICE}}}AuthorizedUser")
@@ -219,22 +219,29 @@ def _envelope(search_criteria: etree._Element, caller: Caller) -> str:
     etree.SubElement(message, f"{{{NS_SERVICE}}}Reference").text = f"PRIMAWEB-{uuid.uuid4().hex[:20].upper()}"
     etree.SubElement(message, f"{{{NS_SERVICE}}}TimeRequest").text = datetime.now().strftime("%Y%m%dT%H%M%S")
     service = etree.SubElement(root, f"{{{NS_SERVICE}}}ServiceRequest")
-    etree.SubElement(service, f"{{{NS_SERVICE}}}ServiceId").text = SERVICE_ID
-    etree.SubElement(service, f"{{{NS_SERVICE}}}Version").text = SERVICE_VERSION
-    request = etree.SubElement(service, f"{{{NS_IPR}}}IdentifyPersonRequest", nsmap={"ipr": NS_IPR})
-    request.append(search_criteria)
+    etree.SubElement(service, f"{{{NS_SERVICE}}}ServiceId").text = service_id
+    etree.SubElement(service, f"{{{NS_SERVICE}}}Version").text = version
+    service.append(payload)
     return etree.tostring(root, encoding="unicode")
 
 
-def _send(search_criteria: etree._Element, caller: Caller) -> IdentifyReply:
-    envelope = _envelope(search_criteria, caller)
+def send_ssdn(payload: etree._Element, caller: Caller, *, service_id: str, version: str) -> str:
+    """Sends one SSDN request carrying `payload` (the service's own request element); returns the reply's
+    XML text. Raises `BcssUnavailable` when nothing readable came back."""
+    envelope = _envelope(payload, caller, service_id=service_id, version=version)
     try:
         reply = _service().sendXML(envelope)
     except (requests.RequestException, ZeepError, etree.XMLSyntaxError) as exc:
         raise BcssUnavailable(str(exc)) from exc
     if not isinstance(reply, str) or not reply.strip():
         raise BcssUnavailable("empty reply")
-    return parse_reply(reply)
+    return reply
+
+
+def _send(search_criteria: etree._Element, caller: Caller) -> IdentifyReply:
+    request = etree.Element(f"{{{NS_IPR}}}IdentifyPersonRequest", nsmap={"ipr": NS_IPR})
+    request.append(search_criteria)
+    return parse_reply(send_ssdn(request, caller, service_id=SERVICE_ID, version=SERVICE_VERSION))
 
 
 def _text(element, path: str) -> str:
@@ -251,7 +258,8 @@ def _localized(element, path: str, preferred: str = "fr") -> str:
     return (found[0].text or "").strip() if found else ""
 
 
-def parse_reply(xml: str) -> IdentifyReply:
+def reply_root(xml: str) -> etree._Element:
+    """The parsed SSDNReply; `BcssUnavailable` when it is not one."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(xml.encode(), parser)
@@ -259,16 +267,21 @@ def parse_reply(xml: str) -> IdentifyReply:
         raise BcssUnavailable(f"unreadable reply: {exc}") from exc
     if root.tag != f"{{{NS_SERVICE}}}SSDNReply":
         raise BcssUnavailable(f"unexpected reply element {root.tag}")
+    return root
+
+
+def summary(root: etree._Element) -> tuple[str, tuple[Detail, ...]]:
+    """The reply's overall status (YES, NO or WARNING: the worst of its ResultSummary) and its details."""
     summaries = root.findall(".//c:ResultSummary", {"c": NS_COMMON})
     if not summaries:
         raise BcssUnavailable("reply without ResultSummary")
     ok = "YES"
     details = []
-    for summary in summaries:
-        status = summary.get("ok", "NO")
+    for result in summaries:
+        status = result.get("ok", "NO")
         if status == "NO" or (status == "WARNING" and ok == "YES"):
             ok = status
-        for detail in summary.findall("c:Detail", {"c": NS_COMMON}):
+        for detail in result.findall("c:Detail", {"c": NS_COMMON}):
             details.append(
                 Detail(
                     severity=_text(detail, "c:Severity"),
@@ -276,11 +289,17 @@ def parse_reply(xml: str) -> IdentifyReply:
                     diagnostic=_text(detail, "c:Diagnostic"),
                 )
             )
+    return ok, tuple(details)
+
+
+def parse_reply(xml: str) -> IdentifyReply:
+    root = reply_root(xml)
+    ok, details = summary(root)
     persons = tuple(_person(data) for data in root.iterfind(".//i:LimitedLegalData", {"i": NS_IPR}))
     return IdentifyReply(
         ok=ok,
         persons=persons,
-        details=tuple(details),
+        details=details,
         ticket=_text(root, "s:ReplyContext/s:Message/s:Ticket"),
     )
 

@@ -156,3 +156,14 @@ class DossierSearchForm(TypedTextMixin, forms.Form):
         if not self.errors and not any(cleaned.get(k) for k in ("niss", "name", "number")):
             raise forms.ValidationError(_("Indiquez un NISS, un nom ou un numéro de dossier."))
         return cleaned
+
+
+class CloseDossierForm(TypedTextMixin, forms.Form):
+    """« Clôturer le dossier »: the reason is required; it stays in the dossier and its history."""
+
+    reason = forms.CharField(
+        label=_("Motif de la clôture"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez le motif de la clôture.")},
+    )

@@ -112,6 +112,16 @@ class DossierCounter(CentreOwned):
 
 
 class Dossier(CentreOwned):
+    class Integration(models.TextChoices):
+        """Where the beneficiary stands in the BCSS directory of references (ManageAccess)."""
+
+        PENDING = "pending", _("intégration BCSS en cours")
+        INTEGRATED = "integrated", _("intégré à la BCSS")
+        TO_REDO = "to_redo", _("intégration BCSS à refaire")
+        UNREGISTERING = "unregistering", _("désinscription BCSS en cours")
+        UNREGISTER_TO_REDO = "unregister_to_redo", _("désinscription BCSS à refaire")
+        UNREGISTERED = "unregistered", _("désinscrit de la BCSS")
+
     number = models.CharField(_("numéro de dossier"), max_length=11)
     beneficiary = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("bénéficiaire principal")
@@ -120,13 +130,39 @@ class Dossier(CentreOwned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("créé par")
     )
+    closed_at = models.DateTimeField(_("clôturé le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clôturé par"),
+    )
+    closing_reason = models.CharField(_("motif de clôture"), max_length=300, blank=True)
+    integration_state = models.CharField(
+        _("intégration BCSS"), max_length=20, choices=Integration.choices, default=Integration.PENDING
+    )
+    integration_start = models.DateField(_("intégré à la BCSS depuis le"), null=True, blank=True)
+    integration_error = models.CharField(_("erreur d'intégration BCSS"), max_length=300, blank=True)
+    integration_attempted_at = models.DateTimeField(
+        _("dernière tentative d'intégration"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
         # « Dossiers du C.P.A.S. » reads its pages (newest first, keyset by created_at then id) from it.
-        indexes = [models.Index(fields=["centre", "-created_at", "-id"], name="dossier_centre_created")]
+        indexes = [
+            models.Index(fields=["centre", "-created_at", "-id"], name="dossier_centre_created"),
+            # The beat sweep looks for the dossiers whose integration is still to be done.
+            models.Index(
+                fields=["integration_state"],
+                name="dossier_integration_unsettled",
+                condition=~models.Q(integration_state__in=["integrated", "unregistered"]),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["centre", "number"], name="dossier_number_unique_in_centre"),
             models.UniqueConstraint(fields=["centre", "beneficiary"], name="dossier_one_per_beneficiary"),
@@ -137,3 +173,52 @@ class Dossier(CentreOwned):
 
     def __str__(self) -> str:
         return f"{self.number} — {self.beneficiary}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def integration_settled(self) -> bool:
+        return self.integration_state in (self.Integration.INTEGRATED, self.Integration.UNREGISTERED)
+
+    @property
+    def integration_needs_retry(self) -> bool:
+        return self.integration_state in (self.Integration.TO_REDO, self.Integration.UNREGISTER_TO_REDO)
+
+
+class LegalAddressHistory(CentreOwned):
+    """A legal address a person had before it was replaced (a move the register reported, confirmed)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="legal_address_history", verbose_name=_("personne")
+    )
+    street = models.CharField(_("rue"), max_length=200, blank=True)
+    house_number = models.CharField(_("numéro"), max_length=20, blank=True)
+    box = models.CharField(_("boîte"), max_length=20, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    municipality = models.CharField(_("localité"), max_length=200, blank=True)
+    municipality_code = models.CharField(_("code INS de la commune"), max_length=5, blank=True)
+    country = models.CharField(_("pays"), max_length=100, blank=True)
+    replaced_at = models.DateTimeField(_("remplacée le"), default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("remplacée par")
+    )
+    moved_on = models.DateField(_("déménagement le"), null=True, blank=True)
+    source = models.CharField(_("origine du changement"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("ancienne adresse légale")
+        verbose_name_plural = _("anciennes adresses légales")
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return " ".join(self.lines)
+
+    @property
+    def lines(self) -> list[str]:
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        if self.box:
+            street = f"{street} {_('bte')} {self.box}"
+        town = " ".join(p for p in (self.postal_code, self.municipality) if p)
+        return [line for line in (street, town, self.country) if line]

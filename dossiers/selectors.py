@@ -50,8 +50,11 @@ def dossier_for_niss(*, centre: Centre, niss: str) -> Dossier | None:
 
 def dossier_numbers_by_niss(*, centre: Centre, nisses: list[str]) -> dict[str, Dossier]:
     """The existing dossiers among the given persons, so a result list leads to them, never to duplicates."""
+    # The beneficiary's centre said too: the persons' unique index (centre, niss) then finds them.
     dossiers = (
-        Dossier.objects.for_centre(centre).filter(beneficiary__niss__in=nisses).select_related("beneficiary")
+        Dossier.objects.for_centre(centre)
+        .filter(beneficiary__centre=centre, beneficiary__niss__in=nisses)
+        .select_related("beneficiary")
     )
     return {d.beneficiary.niss: d for d in dossiers}
 

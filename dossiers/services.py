@@ -1,6 +1,7 @@
 """Writes of the dossiers app: identification through the BCSS (logged), persons and dossiers."""
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -9,7 +10,7 @@ from django.utils import timezone
 from primaweb.models import AuditEvent, Centre, User
 from primaweb.services import audit_record
 
-from . import bcss
+from . import bcss, integration
 from .models import Dossier, DossierCounter, Person
 
 # The adapter's public errors, for the apps that consult the BCSS through these services.
@@ -171,7 +172,99 @@ def dossier_create(
     person.full_clean(exclude=["centre"])
     person.save()
     dossier = Dossier.objects.create(
-        centre=centre, number=_next_number(centre), beneficiary=person, created_by=by
+        centre=centre,
+        number=_next_number(centre),
+        beneficiary=person,
+        created_by=by,
+        integration_start=timezone.localdate(),
     )
     audit_record(action=AuditEvent.Action.CREATE, by=by, centre=centre, target=dossier, request=request)
+    integration.integration_queue(dossier_id=dossier.pk)
     return dossier, True
+
+
+class DossierStateError(Exception):
+    """The dossier is not in a state that allows the action (closing a closed dossier, ...)."""
+
+
+@transaction.atomic
+def dossier_close(
+    *, dossier: Dossier, user: User, reason: str, request: HttpRequest | None = None
+) -> Dossier:
+    """Closes the dossier for `reason`; its beneficiary is unregistered from the BCSS directory of
+    references (up to today) by a task queued on commit. Reversible: `dossier_reopen`."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a closing reason is required")
+    dossier = Dossier.objects.for_centre(dossier.centre).select_for_update().get(pk=dossier.pk)
+    if dossier.is_closed:
+        raise DossierStateError("already closed")
+    dossier.closed_at = timezone.now()
+    dossier.closed_by = user
+    dossier.closing_reason = reason[:300]
+    dossier.integration_state = Dossier.Integration.UNREGISTERING
+    dossier.integration_error = ""
+    dossier.save(
+        update_fields=["closed_at", "closed_by", "closing_reason", "integration_state", "integration_error"]
+    )
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=user,
+        centre=dossier.centre,
+        target=dossier,
+        request=request,
+        details={"event": "dossier_closed", "reason": dossier.closing_reason},
+    )
+    integration.integration_queue(dossier_id=dossier.pk)
+    return dossier
+
+
+@transaction.atomic
+def dossier_reopen(*, dossier: Dossier, user: User, request: HttpRequest | None = None) -> Dossier:
+    """Reopens a closed dossier; its beneficiary is registered again from the day after the last period
+    (today at the earliest), by a task queued on commit."""
+    dossier = Dossier.objects.for_centre(dossier.centre).select_for_update().get(pk=dossier.pk)
+    if not dossier.is_closed:
+        raise DossierStateError("not closed")
+    closed_on = timezone.localdate(dossier.closed_at)
+    previous_reason = dossier.closing_reason
+    dossier.integration_start = max(timezone.localdate(), closed_on + timedelta(days=1))
+    dossier.closed_at = None
+    dossier.closed_by = None
+    dossier.closing_reason = ""
+    dossier.integration_state = Dossier.Integration.PENDING
+    dossier.integration_error = ""
+    dossier.save(
+        update_fields=[
+            "closed_at",
+            "closed_by",
+            "closing_reason",
+            "integration_start",
+            "integration_state",
+            "integration_error",
+        ]
+    )
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=user,
+        centre=dossier.centre,
+        target=dossier,
+        request=request,
+        details={"event": "dossier_reopened", "closed_on": closed_on.isoformat(), "reason": previous_reason},
+    )
+    integration.integration_queue(dossier_id=dossier.pk)
+    return dossier
+
+
+def dossier_integration_retry(*, dossier: Dossier, user: User, request: HttpRequest | None = None) -> None:
+    """« Réessayer l'intégration BCSS »: queues the integration work again now, asked for `user`."""
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=user,
+        centre=dossier.centre,
+        target=dossier,
+        request=request,
+        details={"event": "integration_retry", "state": dossier.integration_state},
+    )
+    # Asked for the worker who retries: the dossier's creator may since have lost access to the BCSS.
+    integration.integration_queue(dossier_id=dossier.pk, by_id=user.pk)

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from documents import extensions
 from documents import failures as document_failures
 from documents import selectors as document_selectors
 from documents import services as document_services
 from documents.models import Document
 
-from . import client, outbox, senders
+from . import client, holds, outbox, senders
 from .failures import Failure
 from .models import Publication
 
@@ -109,6 +110,9 @@ def publication_send(*, publication_id: int) -> Publication:
         sender = senders.sender_for(centre=document.centre)
     except senders.SenderMissing as exc:
         return _settle_failed(publication.pk, exc.failure)
+    held = extensions.send_hold(document)
+    if held is not None:
+        return holds.publication_hold(publication_id=publication.pk, attempt=attempt, reason=held)
     if not _about_to_send(publication, attempt):
         return by_id().get(pk=publication.pk)
     try:

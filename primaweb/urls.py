@@ -28,6 +28,7 @@ urlpatterns = [
     path("ebox/", include("ebox.urls")),
     path("centre-ebox/", include("centrebox.urls")),
     path("cpas-online/", include("cpasonline.urls")),
+    path("mutations/", include("mutations.urls")),
 ]
 
 if settings.SIMULATORS_ENABLED:

@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -311,3 +313,38 @@ def platform_object(label: str):
     if label == "centrebox.SenderName":
         return model.objects.create(identifier=token[:10], name_fr="Institution", name_nl="Instelling")
     raise LookupError(f"No platform object known for {label}: add it to tests/factories.py")
+
+
+def mutation_in(centre, *, kind="MOVE", dossier=None, **fields):
+    """A mutation of the register received for a dossier of `centre` (a move by default)."""
+
+    from django.utils import timezone
+
+    from mutations.models import Mutation
+
+    dossier = dossier or DossierFactory(centre=centre)
+    data = {
+        "MOVE": {
+            "street": "Rue de l'Ange",
+            "house_number": "7",
+            "box": "",
+            "postal_code": "5000",
+            "municipality_code": "92094",
+            "municipality": "Namur",
+        },
+        "DEATH": {},
+    }.get(kind, {})
+    return Mutation.objects.create(
+        centre=centre,
+        register_id=fields.pop("register_id", None) or next(_mutation_ids),
+        niss=dossier.beneficiary.niss,
+        kind=kind,
+        occurred_on=fields.pop("occurred_on", timezone.localdate()),
+        recorded_at=timezone.now(),
+        data=fields.pop("data", data),
+        dossier=dossier,
+        **fields,
+    )
+
+
+_mutation_ids = itertools.count(1_000_000)

@@ -8,6 +8,7 @@ that is missing here, so no screen can slip through unchecked.
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ebox.models import EboxCredentials
+from mutations.models import MutationFeed
 from tests.factories import (
     DocumentTypeFactory,
     DossierFactory,
@@ -19,10 +20,17 @@ from tests.factories import (
     document_in,
     inbox_grant_in,
     invitation_in,
+    mutation_in,
     platform_object,
     publication_in,
 )
 from tests.samples import pdf_bytes
+
+
+def _closed_dossier(centre):
+    from django.utils import timezone
+
+    return DossierFactory(centre=centre, closed_at=timezone.now(), closing_reason="Fin de l'aide")
 
 
 def _acknowledged_request(centre):
@@ -37,6 +45,10 @@ TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
     "primaweb:audit_event": lambda centre: {"pk": audit_event_in(centre).pk},
     "dossiers:detail": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "dossiers:full_record": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "dossiers:close": lambda centre: {"pk": DossierFactory(centre=centre).pk},
+    "dossiers:reopen": lambda centre: {"pk": _closed_dossier(centre).pk},
+    "dossiers:integration_retry": lambda centre: {"pk": DossierFactory(centre=centre).pk},
     "documents:upload": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "documents:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "documents:detail": lambda centre: {"pk": document_in(centre).pk},
@@ -73,6 +85,10 @@ TENANT_OBJECTS = {
     "centrebox:document_replies": lambda centre: {"pk": document_in(centre).pk},
     "centrebox:dossier_replies": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "centrebox:grant_edit": lambda centre: {"membership_pk": MembershipFactory(centre=centre).pk},
+    "mutations:mark_processed": lambda centre: {"pk": mutation_in(centre).pk},
+    "mutations:accept_move": lambda centre: {"pk": mutation_in(centre).pk},
+    "mutations:accept_death": lambda centre: {"pk": mutation_in(centre, kind="DEATH").pk},
+    "mutations:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
 }
 
 # The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
@@ -102,6 +118,9 @@ ADMIN_TENANT_OBJECTS = {
     )[0],
     "centrebox.InboxGrant": inbox_grant_in,
     "centrebox.CentreLabel": centre_label_in,
+    "mutations.MutationFeed": lambda centre: MutationFeed.objects.for_centre(centre).get_or_create(
+        centre=centre
+    )[0],
 }
 
 ADMIN_PLATFORM_OBJECTS = {
@@ -191,6 +210,7 @@ REQUEST_PARAMETERS = {
     "language": "a language code",
     "state": "the federal sign-in's anti-forgery value, checked against the citizen's session",
     "code": "the federal sign-in's authorisation code, exchanged with the provider",
+    "depuis": "a flag: back to the dossier's page rather than the list of mutations",
 }
 
 # Forms' fields that choose a centre-owned object, and the sweep case that covers each.

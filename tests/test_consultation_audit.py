@@ -47,6 +47,7 @@ NOT_CONSULTATIONS = {
     "centrebox:grants": "the centre's members and what they may see of its e-Box, no beneficiary",
     "centrebox:grant_edit": "one member's e-Box grant, no beneficiary; saving it is traced as a change",
     "documents:status": "the conversion status of a document, as JSON: no name, no NISS",
+    "mutations:types": "the mutation types the centre receives, no beneficiary",
     # Steps that show nothing themselves: they redirect, or look up the BCSS. The BCSS look-ups of the
     # identification flow are traced as « Consultation de la BCSS » by dossiers.services
     # (tests/dossiers/test_identification_flow.py).
@@ -69,6 +70,7 @@ ADMINISTRATOR_SCREENS = {
     "primaweb:audit_event",
     "centrebox:grants",
     "centrebox:grant_edit",
+    "mutations:types",
 }
 
 
@@ -282,6 +284,7 @@ def test_an_events_page_spells_out_the_persons_and_criteria_of_a_consultation(
 # Model admins of the platform, not of a centre: closed to centre administrators
 # (tests/test_admin_sweep.py), and showing no centre's beneficiaries.
 ADMIN_NOT_CONSULTATIONS = {
+    "mutations.MutationFeed": "the mutation types a centre receives and where the polling stands, no person",
     "auth.Group": "permission groups of the platform: names and permissions, no person",
     "axes.AccessAttempt": "sign-in attempts (username, address): the platform's security log",
     "axes.AccessLog": "sign-ins (username, address): the platform's security log, superusers only",

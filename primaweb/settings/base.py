@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ebox",
     "centrebox",
     "cpasonline",
+    "mutations",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share

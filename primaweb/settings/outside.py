@@ -11,7 +11,16 @@ from .env import SITE_URL, VAR_DIR, env_bool
 BCSS_URL = os.environ.get(
     "BCSS_URL", f"{SITE_URL}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
 )
+# RetrieveTIGroups (« Tx25 »), the national-register record, is a service of its own at the BCSS.
+BCSS_TI_GROUPS_URL = os.environ.get(
+    "BCSS_TI_GROUPS_URL", f"{SITE_URL}/simulators/bcss/RetrieveTIGroupsService/v2/retrieveTI"
+)
 BCSS_TIMEOUT = float(os.environ.get("BCSS_TIMEOUT", "10"))
+# The register's mutations, pulled per centre (stands in for the BCSS mutation flow: mutations/register.py).
+BCSS_MUTATIONS_URL = os.environ.get(
+    "BCSS_MUTATIONS_URL", f"{SITE_URL}/simulators/bcss/mutations/MutationPullPort"
+)
+MUTATIONS_POLL_SECONDS = float(os.environ.get("MUTATIONS_POLL_SECONDS", "120"))
 
 # eBox (REST API 2.1): OAuth2 client credentials for a bearer token, then the publication API. The client
 # proves itself with a JWT signed by its certificate's key (private_key_jwt): key and certificate as PEM

@@ -3,7 +3,7 @@
 import os
 
 from .env import REDIS_URL, VAR_DIR, env_bool
-from .outside import CENTREBOX_IMPORT_SECONDS, EBOX_SWEEP_SECONDS
+from .outside import CENTREBOX_IMPORT_SECONDS, EBOX_SWEEP_SECONDS, MUTATIONS_POLL_SECONDS
 
 # Documents: the LibreOffice listener (unoserver) that converts uploads to PDF, and its limits.
 CONVERTER_URL = os.environ.get("PRIMAWEB_CONVERTER_URL", "http://127.0.0.1:2003").rstrip("/")
@@ -73,7 +73,14 @@ CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS = float(
     os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS", "300")
 )
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How long a dossier's BCSS integration may stay pending before the beat sweep queues it again.
+BCSS_INTEGRATION_SWEEP_SECONDS = float(os.environ.get("BCSS_INTEGRATION_SWEEP_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
+    "dossiers-sweep-integrations": {
+        "task": "dossiers.tasks.sweep_integrations",
+        "schedule": BCSS_INTEGRATION_SWEEP_SECONDS,
+        "options": {"expires": BCSS_INTEGRATION_SWEEP_SECONDS},
+    },
     "primaweb-clean-expired-sessions": {
         "task": "primaweb.tasks.clear_expired_sessions",
         "schedule": 3600.0,
@@ -96,6 +103,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cpasonline.tasks.requeue_acknowledgements",
         "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
         "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
+    },
+    "mutations-poll-register": {
+        "task": "mutations.tasks.poll_all_centres",
+        "schedule": MUTATIONS_POLL_SECONDS,
+        "options": {"expires": MUTATIONS_POLL_SECONDS},
     },
     "centrebox-import-centre-inboxes": {
         "task": "centrebox.tasks.import_centre_inboxes",

@@ -124,3 +124,99 @@ class RegisteredPerson(models.Model):
             self.refresh_derived()
         except IncompleteDateError as exc:
             raise ValidationError({"birth_date": str(exc)}) from exc
+
+
+class Integration(models.Model):
+    """One entry of the BCSS directory of references (« répertoire des références »).
+
+    ManageAccess registers a person for an organisation (the centre's BCE number as its requests carry
+    it), a sector (17: CPAS), a legal context and a period; the organisation is then entitled to the
+    person's data and receives the changes. `end_date` null is an open period.
+    """
+
+    ssin = models.CharField(_("NISS"), max_length=11, db_index=True)
+    organisation = models.CharField(_("organisation (numéro BCE)"), max_length=10)
+    sector = models.PositiveSmallIntegerField(_("secteur"), default=17)
+    legal_context = models.CharField(_("contexte légal"), max_length=100)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intégration")
+        verbose_name_plural = _("intégrations")
+        ordering = ["ssin", "start_date"]
+        indexes = [models.Index(fields=["organisation", "ssin"], name="bcss_integration_org_ssin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="bcss_integration_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.end_date or "…"
+        return f"{self.ssin} @ {self.organisation} ({self.start_date} – {end})"
+
+
+class RecordEntry(models.Model):
+    """One period of a person's national-register record stored explicitly (`history.record_change`).
+
+    A generated person's history is derived from the person (see `history`): nothing is stored for the
+    million persons of a simulated register. Only a person whose record changed after generation (a
+    move, a marriage...) has rows here, one per period of the groups that changed; for those groups the
+    rows are the whole history.
+    """
+
+    class Group(models.TextChoices):
+        ADDRESS = "address", _("adresse")
+        CIVIL_STATE = "civil_state", _("état civil")
+        HOUSEHOLD = "household", _("composition de ménage")
+        NATIONALITY = "nationality", _("nationalité")
+
+    ssin = models.CharField(_("NISS"), max_length=11)
+    group = models.CharField(_("groupe"), max_length=20, choices=Group.choices)
+    start_date = models.DateField(_("début"))
+    data = models.JSONField(_("données"), default=dict)
+
+    class Meta:
+        verbose_name = _("période du registre")
+        verbose_name_plural = _("périodes du registre")
+        ordering = ["ssin", "group", "start_date", "id"]
+        indexes = [models.Index(fields=["ssin", "group", "start_date"], name="bcss_record_ssin_group")]
+
+    def __str__(self) -> str:
+        return f"{self.ssin} {self.group} {self.start_date}"
+
+
+class MutationKind(models.TextChoices):
+    """The changes of the register a centre can receive (the pull service's t_MutationType)."""
+
+    MOVE = "MOVE", _("Changement d'adresse")
+    DEATH = "DEATH", _("Décès")
+    MARRIAGE = "MARRIAGE", _("Mariage")
+    DIVORCE = "DIVORCE", _("Divorce")
+    BIRTH = "BIRTH", _("Naissance dans le ménage")
+    NATIONALITY = "NATIONALITY", _("Changement de nationalité")
+
+
+class RegisterMutation(models.Model):
+    """A change the register recorded for a person, as the mutation pull service delivers it.
+
+    The id is the delivery order: a centre's cursor is the last id it received. `data` holds the
+    type's own content (the new address, the partner, the child, the nationality).
+    """
+
+    ssin = models.CharField(_("NISS"), max_length=11, db_index=True)
+    kind = models.CharField(_("type"), max_length=12, choices=MutationKind.choices)
+    occurred_on = models.DateField(_("date de l'événement"))
+    recorded_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    data = models.JSONField(_("contenu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("mutation du registre")
+        verbose_name_plural = _("mutations du registre")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ssin} {self.occurred_on}"

@@ -162,3 +162,41 @@ def unknown_service(service_id: str, version: str) -> Detail:
         "The requested service or version is not offered.",
         (("ServiceId", service_id), ("Version", version)),
     )
+
+
+# ManageAccess. No public document lists its reason codes either: its refusals are ERROR details without
+# a ReasonCode, the Diagnostic saying what is wrong, the overlapping inscriptions (if any) in the reply.
+def period_ends_before_start(start: str, end: str) -> Detail:
+    return Detail(
+        ERROR,
+        UNDOCUMENTED,
+        "The end date of the period precedes its start date.",
+        (("Period: StartDate", start), ("Period: EndDate", end)),
+    )
+
+
+def inscription_overlaps(ssin: str) -> Detail:
+    return Detail(
+        ERROR,
+        UNDOCUMENTED,
+        "An inscription of this person for this organisation overlaps the period to register.",
+        (("SSIN", ssin),),
+    )
+
+
+def inscription_not_found(ssin: str, start: str) -> Detail:
+    return Detail(
+        ERROR,
+        UNDOCUMENTED,
+        "No inscription of this person for this organisation starts on this date.",
+        (("SSIN", ssin), ("Period: StartDate", start)),
+    )
+
+
+def proof_mismatch(ssin: str) -> Detail:
+    return Detail(
+        ERROR,
+        UNDOCUMENTED,
+        "The proof of authentication does not match the person with this SSIN.",
+        (("SSIN", ssin),),
+    )

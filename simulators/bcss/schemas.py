@@ -1,7 +1,8 @@
 """The simulator's own XML schemas and WSDL (under `schemas/`), and checking documents against them.
 
 The XSD files are a faithful subset of the official BCSS ones: same namespaces, element names and
-restrictions, limited to what IdentifyPerson uses. Each check returns the first complaint of the schema
+restrictions, limited to what IdentifyPerson and ManageAccess use (and, under `schemas/be/`, what
+RetrieveTIGroups uses: see `tigroups`). Each check returns the first complaint of the schema
 as a string, or "" when the document conforms.
 """
 
@@ -18,8 +19,11 @@ NS_COMMON = "http://www.ksz-bcss.fgov.be/XSD/SSDN/Common"
 NS_IPR = "http://www.ksz-bcss.fgov.be/XSD/SSDN/OCMW_CPAS/IdentifyPerson"
 NS_WSDL_SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
 SOAP_ACTION = "http://ksz-bcss.fgov.be/connectors/WebServiceConnector/sendXML"
+NS_MAR = "http://www.ksz-bcss.fgov.be/XSD/SSDN/OCMW_CPAS/ManageAccess"
 SERVICE_ID = "OCMWCPASIdentifyPerson"
 SERVICE_VERSION = "20050930"
+MANAGE_ACCESS_SERVICE_ID = "OCMWCPASManageAccess"
+MANAGE_ACCESS_VERSION = "20050930"
 
 DIRECTORY = Path(__file__).resolve().parent / "schemas"
 XSD = DIRECTORY / "XSD" / "SSDN"
@@ -65,9 +69,14 @@ def payload_schema() -> etree.XMLSchema:
     return _schema(XSD / "OCMW_CPAS" / "IdentifyPerson" / "NamespaceRoot.xsd")
 
 
+def manage_access_schema() -> etree.XMLSchema:
+    """ManageAccessRequest and ManageAccessReply."""
+    return _schema(XSD / "OCMW_CPAS" / "ManageAccess" / "NamespaceRoot.xsd")
+
+
 def complete_schema() -> etree.XMLSchema:
-    """The envelopes with the IdentifyPerson payload: a whole SSDNRequest or SSDNReply in one pass."""
-    return _schema(DIRECTORY / "SSDN-IdentifyPerson.xsd")
+    """The envelopes with every payload: a whole SSDNRequest or SSDNReply in one pass."""
+    return _schema(DIRECTORY / "SSDN-Services.xsd")
 
 
 def _errors(schema: etree.XMLSchema, element: etree._Element) -> str:
@@ -90,9 +99,25 @@ def payload_errors(element: etree._Element) -> str:
     return _errors(payload_schema(), element)
 
 
+def manage_access_errors(element: etree._Element) -> str:
+    return _errors(manage_access_schema(), element)
+
+
 def document_errors(element: etree._Element) -> str:
     """Complaints about a whole SSDNRequest or SSDNReply, payload included."""
     return _errors(complete_schema(), element)
+
+
+TIGROUPS = DIRECTORY / "be" / "fgov" / "kszbcss" / "intf" / "RetrieveTIGroupsService"
+
+
+def tigroups_schema() -> etree.XMLSchema:
+    """The RetrieveTIGroups service's request, response and fault elements, the record included."""
+    return _schema(TIGROUPS / "RetrieveTIGroupsServiceV2.xsd")
+
+
+def tigroups_errors(element: etree._Element) -> str:
+    return _errors(tigroups_schema(), element)
 
 
 @cache

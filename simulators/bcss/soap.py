@@ -24,8 +24,19 @@ def check_action(header: str | None) -> None:
         raise SoapFault(f"Unknown SOAPAction {action!r}; expected {SOAP_ACTION!r}.")
 
 
-def unwrap(body: bytes) -> str:
-    """The SSDN document carried by a SOAP request's xmlString element."""
+def body_payload(body: bytes) -> etree._Element:
+    """The one element a document/literal SOAP request's Body carries (RetrieveTIGroups)."""
+    envelope = _parsed_envelope(body)
+    body_element = envelope.find(f"{{{NS_SOAP}}}Body")
+    children = (
+        [child for child in body_element if isinstance(child.tag, str)] if body_element is not None else []
+    )
+    if len(children) != 1:
+        raise SoapFault("The SOAP body must hold exactly one element.")
+    return children[0]
+
+
+def _parsed_envelope(body: bytes) -> etree._Element:
     try:
         envelope = parse_untrusted(body)
     except DoctypeRefused as exc:
@@ -36,6 +47,12 @@ def unwrap(body: bytes) -> str:
         raise SoapFault("The request is not a SOAP envelope.")
     if etree.QName(envelope).namespace != NS_SOAP:
         raise SoapFault("Only SOAP 1.1 envelopes are understood.", code="VersionMismatch")
+    return envelope
+
+
+def unwrap(body: bytes) -> str:
+    """The SSDN document carried by a SOAP request's xmlString element."""
+    envelope = _parsed_envelope(body)
     body_element = envelope.find(f"{{{NS_SOAP}}}Body")
     carrier = body_element.find(f"{{{NS_CONNECTOR}}}xmlString") if body_element is not None else None
     if carrier is None:
@@ -67,9 +84,18 @@ def wrap(reply_xml: str) -> bytes:
     return _serialise(envelope)
 
 
-def fault(error: SoapFault) -> bytes:
+def wrap_element(payload: etree._Element) -> bytes:
+    """A document/literal SOAP response whose Body carries `payload`."""
+    envelope, body = _envelope()
+    body.append(payload)
+    return _serialise(envelope)
+
+
+def fault(error: SoapFault, detail: etree._Element | None = None) -> bytes:
     envelope, body = _envelope()
     element = etree.SubElement(body, f"{{{NS_SOAP}}}Fault")
     etree.SubElement(element, "faultcode").text = f"soap:{error.code}"
     etree.SubElement(element, "faultstring").text = str(error)
+    if detail is not None:
+        etree.SubElement(element, "detail").append(detail)
     return _serialise(envelope)

@@ -14,9 +14,19 @@ from lxml import etree
 
 from . import reasons, schemas
 from .identify import Outcome, identify
+from .manage_access import AccessOutcome, manage_access
 from .person_xml import add_limited_legal_data
 from .reasons import Detail
-from .schemas import NS_COMMON, NS_IPR, NS_SERVICE, SERVICE_ID, SERVICE_VERSION
+from .schemas import (
+    MANAGE_ACCESS_SERVICE_ID,
+    MANAGE_ACCESS_VERSION,
+    NS_COMMON,
+    NS_IPR,
+    NS_MAR,
+    NS_SERVICE,
+    SERVICE_ID,
+    SERVICE_VERSION,
+)
 
 MAX_RESULTS = 100
 # The official SSDNRequest lets ServiceRequest repeat without bound and no public document states the
@@ -65,12 +75,17 @@ def _result_summary(parent: etree._Element, details: list[Detail], prefix: str) 
     return status
 
 
-def _service_reply(reply: etree._Element, service_id: str, version: str, outcome: Outcome) -> str:
+def _service_reply(
+    reply: etree._Element, service_id: str, version: str, outcome: Outcome | AccessOutcome
+) -> str:
     element = etree.SubElement(reply, f"{{{NS_SERVICE}}}ServiceReply")
     status = _result_summary(element, outcome.details, "ns2")
     _service(element, "ServiceId", service_id)
     _service(element, "Version", version)
-    if status != "NO":
+    if isinstance(outcome, AccessOutcome):
+        # A refusal still echoes the request, with the inscriptions it ran into.
+        outcome.build(element)
+    elif status != "NO":
         payload = etree.SubElement(element, f"{{{NS_IPR}}}IdentifyPersonReply", nsmap={"ns3": NS_IPR})
         if outcome.persons:
             results = etree.SubElement(payload, f"{{{NS_IPR}}}SearchResults")
@@ -79,9 +94,13 @@ def _service_reply(reply: etree._Element, service_id: str, version: str, outcome
     return status
 
 
-def _answer_service(request: etree._Element) -> tuple[str, str, Outcome]:
+def _answer_service(request: etree._Element, organisation: str) -> tuple[str, str, Outcome | AccessOutcome]:
     service_id = " ".join((request.findtext("s:ServiceId", "", _Q)).split())
     version = " ".join((request.findtext("s:Version", "", _Q)).split())
+    if service_id == MANAGE_ACCESS_SERVICE_ID and version == MANAGE_ACCESS_VERSION:
+        payload = next((child for child in request if child.tag == f"{{{NS_MAR}}}ManageAccessRequest"), None)
+        if payload is not None:
+            return service_id, version, manage_access(payload, organisation=organisation)
     payload = next((child for child in request if child.tag == f"{{{NS_IPR}}}IdentifyPersonRequest"), None)
     if service_id != SERVICE_ID or version != SERVICE_VERSION or payload is None:
         return (
@@ -156,7 +175,8 @@ def answer(request_xml: str, *, received: datetime | None = None) -> str:
         # Nothing of an invalid request is echoed: the echo could make the reply invalid too.
         _reply_context(reply, [reasons.invalid_request("SSDNRequest", complaint)], None, received)
         return _serialise(reply)
-    answers = [_answer_service(service) for service in request.findall("s:ServiceRequest", _Q)]
+    organisation = " ".join(request.findtext("s:RequestContext/s:AuthorizedUser/s:OrgUnit", "", _Q).split())
+    answers = [_answer_service(service, organisation) for service in request.findall("s:ServiceRequest", _Q)]
     statuses = [reasons.status_of(outcome.details) for _, _, outcome in answers]
     context_details = (
         [reasons.service_failed()]

@@ -238,6 +238,7 @@ def bcss_on_live_server(live_server, settings):
     settings.BCSS_URL = (
         f"{live_server.url}/simulators/bcss/connectors/webservice/KSZBCSSWebServiceConnectorPort"
     )
+    settings.BCSS_TI_GROUPS_URL = f"{live_server.url}/simulators/bcss/RetrieveTIGroupsService/v2/retrieveTI"
     bcss.reset_client()
     yield
     bcss.reset_client()

@@ -10,9 +10,9 @@ from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from . import bcss, codes, identification, sections, selectors, services
-from .forms import DossierSearchForm, EffectiveAddressForm, NissForm, PhoneticForm
-from .models import Dossier
+from .. import bcss, codes, identification, sections, selectors, services
+from ..forms import DossierSearchForm, EffectiveAddressForm, NissForm, PhoneticForm
+from ..models import Dossier
 
 REFUSALS = {
     "32007004": gettext_lazy("Aucune personne ne correspond à ces critères."),
@@ -225,7 +225,7 @@ def _labels(person: bcss.IdentifiedPerson) -> dict:
 def dossier_detail(request, pk: int):
     """« Page principale du dossier »."""
     dossier = get_for_centre_or_404(
-        Dossier.objects.select_related("beneficiary", "created_by"), request.centre, pk=pk
+        Dossier.objects.select_related("beneficiary", "created_by", "closed_by"), request.centre, pk=pk
     )
     audit_consultation(
         request=request,

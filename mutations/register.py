@@ -1,0 +1,194 @@
+"""The client of the register's mutation pull service (SOAP, like the BCSS connector).
+
+No database access: `fetch()` returns a `Batch` of plain dataclasses. It raises `RegisterUnavailable`
+when the service cannot be reached, times out or answers a fault, and `MalformedBatch` (with the reason)
+when the reply does not conform to the service's schema (mutations/schemas/MutationPull.xsd) or says
+it refused the request: a batch is taken whole or not at all.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from lxml import etree
+
+NS = "urn:be:primaweb:bcss:mutations:v1"
+NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
+NS_CONNECTOR = "http://ksz-bcss.fgov.be/connectors/WebServiceConnector"
+SOAP_ACTION = "http://ksz-bcss.fgov.be/connectors/WebServiceConnector/sendXML"
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "MutationPull.xsd"
+SECTOR_CPAS = "17"
+_Q = {"m": NS}
+
+
+class RegisterUnavailable(Exception):
+    """The register could not be reached, timed out, or answered something that is not a reply."""
+
+
+class MalformedBatch(Exception):
+    """The reply is not a valid batch (or the service refused the request); `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ReceivedMutation:
+    register_id: int
+    niss: str
+    kind: str
+    occurred_on: date
+    recorded_at: datetime
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Batch:
+    mutations: list[ReceivedMutation]
+    next_cursor: int
+    more: bool
+
+
+def build_session() -> requests.Session:
+    """The HTTP session of the client; one place to add certificates or proxies for the real service."""
+    return requests.Session()
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def _parse(data: bytes) -> etree._Element:
+    if b"<!DOCTYPE" in data:
+        raise ValueError("a document type declaration is not allowed")
+    return etree.fromstring(data, _parser())
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+def request_document(*, organisation: str, cursor: int, kinds: list[str], max_results: int) -> str:
+    root = etree.Element(f"{{{NS}}}GetMutationsRequest", nsmap={None: NS})
+    for name, text in (
+        ("Organisation", organisation),
+        ("Sector", SECTOR_CPAS),
+        ("Cursor", str(cursor)),
+        ("MaxResults", str(max_results)),
+    ):
+        etree.SubElement(root, f"{{{NS}}}{name}").text = text
+    types = etree.SubElement(root, f"{{{NS}}}MutationTypes")
+    for kind in kinds:
+        etree.SubElement(types, f"{{{NS}}}Type").text = kind
+    if not schema().validate(root):
+        raise ValueError(f"invalid GetMutationsRequest: {schema().error_log.last_error}")
+    return etree.tostring(root, encoding="unicode")
+
+
+def _envelope(document: str) -> bytes:
+    envelope = etree.Element(f"{{{NS_SOAP}}}Envelope", nsmap={"soap": NS_SOAP})
+    body = etree.SubElement(envelope, f"{{{NS_SOAP}}}Body")
+    etree.SubElement(body, f"{{{NS_CONNECTOR}}}xmlString", nsmap={None: NS_CONNECTOR}).text = document
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def _reply_document(response: requests.Response) -> bytes:
+    try:
+        envelope = _parse(response.content)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise RegisterUnavailable(f"HTTP {response.status_code}, not a SOAP message") from exc
+    fault = envelope.find(f"{{{NS_SOAP}}}Body/{{{NS_SOAP}}}Fault")
+    if fault is not None:
+        raise RegisterUnavailable(f"SOAP fault: {fault.findtext('faultstring', '').strip()}")
+    carrier = envelope.find(f"{{{NS_SOAP}}}Body/{{{NS_CONNECTOR}}}xmlString")
+    if carrier is None or response.status_code != 200:
+        raise RegisterUnavailable(f"HTTP {response.status_code} without a reply")
+    return (carrier.text or "").strip().encode()
+
+
+def _data(kind: str, element: etree._Element) -> dict:
+    def text(path: str) -> str:
+        return (element.findtext(path, "", _Q) or "").strip()
+
+    if kind == "MOVE":
+        return {
+            "street": text("m:Address/m:Street"),
+            "house_number": text("m:Address/m:HouseNumber"),
+            "box": text("m:Address/m:Box"),
+            "postal_code": text("m:Address/m:PostalCode"),
+            "municipality_code": text("m:Address/m:MunicipalityCode"),
+            "municipality": text("m:Address/m:Municipality"),
+        }
+    if kind in ("MARRIAGE", "DIVORCE"):
+        return {"civil_state": text("m:CivilState/m:Code"), "partner": text("m:CivilState/m:PartnerSSIN")}
+    if kind == "BIRTH":
+        return {
+            "child": text("m:Child/m:SSIN"),
+            "last_name": text("m:Child/m:LastName"),
+            "first_name": text("m:Child/m:FirstName"),
+        }
+    if kind == "NATIONALITY":
+        return {"nationality": text("m:Nationality/m:Code")}
+    return {}
+
+
+def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
+    """The batch a GetMutationsReply carries; MalformedBatch when the reply or its content is not right."""
+    try:
+        root = _parse(document)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise MalformedBatch(f"not well-formed XML: {exc}") from exc
+    if root.tag != f"{{{NS}}}GetMutationsReply":
+        raise MalformedBatch(f"the root element is {root.tag}, not GetMutationsReply")
+    if not schema().validate(root):
+        error = schema().error_log.last_error
+        raise MalformedBatch(f"line {error.line}: {error.message}" if error else "invalid")
+    if root.findtext("m:Status/m:Code", "", _Q) != "OK":
+        raise MalformedBatch(f"refused by the register: {root.findtext('m:Status/m:Reason', '', _Q)}")
+    mutations = []
+    for element in root.findall("m:Mutation", _Q):
+        kind = element.findtext("m:Type", "", _Q)
+        if kind not in kinds:
+            raise MalformedBatch(
+                f"mutation {element.findtext('m:Id', '', _Q)}: type {kind} was not asked for"
+            )
+        mutations.append(
+            ReceivedMutation(
+                register_id=int(element.findtext("m:Id", "", _Q)),
+                niss=element.findtext("m:SSIN", "", _Q),
+                kind=kind,
+                occurred_on=date.fromisoformat(element.findtext("m:Date", "", _Q)),
+                recorded_at=datetime.fromisoformat(element.findtext("m:RecordedAt", "", _Q)),
+                data=_data(kind, element),
+            )
+        )
+    next_cursor = int(root.findtext("m:NextCursor", "0", _Q))
+    if mutations and next_cursor < mutations[-1].register_id:
+        raise MalformedBatch(f"NextCursor {next_cursor} is before the batch's last mutation")
+    return Batch(
+        mutations=mutations, next_cursor=next_cursor, more=root.findtext("m:More", "", _Q) in ("true", "1")
+    )
+
+
+def fetch(*, organisation: str, cursor: int, kinds: list[str], max_results: int = 500) -> Batch:
+    """The mutations for `organisation` after `cursor`, of the given types, at most `max_results`."""
+    body = _envelope(
+        request_document(organisation=organisation, cursor=cursor, kinds=kinds, max_results=max_results)
+    )
+    try:
+        response = build_session().post(
+            settings.BCSS_MUTATIONS_URL,
+            data=body,
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{SOAP_ACTION}"'},
+            timeout=settings.BCSS_TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        raise RegisterUnavailable(str(exc)) from exc
+    if response.status_code >= 500 and b"Fault" not in response.content:
+        raise RegisterUnavailable(f"HTTP {response.status_code}")
+    return parse_batch(_reply_document(response), kinds=kinds)
