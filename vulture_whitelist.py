@@ -249,3 +249,29 @@ _.deactivated_at
 boundary
 input_data
 rest
+
+# dossiers: model fields, properties and dataclass fields, read by the templates, the admin and the forms
+head_of_household
+integration_error
+integration_attempted_at
+_.integration_needs_retry
+replaced_at
+replaced_by
+
+# mutations: model fields and properties, read by the admin, the templates and the forms
+numero
+receive_move
+receive_death
+receive_marriage
+receive_divorce
+receive_birth
+receive_nationality
+polled_at
+refused_at
+processed_by
+_.address_lines
+
+# simulators/bcss: the directory's fields, and what the tests use to make the register change
+sector
+mutation_simulate_one
+integrated_ssins

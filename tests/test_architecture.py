@@ -27,6 +27,7 @@ ALLOWED_IMPORTS = {
     "ebox": {"documents", "dossiers", "primaweb"},
     "centrebox": {"ebox", "documents", "dossiers", "primaweb"},
     "cpasonline": {"dossiers", "primaweb"},
+    "mutations": {"ebox", "documents", "dossiers", "primaweb"},
 }
 PRODUCT = set(ALLOWED_IMPORTS)
 SIMULATORS = "simulators"
@@ -291,3 +292,19 @@ def test_the_screen_check_sees_a_screen_outside_views(bad_project):
     assert screen_module_problems(bad_project) == [
         "ebox/urls.py:4 routes to ebox/screens.py: screens live in views.py or views/"
     ]
+
+
+def test_every_app_of_the_project_is_on_the_map_and_checked_for_dead_code():
+    # A new app left off the map would escape the import, size and dead-code checks without a word.
+    import tomllib
+
+    from django.conf import settings
+
+    own_apps = {
+        name.split(".")[0]
+        for name in settings.INSTALLED_APPS
+        if (ROOT / name.split(".")[0]).is_dir() and name.split(".")[0] != SIMULATORS
+    }
+    assert own_apps == PRODUCT
+    vulture_paths = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["vulture"]["paths"])
+    assert PRODUCT | {SIMULATORS} <= vulture_paths
