@@ -42,3 +42,8 @@ def unread_count(*, centre: Centre) -> int:
 
 def requests_of_dossier(*, centre: Centre, dossier) -> QuerySet[OnlineRequest]:
     return OnlineRequest.objects.for_centre(centre).filter(dossier=dossier)
+
+
+def requests_without_notification(*, centre: Centre) -> QuerySet[OnlineRequest]:
+    """The requests whose decision is not (yet) notified: their deadlines may still move."""
+    return OnlineRequest.objects.for_centre(centre).filter(notified_on__isnull=True).order_by("pk")

@@ -14,3 +14,13 @@ def publications_of(*, centre, state: str = ""):
 def to_verify_count(*, centre) -> int:
     """How many sends wait for a person to say whether they arrived (shown beside the menu entry)."""
     return Publication.objects.for_centre(centre).filter(state=Publication.State.TO_VERIFY).count()
+
+
+def unread_delivered_publications(*, centre):
+    """Delivered to the eBox, not read yet, with an expiry date: the ones that may need paper."""
+    return (
+        Publication.objects.for_centre(centre)
+        .filter(state=Publication.State.SENT)
+        .exclude(expiration_date="")
+        .order_by("pk")
+    )

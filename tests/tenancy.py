@@ -33,6 +33,13 @@ def _acknowledged_request(centre):
     return online_request
 
 
+def _paper_deadline(centre):
+    from deadlines.models import Deadline
+
+    publication = publication_in(centre, state="sent", message_id="m-paper", expiration_date="2030-01-31")
+    return Deadline.objects.for_centre(centre).get(publication=publication, kind=Deadline.Kind.PAPER)
+
+
 TENANT_OBJECTS = {
     "primaweb:select_centre": lambda centre: {"centre_id": centre.pk},
     "primaweb:audit_event": lambda centre: {"pk": audit_event_in(centre).pk},
@@ -73,6 +80,9 @@ TENANT_OBJECTS = {
     "centrebox:document_replies": lambda centre: {"pk": document_in(centre).pk},
     "centrebox:dossier_replies": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
     "centrebox:grant_edit": lambda centre: {"membership_pk": MembershipFactory(centre=centre).pk},
+    "cpasonline:record_decision": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:record_notification": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "deadlines:paper_sent": lambda centre: {"pk": _paper_deadline(centre).pk},
 }
 
 # The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
@@ -191,6 +201,8 @@ REQUEST_PARAMETERS = {
     "language": "a language code",
     "state": "the federal sign-in's anti-forgery value, checked against the citizen's session",
     "code": "the federal sign-in's authorisation code, exchanged with the provider",
+    "qui": "whose deadlines among fixed choices: the user's own or the chosen centre's",
+    "periode": "a period among fixed choices (overdue, today, the next seven days)",
 }
 
 # Forms' fields that choose a centre-owned object, and the sweep case that covers each.
