@@ -33,6 +33,13 @@ DECISION_DAYS = 30
 # must contain, not its delay.
 NOTIFICATION_DAYS = 8
 
+# The notification may be the eBox itself: a document of the eBox message type of decisions delivered
+# to the citizen's eBox notifies the dossier's decisions taken by then and not yet notified. The eBox
+# notifies with legal effect only for a citizen who accepted it (loi du 27 février 2019 relative à
+# l'échange électronique de messages par le biais de l'eBox: the article to be confirmed); a centre
+# that also posts a registered letter records its date by hand, the earlier one counting.
+NOTIFYING_MESSAGE_TYPES = frozenset({"CPAS_DECISION"})
+
 # Not the law: the eBox keeps a message until its expiry date (the validity of its message type), then
 # the citizen can no longer read it. A decision the citizen has not read this many days before the
 # expiry must reach them another way: the centre sends it on paper, by post, while the eBox copy still

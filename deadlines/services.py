@@ -90,9 +90,29 @@ def _expiry(text: str) -> datetime | None:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def _notify_by_ebox(publication) -> None:
+    """A decision delivered to the eBox notifies the dossier's decisions awaiting it (rules)."""
+    from cpasonline.followup import online_request_record_notification
+    from cpasonline.selectors import decisions_awaiting_notification
+
+    document = publication.document
+    if document.document_type.ebox_message_type not in rules.NOTIFYING_MESSAGE_TYPES:
+        return
+    sent_on = _local_day(publication.sent_at)
+    for online_request in decisions_awaiting_notification(
+        centre=publication.centre_id, dossier_id=document.dossier_id, decided_by=sent_on
+    ):
+        online_request_record_notification(
+            online_request=online_request, notified_on=sent_on, by=publication.requested_by
+        )
+
+
 def deadlines_refresh_publication(*, publication) -> None:
-    """A document delivered to the citizen's eBox: sent on paper before it expires unless read."""
+    """A document delivered to the citizen's eBox: sent on paper before it expires unless read; a
+    decision delivered notifies the dossier's decisions awaiting it."""
     delivered = publication.state in ("sent", "read")
+    if publication.state == "sent" and publication.sent_at:
+        _notify_by_ebox(publication)
     expires = _expiry(publication.expiration_date) if delivered else None
     common = {
         "subject": publication.subject,

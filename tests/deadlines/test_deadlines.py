@@ -201,3 +201,43 @@ def test_a_bad_period_shows_my_overdue_deadlines_with_a_message(worker_client):
     response = worker_client.get(reverse("deadlines:list"), {"periode": "demain", "qui": "x"})
     assert response.status_code == 200
     assert "Ces critères ne sont pas valides" in response.content.decode()
+
+
+def _decided_request(centre, dossier, worker, decided_on):
+    return OnlineRequestFactory(
+        centre=centre, dossier=dossier, received_on=decided_on, decided_on=decided_on, decided_by=worker
+    )
+
+
+def test_a_decision_delivered_to_the_ebox_notifies_the_dossiers_decided_requests(centre, worker):
+    from tests.factories import DocumentTypeFactory, DossierFactory, document_in
+
+    dossier = DossierFactory(centre=centre)
+    today = timezone.localdate()
+    decided = _decided_request(centre, dossier, worker, today - timedelta(days=2))
+    other_dossier = _decided_request(centre, DossierFactory(centre=centre), worker, today - timedelta(days=2))
+    decision_type = DocumentTypeFactory(centre=centre, ebox_message_type="CPAS_DECISION")
+    request_type = DocumentTypeFactory(centre=centre, ebox_message_type="CPAS_REQUEST")
+
+    publication_in(
+        centre,
+        state="sent",
+        message_id="m-req",
+        sent_at=timezone.now(),
+        document=document_in(centre, dossier=dossier, document_type=request_type),
+    )
+    decided.refresh_from_db()
+    assert decided.notified_on is None  # a request for documents notifies no decision
+
+    publication = publication_in(
+        centre,
+        state="sent",
+        message_id="m-dec",
+        sent_at=timezone.now(),
+        document=document_in(centre, dossier=dossier, document_type=decision_type),
+    )
+    decided.refresh_from_db()
+    other_dossier.refresh_from_db()
+    assert (decided.notified_on, decided.notified_by) == (today, publication.requested_by)
+    assert other_dossier.notified_on is None
+    assert _deadlines(online_request=decided)[Kind.NOTIFY].met_on == today
