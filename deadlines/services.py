@@ -118,6 +118,7 @@ def deadlines_refresh_publication(*, publication) -> None:
         "subject": publication.subject,
         "worker_id": publication.requested_by_id,
         "document_id": publication.document_id,
+        "dossier_id": publication.document.dossier_id if expires else None,
         "met_on": _local_day(publication.read_at),
     }
     source = {"publication_id": publication.pk}

@@ -93,6 +93,7 @@ def test_a_publication_delivered_and_unread_must_go_on_paper_before_it_expires(c
     assert deadlines[Kind.PAPER].source_date == date(2026, 5, 22)
     assert deadlines[Kind.EBOX_EXPIRY].due_on == date(2026, 5, 22)
     assert deadlines[Kind.PAPER].document_id == publication.document_id
+    assert deadlines[Kind.PAPER].dossier_id == publication.document.dossier_id
 
     publication.state, publication.read_at = "read", timezone.now()
     publication.save(update_fields=["state", "read_at"])

@@ -96,3 +96,25 @@ def test_the_beat_task_waits_for_the_morning_then_queues_each_owed_summary(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_daily_summaries() == 1
     assert sent == [(preference.pk, timezone.localdate().isoformat())]
+
+
+def test_the_beat_runs_the_sweep_and_the_summaries_as_tasks_under_tenancy(centre, worker):
+    from django.conf import settings
+
+    from cpasonline.models import OnlineRequest
+    from deadlines import tasks
+    from deadlines.models import Deadline
+    from primaweb.celery import app
+
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"deadlines.tasks.sweep_deadlines", "deadlines.tasks.send_daily_summaries"} <= names
+    assert {"deadlines.tasks.sweep_deadlines", "deadlines.tasks.send_daily_summary"} <= set(app.tasks)
+
+    OnlineRequest.objects.bulk_create([OnlineRequestFactory.build(centre=centre, reference="BULKBULK0001")])
+    assert tasks.sweep_deadlines.apply().get() == 1
+    assert Deadline.objects.filter(online_request__reference="BULKBULK0001").exists()
+
+    _overdue(centre, worker, "LATELATE0005")
+    preference = _preference(centre, worker)
+    tasks.send_daily_summary.apply(args=[preference.pk, timezone.localdate().isoformat()]).get()
+    assert len(mail.outbox) == 1
