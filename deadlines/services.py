@@ -2,14 +2,15 @@
 letter recorded, the daily summary's preference.
 
 A source changes → its deadlines are derived again (`deadlines_refresh_*`, called from the sources'
-post_save, see apps.py), so the lists read stored rows. `deadlines_sweep` derives the still open
-sources again on a schedule, for changes made without a save (a bulk import, an UPDATE query) and for
-the rows that existed before the Échéancier.
+post_save, see apps.py), so the lists read stored rows. `deadlines_sweep` derives, on a schedule, the
+open sources that have no deadline yet: rows written without a save (a bulk import) and the rows that
+existed before the Échéancier.
 """
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -39,7 +40,13 @@ def _set(centre_id: int, kind: str, source: dict, *, due_on: date | None, **fiel
         fields.pop("met_on", None)
     values = {"due_on": due_on, "updated_at": timezone.now(), **fields}
     if current is None:
-        Deadline.objects.for_centre(centre_id).create(centre_id=centre_id, kind=kind, **source, **values)
+        try:
+            with transaction.atomic():  # a savepoint: the source's own write goes on whatever happens
+                Deadline.objects.for_centre(centre_id).create(
+                    centre_id=centre_id, kind=kind, **source, **values
+                )
+        except IntegrityError:
+            pass  # derived meanwhile by a concurrent save or sweep, from the same source
         return
     if any(getattr(current, name) != value for name, value in values.items() if name != "updated_at"):
         for name, value in values.items():
@@ -65,6 +72,9 @@ def deadlines_refresh_request(*, online_request) -> None:
         **common,
     )
     decided = online_request.decided_on
+    awaiting = decided and not online_request.notified_on and online_request.dossier_id
+    if awaiting and _notified_by_an_earlier_delivery(online_request):
+        return  # recorded: the save that recorded it derived the deadlines again
     _set(
         centre_id,
         Kind.NOTIFY,
@@ -105,6 +115,26 @@ def _notify_by_ebox(publication) -> None:
         online_request_record_notification(
             online_request=online_request, notified_on=sent_on, by=publication.requested_by
         )
+
+
+def _notified_by_an_earlier_delivery(online_request) -> bool:
+    """A decision recorded after the decision document reached the eBox: that delivery notified it."""
+    from cpasonline.followup import online_request_record_notification
+    from ebox.selectors import first_delivery_of_type
+
+    since = timezone.make_aware(datetime.combine(online_request.decided_on, datetime.min.time()))
+    sent_at = first_delivery_of_type(
+        centre=online_request.centre_id,
+        dossier_id=online_request.dossier_id,
+        message_types=rules.NOTIFYING_MESSAGE_TYPES,
+        since=since,
+    )
+    if sent_at is None:
+        return False
+    online_request_record_notification(
+        online_request=online_request, notified_on=_local_day(sent_at), by=online_request.decided_by
+    )
+    return True
 
 
 def deadlines_refresh_publication(*, publication) -> None:
@@ -176,19 +206,38 @@ def deadline_paper_sent(*, deadline: Deadline, by: User, request: HttpRequest | 
 
 
 def deadlines_sweep(*, centre: Centre) -> int:
-    """Derives again the deadlines of the centre's open sources; returns how many sources were read."""
+    """Derives the deadlines of the centre's open sources that have none yet: rows written without a
+    save (a bulk import) and those from before the Échéancier; returns how many sources it derived.
+
+    Every later change of a source is a save, which its post_save follows (apps.py): the sweep reads
+    only what is missing (an anti-join on the deadlines' own rows), not every open source each time.
+    """
     from centrebox.selectors import unread_expiring_messages
     from cpasonline.selectors import requests_without_notification
     from ebox.selectors import unread_delivered_publications
 
+    def derived(kind, column):
+        rows = Deadline.objects.for_centre(centre).filter(kind=kind, **{f"{column}__isnull": False})
+        return rows.values(column)
+
+    requests = requests_without_notification(centre=centre).filter(
+        ~Q(pk__in=derived(Kind.DECIDE, "online_request_id"))
+        | Q(decided_on__isnull=False) & ~Q(pk__in=derived(Kind.NOTIFY, "online_request_id"))
+    )
+    publications = unread_delivered_publications(centre=centre).exclude(
+        pk__in=derived(Kind.PAPER, "publication_id")
+    )
+    messages = unread_expiring_messages(centre=centre).exclude(
+        pk__in=derived(Kind.CENTRE_EXPIRY, "centre_message_id")
+    )
     count = 0
-    for online_request in requests_without_notification(centre=centre).iterator(chunk_size=500):
+    for online_request in requests.iterator(chunk_size=500):
         deadlines_refresh_request(online_request=online_request)
         count += 1
-    for publication in unread_delivered_publications(centre=centre).iterator(chunk_size=500):
+    for publication in publications.iterator(chunk_size=500):
         deadlines_refresh_publication(publication=publication)
         count += 1
-    for message in unread_expiring_messages(centre=centre).iterator(chunk_size=500):
+    for message in messages.iterator(chunk_size=500):
         deadlines_refresh_centre_message(message=message)
         count += 1
     return count

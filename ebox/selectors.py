@@ -24,3 +24,20 @@ def unread_delivered_publications(*, centre):
         .exclude(expiration_date="")
         .order_by("pk")
     )
+
+
+def first_delivery_of_type(*, centre, dossier_id: int, message_types, since):
+    """When a document of one of `message_types` was first delivered to the dossier's citizen on or
+    after the moment `since` (None: never)."""
+    return (
+        Publication.objects.for_centre(centre)
+        .filter(
+            document__dossier_id=dossier_id,
+            document__document_type__ebox_message_type__in=list(message_types),
+            state__in=[Publication.State.SENT, Publication.State.READ],
+            sent_at__gte=since,
+        )
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )

@@ -242,3 +242,38 @@ def test_a_decision_delivered_to_the_ebox_notifies_the_dossiers_decided_requests
     assert (decided.notified_on, decided.notified_by) == (today, publication.requested_by)
     assert other_dossier.notified_on is None
     assert _deadlines(online_request=decided)[Kind.NOTIFY].met_on == today
+
+
+def test_a_decision_recorded_after_its_document_reached_the_ebox_is_notified_by_that_delivery(
+    worker_client, centre, worker
+):
+    from tests.factories import DocumentTypeFactory, DossierFactory, document_in
+
+    dossier = DossierFactory(centre=centre)
+    today = timezone.localdate()
+    online_request = OnlineRequestFactory(
+        centre=centre, dossier=dossier, received_on=today - timedelta(days=3)
+    )
+    decision_type = DocumentTypeFactory(centre=centre, ebox_message_type="CPAS_DECISION")
+    publication_in(
+        centre,
+        state="sent",
+        message_id="m-dec-first",
+        sent_at=timezone.now(),
+        document=document_in(centre, dossier=dossier, document_type=decision_type),
+    )
+    worker_client.post(
+        reverse("cpasonline:record_decision", args=[online_request.pk]),
+        {"decided_on": today.strftime("%d/%m/%Y")},
+    )
+    online_request.refresh_from_db()
+    assert (online_request.decided_on, online_request.notified_on) == (today, today)
+    deadlines = _deadlines(online_request=online_request)
+    assert deadlines[Kind.DECIDE].met_on == today and deadlines[Kind.NOTIFY].met_on == today
+
+
+def test_the_sweep_reads_only_the_sources_without_deadlines(centre):
+    OnlineRequestFactory(centre=centre)  # saved: derived at once
+    OnlineRequest.objects.bulk_create([OnlineRequestFactory.build(centre=centre, reference="BULKONLY0001")])
+    assert services.deadlines_sweep(centre=centre) == 1
+    assert services.deadlines_sweep(centre=centre) == 0
