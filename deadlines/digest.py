@@ -1,5 +1,8 @@
 """The daily summary by e-mail: once a day, to each worker who asked for it, what is due.
 
+The mail names no person (an e-mail leaves the centre's systems): each line is a kind of deadline, its
+day and the link to open it in Primaweb, behind the sign-in.
+
 Idempotent per day: the preference's row is claimed for the day (`last_sent_on`) before the mail
 leaves, so two beats, or a task run twice, send one summary; a mail server that refuses gives the day
 back, and the next run tries again.

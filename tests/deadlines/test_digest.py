@@ -43,14 +43,16 @@ def _preference(centre, worker):
 
 
 def test_the_summary_is_sent_once_a_day_with_the_workers_overdue_request(centre, worker):
-    _overdue(centre, worker, "LATELATE0001")
+    late = _overdue(centre, worker, "LATELATE0001")
     preference = _preference(centre, worker)
     today = timezone.localdate()
     assert list(digest.digests_due(today=today)) == [preference.pk]
     assert digest.digest_send(preference_id=preference.pk, today=today)
     assert not digest.digest_send(preference_id=preference.pk, today=today)  # a second run sends nothing
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [worker.email]
-    assert "LATELATE0001" in mail.outbox[0].body and "/cpas-online/demandes/" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert f"/cpas-online/demandes/{late.pk}/" in body and "Décider la demande CPAS Online" in body
+    assert "Delacroix" not in body  # the mail names no person: the link opens it behind the sign-in
     assert list(digest.digests_due(today=today)) == []
     assert list(digest.digests_due(today=today + timedelta(days=1))) == [preference.pk]
 
