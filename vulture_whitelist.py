@@ -275,3 +275,16 @@ _.address_lines
 sector
 mutation_simulate_one
 integrated_ssins
+
+# cpasonline: fields set on a row, then saved; read by the templates and the admin
+notified_by
+
+# deadlines: model fields and properties, and form fields, read by the templates, the admin and the forms
+qui
+periode
+source_date
+centre_message
+met_by
+updated_at
+_.source_date_label
+_.source_url

@@ -177,3 +177,23 @@ def grants_of_centre(*, centre: Centre) -> list[tuple]:
 
 def centres_with_inbox() -> QuerySet[Centre]:
     return Centre.objects.exclude(bce_number="").order_by("pk")
+
+
+def unread_expiring_messages(*, centre: Centre) -> QuerySet[CentreMessage]:
+    """The centre's messages not read yet that the e-Box will drop at a known date."""
+    return (
+        CentreMessage.objects.for_centre(centre)
+        .filter(read_at__isnull=True, expires_at__isnull=False)
+        .order_by("pk")
+    )
+
+
+def visible_messages_condition(*, membership, prefix: str) -> Q | None:
+    """`visible_messages` as a condition on a relation to a message (`prefix`, e.g. "centre_message"),
+    for a list of other rows that point to messages; None: every message is visible."""
+    types = granted_types(membership=membership)
+    if types is None:
+        return None
+    return Q(**{f"{prefix}__message_type": CITIZEN_REPLY, f"{prefix}__document__isnull": False}) | Q(
+        **{f"{prefix}__message_type__in": types}
+    )

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from primaweb.models import User
+
 from . import rules
 from .models import Answer, Nature, OnlineRequest, Source
 
@@ -38,6 +40,19 @@ DEMO_REQUESTS = {
             "nature": Nature.DEBT,
             "days_ago": 9,
         },
+        {
+            # Read, never decided: past the thirty days, it shows overdue in the Échéancier.
+            "reference": "2A90072YKMPQ",
+            "first_name": "Marc",
+            "last_name": "Lambert",
+            "email": "marc.lambert@example.be",
+            "street": "Rue de Bruxelles",
+            "house_number": "3",
+            "postal_code": "5000",
+            "nature": Nature.FINANCIAL,
+            "days_ago": 40,
+            "read_by": "as.namur",
+        },
     ),
     "21009": (
         {
@@ -66,6 +81,9 @@ def seed_online_requests(centres) -> None:
         for spec in DEMO_REQUESTS.get(centre.nis_code, ()):
             spec = dict(spec)
             submitted_at = now - timedelta(days=spec.pop("days_ago"))
+            reader = spec.pop("read_by", "")
+            if reader:
+                spec |= {"read_by": User.objects.get(username=reader), "read_at": submitted_at}
             OnlineRequest.objects.across_centres(
                 reason="demo data: a reference is unique in every centre"
             ).get_or_create(

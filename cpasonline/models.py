@@ -84,6 +84,26 @@ class OnlineRequest(CentreOwned):
         related_name="online_requests",
         verbose_name=_("dossier"),
     )
+    # The decision on the request and its notification, as the worker records them: the Échéancier's
+    # deadlines (decide within 30 days, notify within 8) close on these dates.
+    decided_on = models.DateField(_("décision prise le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décision enregistrée par"),
+    )
+    notified_on = models.DateField(_("décision notifiée le"), null=True, blank=True)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notification enregistrée par"),
+    )
     acknowledgement = models.FileField(_("accusé de réception (PDF)"), upload_to="cpasonline/", blank=True)
     acknowledged_at = models.DateTimeField(_("accusé de réception envoyé le"), null=True, blank=True)
     # The acknowledgement's outbox: the row says what is left to send. A task (or, when its wake-up was
@@ -121,6 +141,19 @@ class OnlineRequest(CentreOwned):
             models.CheckConstraint(
                 condition=(models.Q(read_at__isnull=True) | models.Q(read_by__isnull=False)),
                 name="cpasonline_read_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(decided_on__isnull=True) | models.Q(decided_by__isnull=False)),
+                name="cpasonline_decided_by_someone",
+            ),
+            # A decision is notified once taken, never before it.
+            models.CheckConstraint(
+                condition=models.Q(notified_on__isnull=True)
+                | (
+                    models.Q(notified_by__isnull=False, decided_on__isnull=False)
+                    & models.Q(notified_on__gte=models.F("decided_on"))
+                ),
+                name="cpasonline_notified_after_decision",
             ),
         ]
 

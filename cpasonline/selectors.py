@@ -62,3 +62,15 @@ def acknowledgements_due() -> QuerySet[OnlineRequest]:
         # never had one owed).
         submitted_at__gte=timezone.now() - timedelta(days=ACKNOWLEDGEMENT_WINDOW_DAYS),
     )
+
+
+def requests_without_notification(*, centre: Centre) -> QuerySet[OnlineRequest]:
+    """The requests whose decision is not (yet) notified: their deadlines may still move."""
+    return OnlineRequest.objects.for_centre(centre).filter(notified_on__isnull=True).order_by("pk")
+
+
+def decisions_awaiting_notification(*, centre: Centre, dossier_id: int, decided_by: date):
+    """The dossier's requests decided on or before `decided_by` whose notification is not recorded."""
+    return OnlineRequest.objects.for_centre(centre).filter(
+        dossier_id=dossier_id, decided_on__isnull=False, decided_on__lte=decided_by, notified_on__isnull=True
+    )

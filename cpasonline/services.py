@@ -14,15 +14,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dossiers import services as dossier_services
-from dossiers.models import Dossier
 from primaweb import selectors as core_selectors
 from primaweb import services as core_services
 from primaweb.mail import email_compose
-from primaweb.models import AuditEvent, Centre, Language, User
+from primaweb.models import Centre, Language
 from primaweb.network import rate_limit_key
-from primaweb.services import audit_record
 
 from . import pdf, rules, selectors
+from .followup import online_request_link_dossier, online_request_mark_read  # noqa: F401 (callers' name)
 from .models import OnlineRequest, Source
 
 logger = logging.getLogger(__name__)
@@ -331,42 +330,3 @@ def details_pdf(online_request: OnlineRequest, *, context: dict) -> bytes:
     """« Imprimer »: the details page as a PDF for the paper file, in the worker's language."""
     html = render_to_string("cpasonline/details_pdf.html", {"req": online_request, **context})
     return pdf.from_html(html)
-
-
-def online_request_mark_read(
-    *, online_request: OnlineRequest, by: User, request: HttpRequest | None = None
-) -> bool:
-    """« Marquer comme lu »: records the date and the worker; True if it was unread until now."""
-    unread = OnlineRequest.objects.for_centre(online_request.centre_id).filter(read_at__isnull=True)
-    updated = unread.filter(pk=online_request.pk).update(read_at=timezone.now(), read_by=by)
-    if updated:
-        online_request.refresh_from_db(fields=["read_at", "read_by"])
-        audit_record(
-            action=AuditEvent.Action.CHANGE,
-            by=by,
-            centre=online_request.centre,
-            target=online_request,
-            request=request,
-            details={"read": True},
-        )
-    return bool(updated)
-
-
-def online_request_link_dossier(
-    *, online_request: OnlineRequest, dossier: Dossier, by: User, request: HttpRequest | None = None
-) -> None:
-    """Links the request to the dossier created (or found) for it; both belong to the same centre."""
-    if online_request.centre_id != dossier.centre_id:
-        raise ValueError("A request links only to a dossier of its own centre.")
-    if online_request.dossier_id == dossier.pk:
-        return
-    online_request.dossier = dossier
-    online_request.save(update_fields=["dossier"])
-    audit_record(
-        action=AuditEvent.Action.CHANGE,
-        by=by,
-        centre=online_request.centre,
-        target=online_request,
-        request=request,
-        details={"dossier": dossier.number},
-    )

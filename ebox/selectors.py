@@ -63,3 +63,30 @@ def publications_to_follow():
         .exclude(message_id="")
         .order_by("pk")
     )
+
+
+def unread_delivered_publications(*, centre):
+    """Delivered to the eBox, not read yet, with an expiry date: the ones that may need paper."""
+    return (
+        Publication.objects.for_centre(centre)
+        .filter(state=Publication.State.SENT)
+        .exclude(expiration_date="")
+        .order_by("pk")
+    )
+
+
+def first_delivery_of_type(*, centre, dossier_id: int, message_types, since):
+    """When a document of one of `message_types` was first delivered to the dossier's citizen on or
+    after the moment `since` (None: never)."""
+    return (
+        Publication.objects.for_centre(centre)
+        .filter(
+            document__dossier_id=dossier_id,
+            document__document_type__ebox_message_type__in=list(message_types),
+            state__in=[Publication.State.SENT, Publication.State.READ],
+            sent_at__gte=since,
+        )
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("centre-ebox/", include("centrebox.urls")),
     path("cpas-online/", include("cpasonline.urls")),
     path("mutations/", include("mutations.urls")),
+    path("echeancier/", include("deadlines.urls")),
 ]
 
 if settings.SIMULATORS_ENABLED:

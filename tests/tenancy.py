@@ -5,6 +5,9 @@ the given (foreign) centre and returns the URL's keyword arguments. The sweep fa
 that is missing here, so no screen can slip through unchecked.
 """
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ebox.models import EboxCredentials
@@ -26,6 +29,14 @@ from tests.factories import (
 )
 from tests.samples import pdf_bytes
 
+# The project's own apps (the simulators aside), in the order of INSTALLED_APPS: every sweep walks each one,
+# so a new app is swept the day it is installed.
+PROJECT_APPS = tuple(
+    app
+    for app in settings.INSTALLED_APPS
+    if "." not in app and (Path(__file__).resolve().parent.parent / app / "apps.py").exists()
+)
+
 
 def _closed_dossier(centre):
     from django.utils import timezone
@@ -39,6 +50,13 @@ def _acknowledged_request(centre):
     online_request = OnlineRequestFactory(centre=centre)
     online_request.acknowledgement.save("accuse.pdf", ContentFile(pdf_bytes()))
     return online_request
+
+
+def _paper_deadline(centre):
+    from deadlines.models import Deadline
+
+    publication = publication_in(centre, state="sent", message_id="m-paper", expiration_date="2030-01-31")
+    return Deadline.objects.for_centre(centre).get(publication=publication, kind=Deadline.Kind.PAPER)
 
 
 TENANT_OBJECTS = {
@@ -89,6 +107,9 @@ TENANT_OBJECTS = {
     "mutations:accept_move": lambda centre: {"pk": mutation_in(centre).pk},
     "mutations:accept_death": lambda centre: {"pk": mutation_in(centre, kind="DEATH").pk},
     "mutations:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "cpasonline:record_decision": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "cpasonline:record_notification": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
+    "deadlines:paper_sent": lambda centre: {"pk": _paper_deadline(centre).pk},
 }
 
 # The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
@@ -211,6 +232,8 @@ REQUEST_PARAMETERS = {
     "state": "the federal sign-in's anti-forgery value, checked against the citizen's session",
     "code": "the federal sign-in's authorisation code, exchanged with the provider",
     "depuis": "a flag: back to the dossier's page rather than the list of mutations",
+    "qui": "whose deadlines among fixed choices: the user's own or the chosen centre's",
+    "periode": "a period among fixed choices (overdue, today, the next seven days)",
 }
 
 # Forms' fields that choose a centre-owned object, and the sweep case that covers each.

@@ -28,6 +28,7 @@ ALLOWED_IMPORTS = {
     "centrebox": {"ebox", "documents", "dossiers", "primaweb"},
     "cpasonline": {"dossiers", "primaweb"},
     "mutations": {"ebox", "documents", "dossiers", "primaweb"},
+    "deadlines": {"centrebox", "cpasonline", "ebox", "documents", "dossiers", "primaweb"},
 }
 PRODUCT = set(ALLOWED_IMPORTS)
 SIMULATORS = "simulators"

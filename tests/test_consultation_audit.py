@@ -56,6 +56,7 @@ NOT_CONSULTATIONS = {
     "cpasonline:create_dossier": "redirects into the identification flow",
     "cpasonline:link_dossier": "asks to confirm with the request's reference and the dossier's number, no "
     "name; the link itself is a POST, traced as a change",
+    "deadlines:digest": "the user's own choice of the daily summary: no person shown",
 }
 
 # Screens that show their rows only once criteria are given: the sweep searches with these.

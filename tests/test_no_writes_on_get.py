@@ -18,9 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from documents.models import DocumentEvent
 from tests.conftest import sign_in
 from tests.factories import CentreFactory, MembershipFactory
-from tests.tenancy import SWEEP_EXCLUDED_NAMESPACES, TENANT_OBJECTS
+from tests.tenancy import PROJECT_APPS, SWEEP_EXCLUDED_NAMESPACES, TENANT_OBJECTS
 
-APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline", "mutations")
 # Flags a cross-site link would try even if no view reads them today.
 COMMON_FLAGS = {"imprimer", "print", "read", "lu", "marquer", "confirm", "action", "envoyer", "send"}
 # Tables a consultation may write to: its trace, and the session and sign-in bookkeeping.
@@ -34,7 +33,7 @@ def _flags_read_by_views() -> set[str]:
     """Every query-string name the project's code reads, so a new flag is walked without a new line."""
     names = set(COMMON_FLAGS)
     pattern = re.compile(r"""request\.GET(?:\.get\(|\[)\s*["'](\w+)["']""")
-    for app in APPS:
+    for app in PROJECT_APPS:
         for source in (Path(settings.BASE_DIR) / app).rglob("*.py"):
             names.update(pattern.findall(source.read_text()))
     return names

@@ -370,7 +370,7 @@ def test_model_forms_check_uniqueness_while_enforced(two_centres):
 
 def test_every_model_holding_centre_data_is_centre_owned():
     """A model with a foreign key to a centre, or to a centre's data, goes through `for_centre`."""
-    project_apps = {"primaweb", "dossiers", "documents", "cpasonline", "ebox", "centrebox"}
+    project_apps = {"primaweb", "dossiers", "documents", "cpasonline", "ebox", "centrebox", "deadlines"}
     models = [m for m in apps.get_models() if m._meta.app_label in project_apps and not m._meta.auto_created]
     uncovered = []
     for model in models:

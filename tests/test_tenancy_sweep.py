@@ -23,12 +23,11 @@ from tests.tenancy import (
     GET_REDIRECTS,
     ID_PARAMETERS,
     MODEL_CHOICE_FIELDS,
+    PROJECT_APPS,
     REQUEST_PARAMETERS,
     SWEEP_EXCLUDED_NAMESPACES,
     TENANT_OBJECTS,
 )
-
-PROJECT_APPS = ("primaweb", "dossiers", "documents", "cpasonline", "ebox", "centrebox", "mutations")
 
 
 def _patterns_with_ids(resolver=None, namespace="", converters=0):

@@ -21,9 +21,8 @@ from primaweb.forms import TypedTextMixin
 from primaweb.models import Centre, Membership
 from tests.cpasonline.conftest import typed_request
 from tests.factories import CentreFactory, MembershipFactory, UserFactory
-from tests.tenancy import ADMIN_PLATFORM_OBJECTS, ADMIN_TENANT_OBJECTS
+from tests.tenancy import ADMIN_PLATFORM_OBJECTS, ADMIN_TENANT_OBJECTS, PROJECT_APPS
 
-PROJECT_APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline", "mutations")
 RLO = "\u202e"
 
 

@@ -19,7 +19,8 @@ from primaweb.pagination import paginate
 from primaweb.services import audit_consultation
 from primaweb.tenancy import get_for_centre_or_404
 
-from .. import selectors, services
+from .. import followup, selectors, services
+from ..decision_forms import DecisionForm, NotificationForm
 from ..forms import FilterForm
 from ..models import OnlineRequest
 
@@ -110,7 +111,56 @@ def _details_context(online_request: OnlineRequest) -> dict:
 def request_detail(request, pk: int):
     """« CPAS Online - détails d'une demande »; each opening is logged."""
     online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
-    return render(request, "cpasonline/detail.html", _details_context(online_request))
+    return _render_detail(request, online_request)
+
+
+def _render_detail(request, online_request, *, decision_form=None, notification_form=None):
+    context = _details_context(online_request)
+    context["decision_form"] = decision_form or DecisionForm(
+        online_request=online_request, initial={"decided_on": online_request.decided_on}
+    )
+    context["notification_form"] = notification_form or NotificationForm(
+        online_request=online_request, initial={"notified_on": online_request.notified_on}
+    )
+    return render(request, "cpasonline/detail.html", context)
+
+
+@centre_required
+@require_POST
+def record_decision(request, pk: int):
+    """« Décision prise le »: the day the decision on the request was taken; the 30 days stop there."""
+    online_request = _get(request, pk)
+    form = DecisionForm(request.POST, online_request=online_request)
+    if not form.is_valid():
+        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
+        return _render_detail(request, online_request, decision_form=form)
+    followup.online_request_record_decision(
+        online_request=online_request,
+        decided_on=form.cleaned_data["decided_on"],
+        by=request.user,
+        request=request,
+    )
+    messages.success(request, _("La date de la décision est enregistrée."))
+    return redirect("cpasonline:detail", pk=online_request.pk)
+
+
+@centre_required
+@require_POST
+def record_notification(request, pk: int):
+    """« Décision notifiée le »: the day the applicant was notified; the 8 days stop there."""
+    online_request = _get(request, pk)
+    form = NotificationForm(request.POST, online_request=online_request)
+    if not form.is_valid():
+        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
+        return _render_detail(request, online_request, notification_form=form)
+    followup.online_request_record_notification(
+        online_request=online_request,
+        notified_on=form.cleaned_data["notified_on"],
+        by=request.user,
+        request=request,
+    )
+    messages.success(request, _("La date de la notification est enregistrée."))
+    return redirect("cpasonline:detail", pk=online_request.pk)
 
 
 @centre_required

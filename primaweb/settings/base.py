@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "centrebox",
     "cpasonline",
     "mutations",
+    "deadlines",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share

@@ -73,6 +73,10 @@ CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS = float(
     os.environ.get("CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS", "300")
 )
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The Échéancier: its deadlines derived again from the open sources (what changed without a save), and
+# the local hour from which each worker's daily summary is sent (once a day, whatever how often it runs).
+DEADLINES_SWEEP_SECONDS = float(os.environ.get("DEADLINES_SWEEP_SECONDS", "3600"))
+DEADLINES_DIGEST_HOUR = int(os.environ.get("DEADLINES_DIGEST_HOUR", "7"))
 # How long a dossier's BCSS integration may stay pending before the beat sweep queues it again.
 BCSS_INTEGRATION_SWEEP_SECONDS = float(os.environ.get("BCSS_INTEGRATION_SWEEP_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
@@ -103,6 +107,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cpasonline.tasks.requeue_acknowledgements",
         "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
         "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
+    },
+    "deadlines-sweep": {
+        "task": "deadlines.tasks.sweep_deadlines",
+        "schedule": DEADLINES_SWEEP_SECONDS,
+        "options": {"expires": DEADLINES_SWEEP_SECONDS},
+    },
+    "deadlines-daily-summaries": {
+        "task": "deadlines.tasks.send_daily_summaries",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
     },
     "mutations-poll-register": {
         "task": "mutations.tasks.poll_all_centres",

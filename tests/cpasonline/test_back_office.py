@@ -281,5 +281,7 @@ def test_demo_seeder_adds_requests_for_the_demo_centres_once():
     seed_demo()
     seed_demo()
     namur = CentreFactory._meta.model.objects.get(nis_code="92094", bce_number="0212345668")
-    assert OnlineRequest.objects.for_centre(namur).count() == 2
+    # Two unread, and one read but never decided: past its thirty days, the Échéancier shows it overdue.
+    assert OnlineRequest.objects.for_centre(namur).count() == 3
+    assert OnlineRequest.objects.for_centre(namur).filter(read_at__isnull=True).count() == 2
     assert OnlineRequest.objects.filter(centre__nis_code="21009").count() == 1

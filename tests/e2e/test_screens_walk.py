@@ -70,6 +70,8 @@ def worker_screens(objects) -> list[tuple[str, str]]:
         ("verifier-envoi", f"/ebox/publication/{objects['publication'].pk}/verifier/"),
         ("demandes-cpas-online", "/cpas-online/demandes/"),
         ("demande-cpas-online", f"/cpas-online/demandes/{objects['request'].pk}/"),
+        ("echeancier", "/echeancier/?qui=centre&periode=retard"),
+        ("resume-quotidien", "/echeancier/resume-quotidien/"),
     ]
 
 

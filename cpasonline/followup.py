@@ -1,0 +1,120 @@
+"""The worker's follow-up of a CPAS Online request: read, linked to a dossier, decided, notified.
+
+Primaweb does not hold the decision itself (the council's or the delegated worker's): the worker records
+the day it was taken, and the day it was notified to the applicant (by the eBox, by post or handed
+over). These two dates are what the law's delays are measured against (deadlines.rules).
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dossiers.models import Dossier
+from primaweb.models import AuditEvent, User
+from primaweb.services import audit_record
+
+from .models import OnlineRequest
+
+
+def _locked(online_request: OnlineRequest) -> OnlineRequest:
+    return (
+        OnlineRequest.objects.for_centre(online_request.centre_id)
+        .select_for_update()
+        .get(pk=online_request.pk)
+    )
+
+
+@transaction.atomic
+def online_request_record_decision(
+    *, online_request: OnlineRequest, decided_on: date, by: User, request: HttpRequest | None = None
+) -> OnlineRequest:
+    """Records (or corrects) the day the decision was taken and who recorded it.
+
+    The caller has checked the date (not in the future, not before the submission, not after a recorded
+    notification); the database refuses a notification before the decision in any case.
+    """
+    row = _locked(online_request)
+    previous = row.decided_on
+    row.decided_on, row.decided_by = decided_on, by
+    row.save(update_fields=["decided_on", "decided_by"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=by,
+        centre=row.centre,
+        target=row,
+        request=request,
+        details={"decided_on": decided_on.isoformat(), "previous": previous.isoformat() if previous else ""},
+    )
+    return row
+
+
+@transaction.atomic
+def online_request_record_notification(
+    *, online_request: OnlineRequest, notified_on: date, by: User, request: HttpRequest | None = None
+) -> OnlineRequest:
+    """Records (or corrects) the day the decision was notified; the decision must be recorded first."""
+    row = _locked(online_request)
+    if row.decided_on is None:
+        raise ValueError("A decision is notified only once recorded.")
+    previous = row.notified_on
+    row.notified_on, row.notified_by = notified_on, by
+    row.save(update_fields=["notified_on", "notified_by"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=by,
+        centre=row.centre,
+        target=row,
+        request=request,
+        details={
+            "notified_on": notified_on.isoformat(),
+            "previous": previous.isoformat() if previous else "",
+        },
+    )
+    return row
+
+
+def online_request_mark_read(
+    *, online_request: OnlineRequest, by: User, request: HttpRequest | None = None
+) -> bool:
+    """« Marquer comme lu »: records the date and the worker; True if it was unread until now."""
+    unread = OnlineRequest.objects.for_centre(online_request.centre_id).filter(read_at__isnull=True)
+    # A saved row (not an UPDATE query): whoever follows the request's changes (its deadlines) sees it.
+    with transaction.atomic():
+        row = unread.select_for_update().filter(pk=online_request.pk).first()
+        if row is not None:
+            row.read_at, row.read_by = timezone.now(), by
+            row.save(update_fields=["read_at", "read_by"])
+    updated = row is not None
+    if updated:
+        online_request.read_at, online_request.read_by = row.read_at, by
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            by=by,
+            centre=online_request.centre,
+            target=online_request,
+            request=request,
+            details={"read": True},
+        )
+    return bool(updated)
+
+
+def online_request_link_dossier(
+    *, online_request: OnlineRequest, dossier: Dossier, by: User, request: HttpRequest | None = None
+) -> None:
+    """Links the request to the dossier created (or found) for it; both belong to the same centre."""
+    if online_request.centre_id != dossier.centre_id:
+        raise ValueError("A request links only to a dossier of its own centre.")
+    if online_request.dossier_id == dossier.pk:
+        return
+    online_request.dossier = dossier
+    online_request.save(update_fields=["dossier"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=by,
+        centre=online_request.centre,
+        target=online_request,
+        request=request,
+        details={"dossier": dossier.number},
+    )
