@@ -38,7 +38,7 @@ run: $(INSTALLED) system-run messages converter-env
 	$(PY) manage.py simulate_register --replace --count $(REGISTER_SIZE) --seed 2026 | tail -n 1
 	@# The addresses and the demo logins come last, from the Procfile's « welcome » once the site answers.
 	@PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) PRIMAWEB_SITE_URL=http://$(HOST):$(PORT) \
-		scripts/run.sh $(VENV)/bin/honcho start -f Procfile
+		$(PY) scripts/run.py $(VENV)/bin/honcho start -f Procfile
 
 test: $(INSTALLED) system-test messages converter-env
 	@scripts/redis-start.sh
