@@ -38,7 +38,7 @@ run: $(INSTALLED) system-run messages converter-env
 	$(PY) manage.py simulate_register --replace --count $(REGISTER_SIZE) --seed 2026 | tail -n 1
 	@# The addresses and the demo logins come last, from the Procfile's « welcome » once the site answers.
 	@PRIMAWEB_HOST=$(HOST) PRIMAWEB_PORT=$(PORT) PRIMAWEB_SITE_URL=http://$(HOST):$(PORT) \
-		scripts/run.sh $(VENV)/bin/honcho start -f Procfile
+		$(PY) scripts/run.py $(VENV)/bin/honcho start -f Procfile
 
 test: $(INSTALLED) system-test messages converter-env
 	@scripts/redis-start.sh
@@ -46,10 +46,11 @@ test: $(INSTALLED) system-test messages converter-env
 	if [ -n "$$url" ]; then echo "Tests on PostgreSQL ($$url)"; else echo "No PostgreSQL server: tests on SQLite"; fi; \
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
 
-# Each bench on its own database (bench/own_database.py: primaweb_bench_<bench>), never the tests' one:
-# `make bench` and `make test` can run at once.
+# Each bench on its own database (bench/own_database.py: $(BENCH_DATABASE)_<bench>), never the tests' one:
+# `make bench` and `make test` can run at once; BENCH_DATABASE=another_name for two `make bench` at once.
+BENCH_DATABASE ?= primaweb_bench
 bench: $(INSTALLED) messages converter-env
-	@url="$$(scripts/postgres-url.sh)"; url="$${url:+$${url%/*}/primaweb_bench}"; \
+	@url="$$(scripts/postgres-url.sh)"; url="$${url:+$${url%/*}/$(BENCH_DATABASE)}"; \
 	for script in bench/bench_*.py; do echo "== $$script"; DATABASE_URL="$$url" $(PY) $$script || exit 1; done
 
 # Every file of the corpus through the upload rules and the real converter, two at a time: prints how

@@ -288,3 +288,9 @@ met_by
 updated_at
 _.source_date_label
 _.source_url
+
+# primaweb/broker_files.py: kombu's file transport calls it to write a message
+_._put
+
+# primaweb/pagination.py: read by templates/includes/pagination.html
+_.num_pages

@@ -1,7 +1,8 @@
 """Admin-Logs first page: a large centre's trail against a small centre's, side by side in one run.
 
 The page should cost about the same whatever the size of the centre's trail; the ratio shows how far it
-does not (the paginator counts the centre's events). Runs on a throw-away database: PostgreSQL when
+does not. Read as the view reads it (primaweb.pagination: a count capped at 1,001 and the page's rows by
+the sort key, the trail split in the parts an index serves). Runs on a throw-away database: PostgreSQL when
 DATABASE_URL points at one (as `make bench` does), SQLite otherwise.
 Usage: make bench, or python bench/bench_audit_log.py [EVENTS]
 """
@@ -16,12 +17,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
 os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
 
+from bench.own_database import use_own_database  # noqa: E402
+
+use_own_database()
+
 import django  # noqa: E402
 
 django.setup()
 
-from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -31,10 +36,13 @@ ROUNDS = 30
 
 
 def first_page(centre) -> int:
-    from primaweb.selectors import audit_events
+    from primaweb.pagination import paginate
+    from primaweb.selectors import audit_event_parts, audit_events
 
-    page = Paginator(audit_events(centre=centre), 50).get_page(1)
-    return len(list(page.object_list)) + page.paginator.num_pages
+    events = audit_events(centre=centre)
+    request = RequestFactory().get("/admin-logs/")
+    page = paginate(request, events, per_page=50, parts=audit_event_parts(centre=centre, events=events))
+    return len(list(page))
 
 
 def best_of(centre) -> float:

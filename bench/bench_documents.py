@@ -6,9 +6,9 @@ documents a dossier. The tables are as loaded, ANALYZE only, autovacuum off: not
 
 Target: median 1M / median 10k <= 1.5 on every page, and the same SQL queries per page at both sizes.
 Also prints each documents query's execution time at full size (EXPLAIN ANALYZE, best of 3). Rows are made
-by PostgreSQL (bench/listdata.py). Runs on a throw-away database (test_<DATABASE_URL's name>; `make
-bench` uses primaweb_bench). PostgreSQL only. Usage: make bench, or python bench/bench_documents.py;
-BENCH_DOCUMENTS=200000 for a quicker run.
+by PostgreSQL (bench/listdata.py). Runs on a throw-away database of its own (bench/own_database.py:
+test_primaweb_bench_documents under `make bench`). PostgreSQL only. Usage: make bench, or python
+bench/bench_documents.py; BENCH_DOCUMENTS=200000 for a quicker run.
 """
 
 import os

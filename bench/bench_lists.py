@@ -4,8 +4,9 @@ small centre, which has 400), through the real views (Django's test client, sign
 administrator). The tables are as loaded, ANALYZE only, autovacuum off: no VACUUM helps.
 
 Target per line: median 1M / median 10k <= 1.5, and the same number of SQL queries at both sizes.
-Rows are made by PostgreSQL (bench/listdata.py). Runs on a throw-away database (test_<name of
-DATABASE_URL's database>; `make bench` points it at primaweb_bench, never the test suite's). PostgreSQL only.
+Rows are made by PostgreSQL (bench/listdata.py). Runs on a throw-away database of its own
+(bench/own_database.py: test_primaweb_bench_lists under `make bench`, never the test suite's). PostgreSQL
+only.
 Usage: make bench, or python bench/bench_lists.py; BENCH_ROWS=200000 for a quicker run.
 """
 

@@ -2,9 +2,10 @@
 the converter's own time for the same files.
 
 Starts the converter as `manage.py run_converter` does (`running_converter()`: a pool of
-PRIMAWEB_CONVERTER_LISTENERS listeners behind the gate), then a worker as the Procfile runs it (`celery -A
-primaweb worker --concurrency=2`, a process of its own with the settings of `make run`, sharing the
-throw-away PostgreSQL database, the files and the broker with this process), and times DOCX uploads
+PRIMAWEB_CONVERTER_LISTENERS listeners behind the gate), then a worker (`celery -A primaweb worker`, a
+process of its own with the settings of `make run`, sharing the throw-away PostgreSQL database, the files
+and the broker with this process): with the pool of the Procfile on the broker in files of `make run`, with
+production's prefork pool of two processes on Redis. It times DOCX uploads
 through `documents.services.document_upload()`, from the call until the document is « Document
 enregistré » (the database polled every 5 ms), each measure interleaved with the same files converted
 directly by the converter (`convert_to_pdf`, no upload, no broker, no worker):
@@ -137,9 +138,22 @@ def use_broker(redis_url: str | None) -> None:
     app.amqp._producer_pool = None
 
 
+PRODUCTION_POOL = ["--concurrency=2"]  # docker-compose.yml's worker: prefork, a process per core
+
+
+def procfile_pool() -> list[str]:
+    """The options of the Procfile's worker that shape its pool, as `make run` starts it."""
+    line = next(ln for ln in (ROOT / "Procfile").read_text().splitlines() if ln.startswith("worker:"))
+    return [
+        option
+        for option in line.split()
+        if option.startswith(("--pool", "--concurrency", "--without-heartbeat", "--prefetch"))
+    ]
+
+
 @contextlib.contextmanager
-def running_worker(converter_url: str, redis_url: str | None, log: Path):
-    """`celery -A primaweb worker --concurrency=2`, as the Procfile runs it, in a session of its own.
+def running_worker(converter_url: str, redis_url: str | None, log: Path, pool: list[str]):
+    """`celery -A primaweb worker` with the options `pool`, in a session of its own.
 
     With the settings `make run` uses (the test settings' broker is in memory), DEBUG off.
     """
@@ -162,7 +176,7 @@ def running_worker(converter_url: str, redis_url: str | None, log: Path):
         "-A",
         "primaweb",
         "worker",
-        "--concurrency=2",
+        *pool,
         "--loglevel=WARNING",
         "--without-gossip",
         "--without-mingle",
@@ -272,9 +286,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(context, files, converter_url: str, redis_url: str | None, log: Path) -> dict:
+def measure(context, files, converter_url: str, redis_url: str | None, log: Path, pool: list[str]) -> dict:
     use_broker(redis_url)
-    with running_worker(converter_url, redis_url, log) as worker:
+    with running_worker(converter_url, redis_url, log, pool) as worker:
         started = time.perf_counter()
         # The first upload waits for the worker to start; the others warm both of its processes.
         wait_registered({upload(context, *files[0]).pk: started}, worker, log, TIMEOUT)
@@ -352,13 +366,15 @@ def main() -> None:
             with running_converter(
                 log_file=folder / "converter.log", listeners=settings.CONVERTER_LISTENERS
             ) as converter_url:
-                results["filesystem broker (REDIS_URL empty)"] = measure(
-                    context, files, converter_url, None, folder / "worker-filesystem.log"
+                pool = procfile_pool()
+                results[f"filesystem broker (REDIS_URL empty), worker {' '.join(pool)}"] = measure(
+                    context, files, converter_url, None, folder / "worker-filesystem.log", pool
                 )
                 with running_redis(folder) as redis_url:
                     if redis_url:
-                        results["Redis broker (production)"] = measure(
-                            context, files, converter_url, redis_url, folder / "worker-redis.log"
+                        log, label = folder / "worker-redis.log", " ".join(PRODUCTION_POOL)
+                        results[f"Redis broker (production), worker {label}"] = measure(
+                            context, files, converter_url, redis_url, log, PRODUCTION_POOL
                         )
     finally:
         use_broker(None)
@@ -369,7 +385,7 @@ def main() -> None:
     sizes = [len(data) for _name, data in files]
     print(
         f"Upload to « Document enregistré », DOCX {min(sizes) / 1024:.1f}-{max(sizes) / 1024:.1f} KB, "
-        f"{UPLOADS} uploads, worker `celery -A primaweb worker --concurrency=2`, converter pool of "
+        f"{UPLOADS} uploads, worker `celery -A primaweb worker`, converter pool of "
         f"{settings.CONVERTER_LISTENERS} listeners, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f} (a shared machine):"
     )

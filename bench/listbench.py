@@ -15,6 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
 os.environ.setdefault("PRIMAWEB_VAR_DIR", tempfile.mkdtemp(prefix="primaweb-bench-"))
 
+from bench.own_database import use_own_database  # noqa: E402
+
+use_own_database()  # the calling bench's own database (primaweb_bench_lists, _documents)
+
 import django  # noqa: E402
 
 django.setup()

@@ -80,10 +80,11 @@ def fill(*, centre, user, document_type, rows: int, dossiers: int | None = None,
             f"""INSERT INTO cpasonline_onlinerequest (reference, submitted_at, received_on, language,
                 identity_source, first_name, last_name, birth_date, niss, register, email, phone, street,
                 house_number, box, postal_code, commune_nis, reference_address, nature, description,
-                lives_at_residence, is_student, in_facility, acknowledgement, centre_id)
+                lives_at_residence, is_student, in_facility, acknowledgement, centre_id,
+                acknowledgement_attempts, acknowledgement_error)
             SELECT 'C' || lpad('{c}', 3, '0') || lpad(g::text, 8, '0'), {when}, current_date, 'fr',
                 'applicant', ({firsts})[1 + g % 7], ({names})[1 + g % 8], '', '', '', 'x@example.be', '',
-                '', '', '', '5000', '92094', '', 'energy', '', '', '', '', '', {c}
+                '', '', '', '5000', '92094', '', 'energy', '', '', '', '', '', {c}, 0, ''
             FROM generate_series(1, {rows}) g""",
         ],
         "centrebox": [
@@ -97,9 +98,9 @@ def fill(*, centre, user, document_type, rows: int, dossiers: int | None = None,
         "ebox": [
             f"""INSERT INTO ebox_publication (recipient_niss, language, subject, idempotency_key, state,
                 message_id, expiration_date, attempts, last_error, requested_at, centre_id, document_id,
-                requested_by_id)
+                requested_by_id, failure)
             SELECT '85073003328', 'fr', 'Décision', gen_random_uuid(), 'sent', 'P' || g, '', 1, '', {when},
-                {c}, d.first, {u}
+                {c}, d.first, {u}, '{{}}'::jsonb
             FROM generate_series(1, {rows}) g,
                 (SELECT min(id) AS first FROM documents_document WHERE centre_id = {c}) d""",
         ],

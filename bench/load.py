@@ -8,8 +8,8 @@ HTTPS redirect satisfied by X-Forwarded-Proto as behind the proxy), and has each
 own signed-in session, request every page LOAD_ROUNDS times. Goal: p95 <= 250 ms at 8 users on 2 cores.
 
 Not part of `make bench` (it takes minutes and wants the cores to itself). PostgreSQL only.
-Usage: python bench/load.py   (DATABASE_URL names the server; LOAD_WORKERS, LOAD_THREADS, LOAD_ROUNDS,
-LOAD_USERS="1,8,32", DATABASE_CONN_MAX_AGE are passed on.)
+Usage: python bench/load.py   (DATABASE_URL names the server; LOAD_DATABASE, LOAD_PORT, LOAD_WORKERS,
+LOAD_THREADS, LOAD_ROUNDS, LOAD_USERS="1,8,32", DATABASE_CONN_MAX_AGE are passed on.)
 """
 
 import os
@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/primaweb")
-DATABASE = "primaweb_load"
+DATABASE = os.environ.get("LOAD_DATABASE", "primaweb_load")  # another name for two runs on one server
 URL = f"{SERVER.rsplit('/', 1)[0]}/{DATABASE}"
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"

@@ -16,6 +16,7 @@ def use_own_database(name: str | None = None) -> str:
         return url
     bench = name or Path(sys.argv[0]).stem.removeprefix("bench_")
     parts = urlsplit(url)
-    url = urlunsplit(parts._replace(path=f"/primaweb_bench_{bench}"))
+    prefix = parts.path.strip("/") or "primaweb_bench"
+    url = urlunsplit(parts._replace(path=f"/{prefix}_{bench}"))
     os.environ["DATABASE_URL"] = url
     return url

@@ -1,6 +1,10 @@
 import os
 
 from celery import Celery, signals
+from kombu.transport import TRANSPORT_ALIASES
+
+# The broker in files of the embedded default ("filesystem://") writes each message whole (broker_files).
+TRANSPORT_ALIASES["filesystem"] = "primaweb.broker_files:Transport"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.dev")
 
