@@ -600,6 +600,18 @@ def document_pdf_refusal(*, data: bytes) -> FileRefused | None:
     return None
 
 
+def document_preview_pdf(*, name: str, data: bytes) -> bytes:
+    """The PDF the workers would make of an upload, made now and kept nowhere (a letter's preview).
+
+    The same rules as an upload (`FileRefused`) and the same converter (`conversion.ConversionError`,
+    whose `ConverterUnavailable` means: try again later); nothing is written anywhere.
+    """
+    checked = validate_upload(name=name, data=data)
+    if checked.extension == "pdf":
+        return data
+    return conversion.convert_to_pdf(data=data, extension=checked.extension)
+
+
 # The eBox app moves a document's status through these; they are idempotent (a re-run changes nothing).
 
 

@@ -57,3 +57,15 @@ def dossier_numbers_by_niss(*, centre: Centre, nisses: list[str]) -> dict[str, D
 
 def person_of_centre(*, centre: Centre, niss: str) -> Person | None:
     return Person.objects.for_centre(centre).filter(niss=niss).first()
+
+
+def dossiers_matching(
+    *, centre: Centre, name: str = "", created_from=None, created_to=None
+) -> QuerySet[Dossier]:
+    """« Dossiers du C.P.A.S. » narrowed by the beneficiary's name and the dossier's creation day."""
+    dossiers = dossier_search(centre=centre, name=name)
+    if created_from:
+        dossiers = dossiers.filter(created_at__date__gte=created_from)
+    if created_to:
+        dossiers = dossiers.filter(created_at__date__lte=created_to)
+    return dossiers

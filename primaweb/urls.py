@@ -32,6 +32,7 @@ urlpatterns = [
     path("ebox/", include("ebox.urls")),
     path("centre-ebox/", include("centrebox.urls")),
     path("cpas-online/", include("cpasonline.urls")),
+    path("courriers/", include("letters.urls")),
 ]
 
 if settings.SIMULATORS_ENABLED:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ebox",
     "centrebox",
     "cpasonline",
+    "letters",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share
@@ -419,6 +420,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cpasonline.tasks.requeue_acknowledgements",
         "schedule": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS,
         "options": {"expires": CPASONLINE_ACKNOWLEDGEMENT_SWEEP_SECONDS},
+    },
+    "letters-sweep-mailings": {
+        "task": "letters.tasks.sweep_mailings",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
     },
     "centrebox-import-centre-inboxes": {
         "task": "centrebox.tasks.import_centre_inboxes",
