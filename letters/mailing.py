@@ -112,7 +112,7 @@ def mailing_retry_failed(*, mailing: Mailing, by: User, request: HttpRequest | N
         if failed:
             Mailing.objects.for_centre(mailing.centre_id).filter(pk=mailing.pk).update(finished_at=None)
             audit_record(
-                action=AuditEvent.Action.UPDATE,
+                action=AuditEvent.Action.CHANGE,
                 by=by,
                 centre=mailing.centre,
                 target=mailing,
@@ -127,8 +127,9 @@ def _by_id():
     return Mailing.objects.across_centres(reason="a mailing named by the id its scoped service queued")
 
 
-def mailing_step(*, mailing_id: int, batch: int = BATCH) -> bool:
-    """Moves the mailing's letters as far as they go now; True once every letter has its outcome."""
+def mailing_step(*, mailing_id: int, batch: int = BATCH) -> tuple[bool, int]:
+    """Moves the mailing's letters as far as they go now. Returns whether every letter has its outcome,
+    and how many letters moved."""
     mailing = _by_id().select_related("centre", "document_type", "created_by").get(pk=mailing_id)
     _by_id().filter(pk=mailing_id).update(stepped_at=timezone.now())
     templates = {
@@ -138,16 +139,15 @@ def mailing_step(*, mailing_id: int, batch: int = BATCH) -> bool:
         .order_by("-uploaded_at")
     }
     sources: dict[int, bytes] = {}
-    for item_id in _ids(mailing, State.PENDING, batch):
-        _generate(item_id, mailing, templates, sources)
-    for item_id in _ids(mailing, State.CONVERTING, None):
-        _publish(item_id, mailing)
-    for item_id in _ids(mailing, State.SENDING, None):
-        _settle(item_id, mailing)
+    moved = sum(
+        bool(_generate(pk, mailing, templates, sources)) for pk in _ids(mailing, State.PENDING, batch)
+    )
+    moved += sum(bool(_publish(pk, mailing)) for pk in _ids(mailing, State.CONVERTING, None))
+    moved += sum(bool(_settle(pk, mailing)) for pk in _ids(mailing, State.SENDING, None))
     finished = selectors.mailing_progress(mailing=mailing)["finished"]
     if finished and mailing.finished_at is None:
         Mailing.objects.for_centre(mailing.centre_id).filter(pk=mailing.pk).update(finished_at=timezone.now())
-    return finished
+    return finished, moved
 
 
 def _ids(mailing: Mailing, state: str, limit: int | None) -> list[int]:
@@ -170,18 +170,19 @@ def _locked(mailing: Mailing, item_id: int, state: str) -> MailingItem | None:
     )
 
 
-def _fail(item: MailingItem, code: str, **params) -> None:
+def _fail(item: MailingItem, code: str, **params) -> bool:
     item.state, item.error, item.error_params = State.FAILED, code, params
     item.updated_at = timezone.now()
     item.save()
+    return True
 
 
-def _generate(item_id: int, mailing: Mailing, templates: dict, sources: dict) -> None:
+def _generate(item_id: int, mailing: Mailing, templates: dict, sources: dict) -> bool:
     try:
         with transaction.atomic():
             item = _locked(mailing, item_id, State.PENDING)
             if item is None:
-                return
+                return False
             template = _template_for(mailing, item, templates)
             if template is None:
                 language = services.letter_languages(centre=mailing.centre, person=item.dossier.beneficiary)
@@ -206,12 +207,12 @@ def _generate(item_id: int, mailing: Mailing, templates: dict, sources: dict) ->
             item.document, item.language = document, template.language
             item.state, item.updated_at = State.CONVERTING, timezone.now()
             item.save()
+            return True
     except Exception:
         logger.exception("Letter %s of mailing %s could not be generated", item_id, mailing.pk)
         with transaction.atomic():
             item = _locked(mailing, item_id, State.PENDING)
-            if item is not None:
-                _fail(item, "unexpected")
+            return item is not None and _fail(item, "unexpected")
 
 
 def _template_for(mailing: Mailing, item: MailingItem, templates: dict) -> LetterTemplate | None:
@@ -221,17 +222,17 @@ def _template_for(mailing: Mailing, item: MailingItem, templates: dict) -> Lette
     return None
 
 
-def _publish(item_id: int, mailing: Mailing) -> None:
+def _publish(item_id: int, mailing: Mailing) -> bool:
     with transaction.atomic():
         item = _locked(mailing, item_id, State.CONVERTING)
         if item is None:
-            return
+            return False
         document = item.document
         if document.status == Document.Status.FAILED:
             reason = document_failures.describe(document.failure, document.failure_reason)
             return _fail(item, "conversion", reason=reason)
         if document.status in Document.IN_CONVERSION:
-            return
+            return False
         try:
             publication = ebox_services.publication_request(
                 document=document, language=item.language, by=mailing.created_by
@@ -242,19 +243,24 @@ def _publish(item_id: int, mailing: Mailing) -> None:
         item.save()
     # The publication's own task may already have settled it (a worker, or at once when run eagerly).
     _settle(item_id, mailing)
+    return True
 
 
-def _settle(item_id: int, mailing: Mailing) -> None:
+def _settle(item_id: int, mailing: Mailing) -> bool:
     with transaction.atomic():
         item = _locked(mailing, item_id, State.SENDING)
         if item is None:
-            return
+            return False
         publication = Publication.objects.for_centre(mailing.centre_id).get(pk=item.publication_id)
         if publication.state in (Publication.State.SENT, Publication.State.READ):
             item.state, item.updated_at = State.SENT, timezone.now()
             item.save()
-        elif publication.state not in Publication.OPEN_STATES:
-            _fail(item, "publication", reason=publication.error_message or publication.get_state_display())
+            return True
+        if publication.state not in Publication.OPEN_STATES:
+            return _fail(
+                item, "publication", reason=publication.error_message or publication.get_state_display()
+            )
+        return False
 
 
 def mailings_stalled(*, before) -> list[int]:

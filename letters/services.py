@@ -114,7 +114,7 @@ def template_save(
                 template.uploaded_by = by
             template.save()
             audit_record(
-                action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+                action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.CHANGE,
                 by=by,
                 centre=centre,
                 target=template,

@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from . import mailing
@@ -17,10 +18,13 @@ POLL_SECONDS = 1.0
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_mailing(mailing_id: int) -> bool:
-    finished = mailing.mailing_step(mailing_id=mailing_id)
-    # Run eagerly (the tests), a step goes to the end at once: conversions and sends ran in it.
-    if not finished and not settings.CELERY_TASK_ALWAYS_EAGER:
-        run_mailing.apply_async((mailing_id,), countdown=POLL_SECONDS)
+    """One step of the mailing, then the next queued once this one's work (conversions, sends) is."""
+    finished, moved = mailing.mailing_step(mailing_id=mailing_id)
+    # Run eagerly, the conversions and sends this step queued run before the next step, which then
+    # finds them done; a step that moved nothing would only wait, which eager tasks can not.
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    if not finished and (moved or not eager):
+        transaction.on_commit(lambda: run_mailing.apply_async((mailing_id,), countdown=POLL_SECONDS))
     return finished
 
 
