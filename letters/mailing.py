@@ -136,7 +136,7 @@ def mailing_step(*, mailing_id: int, batch: int = BATCH) -> tuple[bool, int]:
         template.language: template
         for template in selectors.templates_of(centre=mailing.centre, active_only=True)
         .filter(document_type=mailing.document_type)
-        .order_by("-uploaded_at")
+        .order_by("uploaded_at", "pk")  # the latest template of a language wins
     }
     sources: dict[int, bytes] = {}
     moved = sum(
