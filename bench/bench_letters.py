@@ -200,25 +200,27 @@ def main() -> int:
         settings.EBOX_SIMULATOR_FAULTS = {}
         client.forget_token()
         centre, user, document_type, dossiers = make_dossiers(LETTERS)
-        with tempfile.TemporaryDirectory(prefix="primaweb-bench-letters-") as folder:
-            with running_converter(log_file=Path(folder) / "converter.log", listeners=LISTENERS) as url:
-                settings.CONVERTER_URL = url
-                letters, render_seconds = render_all(centre, user, document_type, dossiers)
-                convert_all(letters[: 2 * LISTENERS * CLIENTS], url)  # warm-up: each listener loads its code
-                print(
-                    f"Letters, {connection.vendor}, {LETTERS} letters, {LISTENERS} converter listeners, "
-                    f"{CLIENTS} worker threads, load average {os.getloadavg()[0]:.1f} (a shared machine):",
-                    flush=True,
-                )
-                convert_seconds = convert_all(letters, url)
-                print(
-                    f"  (a) conversion alone: {LETTERS / convert_seconds * 60:.0f} conversions/min",
-                    flush=True,
-                )
-                with start_worker(
-                    app, pool="threads", concurrency=CLIENTS, perform_ping_check=False, shutdown_timeout=30
-                ):
-                    mail_seconds, progress = mail_all(centre, user, document_type, dossiers)
+        with (
+            tempfile.TemporaryDirectory(prefix="primaweb-bench-letters-") as folder,
+            running_converter(log_file=Path(folder) / "converter.log", listeners=LISTENERS) as url,
+        ):
+            settings.CONVERTER_URL = url
+            letters, render_seconds = render_all(centre, user, document_type, dossiers)
+            convert_all(letters[: 2 * LISTENERS * CLIENTS], url)  # warm-up: each listener loads its code
+            print(
+                f"Letters, {connection.vendor}, {LETTERS} letters, {LISTENERS} converter listeners, "
+                f"{CLIENTS} worker threads, load average {os.getloadavg()[0]:.1f} (a shared machine):",
+                flush=True,
+            )
+            convert_seconds = convert_all(letters, url)
+            print(
+                f"  (a) conversion alone: {LETTERS / convert_seconds * 60:.0f} conversions/min",
+                flush=True,
+            )
+            with start_worker(
+                app, pool="threads", concurrency=CLIENTS, perform_ping_check=False, shutdown_timeout=30
+            ):
+                mail_seconds, progress = mail_all(centre, user, document_type, dossiers)
         messages = Message.objects.filter(delivered=True).count()
     finally:
         stop.set()

@@ -126,3 +126,23 @@ def test_the_admin_checks_the_uploaded_template_too(client, centre, administrato
     assert accepted.status_code == 302
     saved = LetterTemplate.objects.for_centre(centre).get()
     assert (saved.language, saved.fields) == ("nl", ["dossier.numero"])
+
+
+def test_editing_a_template_without_a_file_keeps_its_file_and_a_new_file_is_checked(
+    centre_admin_client, centre
+):
+    from tests.factories import letter_template_in
+
+    saved = letter_template_in(centre, name="Rappel", text="{{ dossier.numero }}")
+    url = reverse("letters:template_edit", args=[saved.pk])
+    data = {"name": "Rappel de documents", "language": "fr", "document_type": saved.document_type_id}
+
+    renamed = centre_admin_client.post(url, {**data, "is_active": "on"})
+    refused = centre_admin_client.post(
+        url, {**data, "file": SimpleUploadedFile("m.docx", template("{{ dossier.nombre }}"), DOCX)}
+    )
+
+    assert renamed.status_code == 302
+    assert "{{ dossier.nombre }}" in " ".join(refused.context["form"].errors["file"])
+    saved.refresh_from_db()
+    assert (saved.name, saved.fields, saved.is_active) == ("Rappel de documents", ["dossier.numero"], True)
