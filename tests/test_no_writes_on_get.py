@@ -20,7 +20,7 @@ from tests.conftest import sign_in
 from tests.factories import CentreFactory, MembershipFactory
 from tests.tenancy import SWEEP_EXCLUDED_NAMESPACES, TENANT_OBJECTS
 
-APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline")
+APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline", "letters")
 # Flags a cross-site link would try even if no view reads them today.
 COMMON_FLAGS = {"imprimer", "print", "read", "lu", "marquer", "confirm", "action", "envoyer", "send"}
 # Tables a consultation may write to: its trace, and the session and sign-in bookkeeping.

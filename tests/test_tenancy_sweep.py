@@ -28,7 +28,7 @@ from tests.tenancy import (
     TENANT_OBJECTS,
 )
 
-PROJECT_APPS = ("primaweb", "dossiers", "documents", "cpasonline", "ebox", "centrebox")
+PROJECT_APPS = ("primaweb", "dossiers", "documents", "cpasonline", "ebox", "centrebox", "letters")
 
 
 def _patterns_with_ids(resolver=None, namespace="", converters=0):

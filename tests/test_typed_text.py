@@ -23,7 +23,7 @@ from tests.cpasonline.conftest import typed_request
 from tests.factories import CentreFactory, MembershipFactory, UserFactory
 from tests.tenancy import ADMIN_PLATFORM_OBJECTS, ADMIN_TENANT_OBJECTS
 
-PROJECT_APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline")
+PROJECT_APPS = ("primaweb", "dossiers", "documents", "ebox", "centrebox", "cpasonline", "letters")
 RLO = "\u202e"
 
 
