@@ -294,3 +294,7 @@ _._put
 
 # primaweb/pagination.py: read by templates/includes/pagination.html
 _.num_pages
+
+# letters: python-docx run formatting set on a run; the mailing's last step, read by the admin and the sweep
+_.bold
+stepped_at

@@ -43,6 +43,14 @@ class Person(CentreOwned):
     effective_country = models.CharField(_("pays"), max_length=100, blank=True, default="Belgique")
 
     bcss_consulted_at = models.DateTimeField(_("consulté à la BCSS le"), default=timezone.now)
+    # The language in which the centre writes to the person: a Brussels centre writes French or Dutch,
+    # as the person chose. Empty: not known yet.
+    language = models.CharField(
+        _("langue de correspondance"),
+        max_length=2,
+        blank=True,
+        choices=[("fr", _("Français")), ("nl", _("Nederlands")), ("de", _("Deutsch"))],
+    )
 
     class Meta:
         verbose_name = _("personne")

@@ -62,3 +62,15 @@ def dossier_numbers_by_niss(*, centre: Centre, nisses: list[str]) -> dict[str, D
 def dossier_of_centre_or_404(*, centre: Centre, pk: int) -> Dossier:
     """The centre's dossier `pk` with its beneficiary; another centre's (or no) dossier raises Http404."""
     return get_for_centre_or_404(Dossier.objects.select_related("beneficiary"), centre, pk=pk)
+
+
+def dossiers_matching(
+    *, centre: Centre, name: str = "", created_from=None, created_to=None
+) -> QuerySet[Dossier]:
+    """« Dossiers du C.P.A.S. » narrowed by the beneficiary's name and the dossier's creation day."""
+    dossiers = dossier_search(centre=centre, name=name)
+    if created_from:
+        dossiers = dossiers.filter(created_at__date__gte=created_from)
+    if created_to:
+        dossiers = dossiers.filter(created_at__date__lte=created_to)
+    return dossiers

@@ -30,6 +30,7 @@ urlpatterns = [
     path("cpas-online/", include("cpasonline.urls")),
     path("mutations/", include("mutations.urls")),
     path("echeancier/", include("deadlines.urls")),
+    path("courriers/", include("letters.urls")),
 ]
 
 if settings.SIMULATORS_ENABLED:

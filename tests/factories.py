@@ -348,3 +348,36 @@ def mutation_in(centre, *, kind="MOVE", dossier=None, **fields):
 
 
 _mutation_ids = itertools.count(1_000_000)
+
+
+def letter_template_in(centre, *, language="fr", text="Madame, Monsieur {{ beneficiaire.nom }}", **fields):
+    """A letter template of `centre`, its DOCX made with python-docx and saved through the service."""
+    import uuid
+
+    from letters.services import template_save
+    from tests.letters.docx import template
+
+    return template_save(
+        centre=centre,
+        name=fields.pop("name", f"Modèle {uuid.uuid4().hex[:8]}"),
+        language=language,
+        document_type=fields.pop("document_type", None) or DocumentTypeFactory(centre=centre),
+        by=None,
+        file_name="modele.docx",
+        data=template(*text.split("\n")),
+    )
+
+
+def mailing_in(centre, **fields):
+    """A mass mailing of one dossier of `centre`, its letter not generated yet."""
+    from letters.models import Mailing, MailingItem
+
+    dossier = fields.pop("dossier", None) or DossierFactory(centre=centre)
+    mailing = Mailing.objects.create(
+        centre=centre,
+        document_type=fields.pop("document_type", None) or DocumentTypeFactory(centre=centre),
+        created_by=dossier.created_by,
+        **fields,
+    )
+    MailingItem.objects.create(centre=centre, mailing=mailing, dossier=dossier)
+    return mailing

@@ -23,6 +23,8 @@ from tests.factories import (
     document_in,
     inbox_grant_in,
     invitation_in,
+    letter_template_in,
+    mailing_in,
     mutation_in,
     platform_object,
     publication_in,
@@ -110,6 +112,12 @@ TENANT_OBJECTS = {
     "cpasonline:record_decision": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
     "cpasonline:record_notification": lambda centre: {"pk": OnlineRequestFactory(centre=centre).pk},
     "deadlines:paper_sent": lambda centre: {"pk": _paper_deadline(centre).pk},
+    "letters:template_edit": lambda centre: {"pk": letter_template_in(centre).pk},
+    "letters:dossier_section": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "letters:compose": lambda centre: {"dossier_pk": DossierFactory(centre=centre).pk},
+    "letters:mailing": lambda centre: {"pk": mailing_in(centre).pk},
+    "letters:mailing_progress": lambda centre: {"pk": mailing_in(centre).pk},
+    "letters:mailing_retry": lambda centre: {"pk": mailing_in(centre).pk},
 }
 
 # The own-object control wants a 200, or after a POST a redirect that is not to the sign-in page. These
@@ -142,6 +150,7 @@ ADMIN_TENANT_OBJECTS = {
     "mutations.MutationFeed": lambda centre: MutationFeed.objects.for_centre(centre).get_or_create(
         centre=centre
     )[0],
+    "letters.LetterTemplate": letter_template_in,
 }
 
 ADMIN_PLATFORM_OBJECTS = {
@@ -191,6 +200,30 @@ def _dossier(centre):
 
 
 ID_PARAMETERS = [
+    IdParameter(
+        "letters:template_add",
+        "post",
+        "document_type",
+        lambda c: DocumentTypeFactory(centre=c),
+        "refused",
+        data={"name": "Modèle", "language": "fr"},
+    ),
+    IdParameter(
+        "letters:compose",
+        "post",
+        "template",
+        lambda c: letter_template_in(c),
+        "refused",
+        url=_dossier,
+        data={"action": "fields"},
+    ),
+    IdParameter(
+        "letters:mailing_new",
+        "post",
+        "document_type",
+        lambda c: DocumentTypeFactory(centre=c),
+        "refused",
+    ),
     IdParameter("documents:manage", "get", "dossier", lambda c: DossierFactory(centre=c), "404"),
     IdParameter(
         "documents:manage", "get", "document_type", lambda c: DocumentTypeFactory(centre=c), "refused"
@@ -225,7 +258,7 @@ REQUEST_PARAMETERS = {
     "n": "an index into the BCSS answer kept in this user's session",
     "tri": "a sort key among fixed choices",
     "anciens": "a flag: archived documents",
-    "action": "archive or unarchive",
+    "action": "archive or unarchive; or which button of « Rédiger un courrier » (fields, preview, save)",
     "t": "a signed token bound to the request's id and the user's (cpasonline:link_dossier), or to an "
     "invitation and its key (primaweb:invitation), opened only by the invited account",
     "language": "a language code",
@@ -241,4 +274,7 @@ MODEL_CHOICE_FIELDS = {
     "documents.forms.UploadForm.document_type": "documents:upload?document_type",
     "documents.forms.ManageFilterForm.document_type": "documents:manage?document_type",
     "centrebox.forms.InboxFilterForm.label": "centrebox:inbox?label",
+    "letters.forms.TemplateForm.document_type": "letters:template_add?document_type",
+    "letters.forms.ComposeForm.template": "letters:compose?template",
+    "letters.forms.MailingForm.document_type": "letters:mailing_new?document_type",
 }

@@ -29,6 +29,7 @@ ALLOWED_IMPORTS = {
     "cpasonline": {"dossiers", "primaweb"},
     "mutations": {"ebox", "documents", "dossiers", "primaweb"},
     "deadlines": {"centrebox", "cpasonline", "ebox", "documents", "dossiers", "primaweb"},
+    "letters": {"ebox", "documents", "dossiers", "primaweb"},
 }
 PRODUCT = set(ALLOWED_IMPORTS)
 SIMULATORS = "simulators"

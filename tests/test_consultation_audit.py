@@ -48,6 +48,12 @@ NOT_CONSULTATIONS = {
     "centrebox:grant_edit": "one member's e-Box grant, no beneficiary; saving it is traced as a change",
     "documents:status": "the conversion status of a document, as JSON: no name, no NISS",
     "mutations:types": "the mutation types the centre receives, no beneficiary",
+    "letters:templates": "the centre's letter templates: names, languages, document types, no person",
+    "letters:template_add": "adds a letter template: no person",
+    "letters:template_edit": "one letter template: its name, language and fields, no person",
+    "letters:dossier_section": "a link to « Rédiger un courrier » on the dossier page, which is traced",
+    "letters:mailing_new": "the criteria of a mass mailing and the centre's recent mailings, no person",
+    "letters:mailing_progress": "a mass mailing's counts, as JSON: no name, no NISS",
     # Steps that show nothing themselves: they redirect, or look up the BCSS. The BCSS look-ups of the
     # identification flow are traced as « Consultation de la BCSS » by dossiers.services
     # (tests/dossiers/test_identification_flow.py).
@@ -72,6 +78,9 @@ ADMINISTRATOR_SCREENS = {
     "centrebox:grants",
     "centrebox:grant_edit",
     "mutations:types",
+    "letters:templates",
+    "letters:template_add",
+    "letters:template_edit",
 }
 
 

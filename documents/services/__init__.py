@@ -12,6 +12,7 @@ from .converting import (
     document_conversion_failed,
     document_conversion_requeue,
     document_convert,
+    document_preview_pdf,
 )
 from .editing import (
     DocumentLocked,
@@ -52,6 +53,7 @@ __all__ = [
     "document_mark_sending",
     "document_mark_sent",
     "document_pdf_refusal",
+    "document_preview_pdf",
     "document_record_access",
     "document_record_send_failure",
     "document_replace",

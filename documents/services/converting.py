@@ -257,3 +257,15 @@ def document_conversion_failed(*, document_id: int, version: int, reason: Failur
         document.save(update_fields=["status", "failure_reason", "failure", "lease_until"])
         event_record(document=document, kind=DocumentEvent.Kind.FAILED, by=None, **event_reason(reason))
     return document
+
+
+def document_preview_pdf(*, name: str, data: bytes) -> bytes:
+    """The PDF the workers would make of an upload, made now and kept nowhere (a letter's preview).
+
+    The same rules as an upload (`FileRefused`) and the same converter (`conversion.ConversionError`,
+    whose `ConverterUnavailable` means: try again later); nothing is written anywhere.
+    """
+    checked = validation.validate_upload(name=name, data=data)
+    if checked.extension == "pdf":
+        return data
+    return conversion.convert_to_pdf(data=data, extension=checked.extension)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cpasonline",
     "mutations",
     "deadlines",
+    "letters",
 ]
 
 # The stand-ins for the federal services: on in development and tests, off in production. They share

@@ -118,6 +118,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 900.0},
     },
+    "letters-sweep-mailings": {
+        "task": "letters.tasks.sweep_mailings",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "mutations-poll-register": {
         "task": "mutations.tasks.poll_all_centres",
         "schedule": MUTATIONS_POLL_SECONDS,

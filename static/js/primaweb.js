@@ -32,6 +32,33 @@
     window.setTimeout(poll, 800);
   }
 
+  // A mass mailing under way: its progress bar follows the counts the server keeps (a reload loses
+  // nothing), and the page reloads once every letter has its outcome, to list them.
+  function followMailing(root) {
+    var box = root.querySelector("[data-progress-url]");
+    if (!box || box.dataset.finished === "1") { return; }
+    var bar = box.querySelector("[data-progress-bar]");
+    function show(name, value) {
+      var element = box.querySelector("[data-progress-" + name + "]");
+      if (element) { element.textContent = value; }
+    }
+    function poll() {
+      fetch(box.dataset.progressUrl, { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (progress) {
+          if (bar) { bar.max = progress.total; bar.value = progress.done; bar.textContent = progress.percent + " %"; }
+          show("done", progress.done);
+          show("total", progress.total);
+          show("sent", progress.sent);
+          show("failed", progress.failed);
+          if (progress.finished) { window.location.reload(); return; }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 500);
+  }
+
   // Forms that change something for good ask first (the server checks the rules again anyway).
   function confirmations(root) {
     root.querySelectorAll("form[data-confirm]").forEach(function (form) {
@@ -90,6 +117,7 @@
     scrollableTables(document);
     loadFragments(document);
     followConversion(document);
+    followMailing(document);
     confirmations(document);
     fileLimits(document);
     printing(document);

@@ -15,6 +15,7 @@ from tests.factories import (
     audit_event_in,
     centre_message_in,
     document_in,
+    mailing_in,
     publication_in,
 )
 
@@ -29,6 +30,7 @@ def speak(page, live_server, language: str) -> None:
 
 @pytest.fixture
 def namur_objects():
+    from letters.models import LetterTemplate
     from primaweb.models import Centre, User
 
     call_command("seed_demo")
@@ -46,6 +48,8 @@ def namur_objects():
         "request": OnlineRequestFactory(centre=centre),
         "message": centre_message_in(centre),
         "event": audit_event_in(centre),
+        "mailing": mailing_in(centre, dossier=dossier),
+        "template": LetterTemplate.objects.for_centre(centre).first(),
     }
 
 
@@ -72,6 +76,9 @@ def worker_screens(objects) -> list[tuple[str, str]]:
         ("demande-cpas-online", f"/cpas-online/demandes/{objects['request'].pk}/"),
         ("echeancier", "/echeancier/?qui=centre&periode=retard"),
         ("resume-quotidien", "/echeancier/resume-quotidien/"),
+        ("rediger-courrier", f"/courriers/dossier/{dossier.pk}/rediger/"),
+        ("envoi-groupe", "/courriers/envoi-groupe/"),
+        ("envoi-groupe-suivi", f"/courriers/envoi-groupe/{objects['mailing'].pk}/"),
     ]
 
 
@@ -82,6 +89,9 @@ def administrator_screens(objects) -> list[tuple[str, str]]:
         ("admin-log", f"/admin-logs/{objects['event'].pk}/"),
         ("ebox-cpas", "/centre-ebox/"),
         ("message-ebox-cpas", f"/centre-ebox/message/{objects['message'].pk}/"),
+        ("modeles-courrier", "/courriers/modeles/"),
+        ("modele-courrier", f"/courriers/modeles/{objects['template'].pk}/"),
+        ("ajouter-modele-courrier", "/courriers/modeles/ajouter/"),
     ]
 
 
