@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents import samples, services
+from documents import services
 from documents.models import Document
+from tests import samples
 from tests.factories import DocumentTypeFactory, DossierFactory
 
 ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF"
