@@ -101,11 +101,16 @@ def test_a_letter_from_template_to_the_citizens_ebox_then_a_mailing_of_twenty(
     shown = worker.get_by_role("table").inner_text()
     assert "DUPONT" in shown and "5000 Namur" in shown and "2026000042" in shown
     assert_accessible(worker)
-    with worker.context.expect_event(
-        "response", predicate=lambda r: "/rediger/" in r.url and r.request.method == "POST"
-    ) as preview:
+    with (
+        worker.context.expect_event(
+            "response", predicate=lambda r: "/rediger/" in r.url and r.request.method == "POST"
+        ) as preview,
+        worker.expect_popup() as preview_tab,
+    ):
         worker.get_by_role("button", name="Aperçu PDF").click()
     assert preview.value.headers["content-type"] == "application/pdf"
+    # The preview opens in a tab of its own, which the worker closes before going on.
+    preview_tab.value.close()
     worker.get_by_role("button", name="Enregistrer dans le dossier").click()
     assert "Le courrier a été enregistré dans le dossier" in worker.locator("main").inner_text()
     letter = Document.objects.for_centre(centre).get(dossier=dossier)
