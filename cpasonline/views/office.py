@@ -125,42 +125,48 @@ def _render_detail(request, online_request, *, decision_form=None, notification_
     return render(request, "cpasonline/detail.html", context)
 
 
+def _record_followup_day(request, pk: int, *, form_class, form_name: str, record, field: str, done: str):
+    """Records one follow-up day (decision or notification) from its form; a refused date shows the
+    request again with the form and its message, what was typed kept."""
+    online_request = _get(request, pk)
+    form = form_class(request.POST, online_request=online_request)
+    if not form.is_valid():
+        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
+        return _render_detail(request, online_request, **{form_name: form})
+    day = {field: form.cleaned_data[field]}
+    record(online_request=online_request, by=request.user, request=request, **day)
+    messages.success(request, done)
+    return redirect("cpasonline:detail", pk=online_request.pk)
+
+
 @centre_required
 @require_POST
 def record_decision(request, pk: int):
     """« Décision prise le »: the day the decision on the request was taken; the 30 days stop there."""
-    online_request = _get(request, pk)
-    form = DecisionForm(request.POST, online_request=online_request)
-    if not form.is_valid():
-        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
-        return _render_detail(request, online_request, decision_form=form)
-    followup.online_request_record_decision(
-        online_request=online_request,
-        decided_on=form.cleaned_data["decided_on"],
-        by=request.user,
-        request=request,
+    return _record_followup_day(
+        request,
+        pk,
+        form_class=DecisionForm,
+        form_name="decision_form",
+        record=followup.online_request_record_decision,
+        field="decided_on",
+        done=_("La date de la décision est enregistrée."),
     )
-    messages.success(request, _("La date de la décision est enregistrée."))
-    return redirect("cpasonline:detail", pk=online_request.pk)
 
 
 @centre_required
 @require_POST
 def record_notification(request, pk: int):
     """« Décision notifiée le »: the day the applicant was notified; the 8 days stop there."""
-    online_request = _get(request, pk)
-    form = NotificationForm(request.POST, online_request=online_request)
-    if not form.is_valid():
-        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
-        return _render_detail(request, online_request, notification_form=form)
-    followup.online_request_record_notification(
-        online_request=online_request,
-        notified_on=form.cleaned_data["notified_on"],
-        by=request.user,
-        request=request,
+    return _record_followup_day(
+        request,
+        pk,
+        form_class=NotificationForm,
+        form_name="notification_form",
+        record=followup.online_request_record_notification,
+        field="notified_on",
+        done=_("La date de la notification est enregistrée."),
     )
-    messages.success(request, _("La date de la notification est enregistrée."))
-    return redirect("cpasonline:detail", pk=online_request.pk)
 
 
 @centre_required
