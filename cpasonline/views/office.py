@@ -125,9 +125,30 @@ def _render_detail(request, online_request, *, decision_form=None, notification_
     return render(request, "cpasonline/detail.html", context)
 
 
-def _record_followup_day(request, pk: int, *, form_class, form_name: str, record, field: str, done: str):
-    """Records one follow-up day (decision or notification) from its form; a refused date shows the
-    request again with the form and its message, what was typed kept."""
+# The two follow-up days of a request: the form that types it, where the page shows that form, the service
+# that records it, its field, and what the worker is told once it is recorded.
+_FOLLOWUP_DAYS = {
+    "decision": (
+        DecisionForm,
+        "decision_form",
+        followup.online_request_record_decision,
+        "decided_on",
+        gettext_noop("La date de la décision est enregistrée."),
+    ),
+    "notification": (
+        NotificationForm,
+        "notification_form",
+        followup.online_request_record_notification,
+        "notified_on",
+        gettext_noop("La date de la notification est enregistrée."),
+    ),
+}
+
+
+def _record_followup_day(request, pk: int, step: str):
+    """Records one follow-up day from its form; a refused date shows the request again with the form and
+    its message, what was typed kept."""
+    form_class, form_name, record, field, done = _FOLLOWUP_DAYS[step]
     online_request = _get(request, pk)
     form = form_class(request.POST, online_request=online_request)
     if not form.is_valid():
@@ -135,7 +156,7 @@ def _record_followup_day(request, pk: int, *, form_class, form_name: str, record
         return _render_detail(request, online_request, **{form_name: form})
     day = {field: form.cleaned_data[field]}
     record(online_request=online_request, by=request.user, request=request, **day)
-    messages.success(request, done)
+    messages.success(request, _(done))
     return redirect("cpasonline:detail", pk=online_request.pk)
 
 
@@ -143,30 +164,14 @@ def _record_followup_day(request, pk: int, *, form_class, form_name: str, record
 @require_POST
 def record_decision(request, pk: int):
     """« Décision prise le »: the day the decision on the request was taken; the 30 days stop there."""
-    return _record_followup_day(
-        request,
-        pk,
-        form_class=DecisionForm,
-        form_name="decision_form",
-        record=followup.online_request_record_decision,
-        field="decided_on",
-        done=_("La date de la décision est enregistrée."),
-    )
+    return _record_followup_day(request, pk, "decision")
 
 
 @centre_required
 @require_POST
 def record_notification(request, pk: int):
     """« Décision notifiée le »: the day the applicant was notified; the 8 days stop there."""
-    return _record_followup_day(
-        request,
-        pk,
-        form_class=NotificationForm,
-        form_name="notification_form",
-        record=followup.online_request_record_notification,
-        field="notified_on",
-        done=_("La date de la notification est enregistrée."),
-    )
+    return _record_followup_day(request, pk, "notification")
 
 
 @centre_required
