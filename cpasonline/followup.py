@@ -26,6 +26,27 @@ def _locked(online_request: OnlineRequest) -> OnlineRequest:
     )
 
 
+def _record_day(
+    row: OnlineRequest, *, step: str, day: date, by: User, request: HttpRequest | None
+) -> OnlineRequest:
+    """Sets ``<step>_on`` and ``<step>_by`` on the locked row and audits the change with the day it
+    replaces: decision and notification are recorded (and corrected) the same way."""
+    day_field, by_field = f"{step}_on", f"{step}_by"
+    previous = getattr(row, day_field)
+    setattr(row, day_field, day)
+    setattr(row, by_field, by)
+    row.save(update_fields=[day_field, by_field])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        by=by,
+        centre=row.centre,
+        target=row,
+        request=request,
+        details={day_field: day.isoformat(), "previous": previous.isoformat() if previous else ""},
+    )
+    return row
+
+
 @transaction.atomic
 def online_request_record_decision(
     *, online_request: OnlineRequest, decided_on: date, by: User, request: HttpRequest | None = None
@@ -35,19 +56,7 @@ def online_request_record_decision(
     The caller has checked the date (not in the future, not before the submission, not after a recorded
     notification); the database refuses a notification before the decision in any case.
     """
-    row = _locked(online_request)
-    previous = row.decided_on
-    row.decided_on, row.decided_by = decided_on, by
-    row.save(update_fields=["decided_on", "decided_by"])
-    audit_record(
-        action=AuditEvent.Action.CHANGE,
-        by=by,
-        centre=row.centre,
-        target=row,
-        request=request,
-        details={"decided_on": decided_on.isoformat(), "previous": previous.isoformat() if previous else ""},
-    )
-    return row
+    return _record_day(_locked(online_request), step="decided", day=decided_on, by=by, request=request)
 
 
 @transaction.atomic
@@ -58,21 +67,7 @@ def online_request_record_notification(
     row = _locked(online_request)
     if row.decided_on is None:
         raise ValueError("A decision is notified only once recorded.")
-    previous = row.notified_on
-    row.notified_on, row.notified_by = notified_on, by
-    row.save(update_fields=["notified_on", "notified_by"])
-    audit_record(
-        action=AuditEvent.Action.CHANGE,
-        by=by,
-        centre=row.centre,
-        target=row,
-        request=request,
-        details={
-            "notified_on": notified_on.isoformat(),
-            "previous": previous.isoformat() if previous else "",
-        },
-    )
-    return row
+    return _record_day(row, step="notified", day=notified_on, by=by, request=request)
 
 
 def online_request_mark_read(

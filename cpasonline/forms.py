@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from primaweb.communes import commune_choices, get_commune
-from primaweb.forms import TypedTextMixin, clean_niss
+from primaweb.forms import TypedTextMixin, check_period, clean_niss, filter_day_field
 
 from .models import Answer, Nature
 
@@ -187,29 +187,13 @@ class FilterForm(TypedTextMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("Demandes"), choices=[(UNREAD, _("non lues")), (READ, _("lues"))], required=False
     )
-    start = forms.DateField(
-        label=_("soumises à partir du"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        help_text="(JJ/MM/AAAA)",
-        error_messages={"invalid": _("Indiquez une date JJ/MM/AAAA.")},
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"size": 10, "placeholder": "JJ/MM/AAAA"}),
-    )
-    end = forms.DateField(
-        label=_("jusqu'au"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        help_text="(JJ/MM/AAAA)",
-        error_messages={"invalid": _("Indiquez une date JJ/MM/AAAA.")},
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"size": 10, "placeholder": "JJ/MM/AAAA"}),
-    )
+    start = filter_day_field(_("soumises à partir du"))
+    end = filter_day_field(_("jusqu'au"))
     reference = forms.CharField(label=_("Référence"), max_length=12, required=False)
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("La fin de la période précède son début."))
+        check_period(self, cleaned)
         if cleaned.get("by") == self.BY_REFERENCE and not cleaned.get("reference", "").strip():
             self.add_error("reference", _("Indiquez la référence de la demande."))
         return cleaned

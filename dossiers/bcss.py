@@ -133,12 +133,10 @@ class Detail:
     diagnostic: str
 
 
-@dataclass(frozen=True)
-class IdentifyReply:
-    ok: str  # YES, NO or WARNING
-    persons: tuple[IdentifiedPerson, ...]
+class DetailedReply:
+    """What every BCSS reply says through its ``details``; the replies' dataclasses inherit it."""
+
     details: tuple[Detail, ...]
-    ticket: str = ""
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
@@ -150,6 +148,14 @@ class IdentifyReply:
         """The most specific error the service gave in words (the last one: service level after context)."""
         errors = [d.diagnostic for d in self.details if d.severity == "ERROR" and d.diagnostic]
         return errors[-1] if errors else ""
+
+
+@dataclass(frozen=True)
+class IdentifyReply(DetailedReply):
+    ok: str  # YES, NO or WARNING
+    persons: tuple[IdentifiedPerson, ...]
+    details: tuple[Detail, ...]
+    ticket: str = ""
 
 
 @dataclass(frozen=True)

@@ -32,20 +32,11 @@ class Registration:
 
 
 @dataclass(frozen=True)
-class AccessReply:
+class AccessReply(bcss.DetailedReply):
     ok: str  # YES, NO or WARNING
     details: tuple[bcss.Detail, ...]
     registrations: tuple[Registration, ...] = ()
     ticket: str = ""
-
-    @property
-    def reason_codes(self) -> tuple[str, ...]:
-        return tuple(d.reason_code for d in self.details if d.reason_code)
-
-    @property
-    def error_diagnostic(self) -> str:
-        errors = [d.diagnostic for d in self.details if d.severity == "ERROR" and d.diagnostic]
-        return errors[-1] if errors else ""
 
 
 @dataclass(frozen=True)

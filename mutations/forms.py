@@ -2,11 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.forms import clean_niss
-from primaweb.forms import TypedTextMixin
+from primaweb.forms import TypedTextMixin, check_period, filter_day_field
 
 from .models import MutationKind
-
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"size": 10, "placeholder": "JJ/MM/AAAA"})
 
 
 class FilterForm(TypedTextMixin, forms.Form):
@@ -19,22 +17,8 @@ class FilterForm(TypedTextMixin, forms.Form):
         choices=[(UNPROCESSED, _("non traitées")), (PROCESSED, _("traitées")), (ALL, _("toutes"))],
         required=False,
     )
-    start = forms.DateField(
-        label=_("survenues à partir du"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        help_text="(JJ/MM/AAAA)",
-        error_messages={"invalid": _("Indiquez une date JJ/MM/AAAA.")},
-        widget=DATE_INPUT,
-    )
-    end = forms.DateField(
-        label=_("jusqu'au"),
-        required=False,
-        input_formats=["%d/%m/%Y"],
-        help_text="(JJ/MM/AAAA)",
-        error_messages={"invalid": _("Indiquez une date JJ/MM/AAAA.")},
-        widget=DATE_INPUT,
-    )
+    start = filter_day_field(_("survenues à partir du"))
+    end = filter_day_field(_("jusqu'au"))
     kind = forms.ChoiceField(
         label=_("Type de mutation"), choices=[("", _("tous")), *MutationKind.choices], required=False
     )
@@ -47,9 +31,7 @@ class FilterForm(TypedTextMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("La fin de la période précède son début."))
+        check_period(self, cleaned)
         return cleaned
 
     def criteria(self) -> dict:

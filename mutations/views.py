@@ -91,39 +91,49 @@ def _back(request, mutation: Mutation):
     return redirect("mutations:list")
 
 
+def _act(request, pk: int, act, *, refusal, done):
+    """Runs one of the worker's one-click actions on a mutation and goes back where it was clicked: a
+    refusal is said with ``refusal`` (``messages.info`` or ``messages.error``), success with ``done``."""
+    mutation = _get(request, pk)
+    try:
+        act(mutation=mutation, by=request.user, request=request)
+    except services.MutationRefused as refused:
+        refusal(request, str(refused))
+    else:
+        messages.success(request, done(mutation))
+    return _back(request, mutation)
+
+
 @centre_required
 @require_POST
 def mark_processed(request, pk: int):
     """« Marquer comme traité »."""
-    mutation = _get(request, pk)
-    try:
-        services.mutation_mark_processed(mutation=mutation, by=request.user, request=request)
-    except services.MutationRefused as refused:
-        messages.info(request, str(refused))
-    else:
-        messages.success(request, _("La mutation a été marquée comme traitée."))
-    return _back(request, mutation)
+    return _act(
+        request,
+        pk,
+        services.mutation_mark_processed,
+        refusal=messages.info,
+        done=lambda mutation: _("La mutation a été marquée comme traitée."),
+    )
 
 
 @centre_required
 @require_POST
 def accept_move(request, pk: int):
     """« Mettre à jour l'adresse légale »: the worker confirms the register's new address."""
-    mutation = _get(request, pk)
-    try:
-        services.mutation_accept_move(mutation=mutation, by=request.user, request=request)
-    except services.MutationRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request,
+    return _act(
+        request,
+        pk,
+        services.mutation_accept_move,
+        refusal=messages.error,
+        done=lambda mutation: (
             _(
                 "L'adresse légale du dossier %(number)s a été mise à jour ; "
                 "l'ancienne est gardée dans l'historique."
             )
-            % {"number": mutation.dossier.number},
-        )
-    return _back(request, mutation)
+            % {"number": mutation.dossier.number}
+        ),
+    )
 
 
 @centre_required

@@ -39,6 +39,25 @@ def protect_text_field(field: forms.Field) -> None:
     field.typed_text_protected = True
 
 
+def filter_day_field(label) -> forms.DateField:
+    """An optional day of a list's search period, typed JJ/MM/AAAA, with the message a wrong one gets."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        help_text="(JJ/MM/AAAA)",
+        error_messages={"invalid": _("Indiquez une date JJ/MM/AAAA.")},
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"size": 10, "placeholder": "JJ/MM/AAAA"}),
+    )
+
+
+def check_period(form: forms.Form, cleaned: dict, *, start: str = "start", end: str = "end") -> None:
+    """A search period whose end precedes its start is refused on the end field."""
+    first, last = cleaned.get(start), cleaned.get(end)
+    if first and last and first > last:
+        form.add_error(end, _("La fin de la période précède son début."))
+
+
 class AuditFilterForm(TypedTextMixin, forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Toutes"))] + list(AuditEvent.Action.choices)

@@ -125,42 +125,53 @@ def _render_detail(request, online_request, *, decision_form=None, notification_
     return render(request, "cpasonline/detail.html", context)
 
 
+# The two follow-up days of a request: the form that types it, where the page shows that form, the service
+# that records it, its field, and what the worker is told once it is recorded.
+_FOLLOWUP_DAYS = {
+    "decision": (
+        DecisionForm,
+        "decision_form",
+        followup.online_request_record_decision,
+        "decided_on",
+        gettext_noop("La date de la décision est enregistrée."),
+    ),
+    "notification": (
+        NotificationForm,
+        "notification_form",
+        followup.online_request_record_notification,
+        "notified_on",
+        gettext_noop("La date de la notification est enregistrée."),
+    ),
+}
+
+
+def _record_followup_day(request, pk: int, step: str):
+    """Records one follow-up day from its form; a refused date shows the request again with the form and
+    its message, what was typed kept."""
+    form_class, form_name, record, field, done = _FOLLOWUP_DAYS[step]
+    online_request = _get(request, pk)
+    form = form_class(request.POST, online_request=online_request)
+    if not form.is_valid():
+        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
+        return _render_detail(request, online_request, **{form_name: form})
+    day = {field: form.cleaned_data[field]}
+    record(online_request=online_request, by=request.user, request=request, **day)
+    messages.success(request, _(done))
+    return redirect("cpasonline:detail", pk=online_request.pk)
+
+
 @centre_required
 @require_POST
 def record_decision(request, pk: int):
     """« Décision prise le »: the day the decision on the request was taken; the 30 days stop there."""
-    online_request = _get(request, pk)
-    form = DecisionForm(request.POST, online_request=online_request)
-    if not form.is_valid():
-        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
-        return _render_detail(request, online_request, decision_form=form)
-    followup.online_request_record_decision(
-        online_request=online_request,
-        decided_on=form.cleaned_data["decided_on"],
-        by=request.user,
-        request=request,
-    )
-    messages.success(request, _("La date de la décision est enregistrée."))
-    return redirect("cpasonline:detail", pk=online_request.pk)
+    return _record_followup_day(request, pk, "decision")
 
 
 @centre_required
 @require_POST
 def record_notification(request, pk: int):
     """« Décision notifiée le »: the day the applicant was notified; the 8 days stop there."""
-    online_request = _get(request, pk)
-    form = NotificationForm(request.POST, online_request=online_request)
-    if not form.is_valid():
-        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
-        return _render_detail(request, online_request, notification_form=form)
-    followup.online_request_record_notification(
-        online_request=online_request,
-        notified_on=form.cleaned_data["notified_on"],
-        by=request.user,
-        request=request,
-    )
-    messages.success(request, _("La date de la notification est enregistrée."))
-    return redirect("cpasonline:detail", pk=online_request.pk)
+    return _record_followup_day(request, pk, "notification")
 
 
 @centre_required

@@ -84,9 +84,7 @@ def document_upload(
             uploaded_by=by,
             **_file_fields(checked),
         )
-        document.original.name = store(document, f"original.{checked.extension}", data)
-        written.append(document.original.name)
-        _set_pdf_if_ready(document, checked)
+        _store_original(document, checked, data, name=f"original.{checked.extension}", written=written)
         document.save()
         event_record(
             document=document,
@@ -122,6 +120,16 @@ def _file_fields(checked: ValidatedFile) -> dict:
         "size": checked.size,
         "sha256": checked.sha256,
     }
+
+
+def _store_original(
+    document: Document, checked: ValidatedFile, data: bytes, *, name: str, written: list[str]
+) -> None:
+    """Stores the checked file as the document's original (listed in ``written``, removed if the
+    transaction rolls back), then sets its PDF and status from it: an upload and a replacement alike."""
+    document.original.name = store(document, name, data)
+    written.append(document.original.name)
+    _set_pdf_if_ready(document, checked)
 
 
 def _set_pdf_if_ready(document: Document, checked: ValidatedFile) -> None:
@@ -191,9 +199,8 @@ def document_replace(
         document.version += 1
         for field, value in _file_fields(checked).items():
             setattr(document, field, value)
-        document.original.name = store(document, f"original-v{document.version}.{checked.extension}", data)
-        written.append(document.original.name)
-        _set_pdf_if_ready(document, checked)
+        name = f"original-v{document.version}.{checked.extension}"
+        _store_original(document, checked, data, name=name, written=written)
         document.save()
         event_record(
             document=document,

@@ -19,6 +19,7 @@ from documents.models import Document
 from primaweb.celery import app as celery_app
 from tests import samples
 from tests.documents.test_upload import stored_files, upload
+from tests.documents.uploads import identical_uploads_at_once
 
 
 @pytest.fixture
@@ -157,29 +158,17 @@ def test_replacement_with_the_broker_unreachable_keeps_the_new_file_and_removes_
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_ten_identical_uploads_at_once_make_one_document(worker, centre, dossier, decision):
-    data = samples.pdf_bytes()
-    start = threading.Barrier(10)
-    outcomes = []
+    outcomes = identical_uploads_at_once(
+        10,
+        centre=centre,
+        dossier=dossier,
+        name="a.pdf",
+        data=samples.pdf_bytes(),
+        document_type=decision,
+        by=worker,
+    )
 
-    def submit():
-        try:
-            start.wait()
-            services.document_upload(
-                centre=centre, dossier=dossier, name="a.pdf", data=data, document_type=decision, by=worker
-            )
-            outcomes.append("created")
-        except services.DuplicateUpload:
-            outcomes.append("duplicate")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["created"] + ["duplicate"] * 9
+    assert outcomes == ["created"] + ["duplicate"] * 9
     assert Document.objects.across_centres(reason="test").count() == 1
 
 

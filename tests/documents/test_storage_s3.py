@@ -20,6 +20,7 @@ from documents.models import Document
 from primaweb.models import User
 from tests import samples
 from tests.documents.test_upload import upload
+from tests.documents.uploads import identical_uploads_at_once
 from tests.factories import document_in
 
 PUBLIC_GRANTEES = {
@@ -149,29 +150,17 @@ def test_upload_whose_transaction_fails_at_commit_leaves_no_object(s3_storage, c
 
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_uploads_at_once_keep_one_object(s3_storage, worker, centre, dossier, decision):
-    from django.db import connection
+    outcomes = identical_uploads_at_once(
+        2,
+        centre=centre,
+        dossier=dossier,
+        name="a.pdf",
+        data=samples.pdf_bytes(),
+        document_type=decision,
+        by=worker,
+    )
 
-    data, start, outcomes = samples.pdf_bytes(), threading.Barrier(2), []
-
-    def submit():
-        try:
-            start.wait()
-            services.document_upload(
-                centre=centre, dossier=dossier, name="a.pdf", data=data, document_type=decision, by=worker
-            )
-            outcomes.append("created")
-        except services.DuplicateUpload:
-            outcomes.append("duplicate")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["created", "duplicate"]
+    assert outcomes == ["created", "duplicate"]
     assert list(objects(s3_storage)) == [Document.objects.across_centres(reason="test").get().original.name]
 
 
