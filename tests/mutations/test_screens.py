@@ -150,3 +150,20 @@ def test_the_register_down_shows_a_clear_message(worker_client, centre, register
 
     assert "Le registre national ne répond pas" in response.content.decode()
     assert MutationFeed.objects.for_centre(centre).get().cursor == 0
+
+
+def test_a_move_with_a_longer_house_number_than_the_dossier_keeps_is_accepted(worker_client, centre):
+    """The pull service allows 150 characters a text; the person's house number and box hold fewer. The
+    move is accepted (cut to what the dossier holds), the register's whole text stays on the mutation."""
+    mutation = mutation_in(centre)
+    long_number = "7 résidence des Tilleuls, aile nord, entrée B"
+    mutation.data = {**mutation.data, "house_number": long_number, "box": "B" * 150}
+    mutation.save(update_fields=["data"])
+
+    response = worker_client.post(reverse("mutations:accept_move", args=[mutation.pk]))
+
+    assert response.status_code == 302
+    person = Person.objects.for_centre(centre).get(pk=mutation.dossier.beneficiary_id)
+    width = Person._meta.get_field("legal_house_number").max_length
+    assert person.legal_house_number == long_number[:width]
+    assert Mutation.objects.for_centre(centre).get(pk=mutation.pk).data["house_number"] == long_number
