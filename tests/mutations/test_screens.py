@@ -167,3 +167,26 @@ def test_a_move_with_a_longer_house_number_than_the_dossier_keeps_is_accepted(wo
     width = Person._meta.get_field("legal_house_number").max_length
     assert person.legal_house_number == long_number[:width]
     assert Mutation.objects.for_centre(centre).get(pk=mutation.pk).data["house_number"] == long_number
+
+
+def test_the_partner_and_the_child_a_mutation_shows_are_audited(worker_client, centre):
+    """A marriage shows the partner's NISS, a birth the child's name and NISS: the lists showing them
+    consult those persons too, not only the dossier's beneficiary."""
+    from primaweb.models import AuditEvent
+
+    marriage = mutation_in(centre, kind="MARRIAGE", data={"civil_state": "20", "partner": "77093022273"})
+    birth = mutation_in(
+        centre,
+        kind="BIRTH",
+        dossier=marriage.dossier,
+        data={"child": "24010100155", "last_name": "Dupont", "first_name": "Léa"},
+    )
+
+    page = worker_client.get(reverse("mutations:list")).content.decode()
+    assert "77093022273" in page and "24010100155" in page
+    listed = AuditEvent.objects.for_centre(centre).filter(action="view").latest("pk").details["persons"]
+    assert {marriage.niss, "77093022273", "24010100155"} <= set(listed)
+
+    worker_client.get(reverse("mutations:dossier_section", args=[birth.dossier_id]))
+    section = AuditEvent.objects.for_centre(centre).filter(action="view").latest("pk").details["persons"]
+    assert {marriage.niss, "77093022273", "24010100155"} <= set(section)
