@@ -25,13 +25,16 @@ from .models import DigestPreference
 
 logger = logging.getLogger(__name__)
 LISTED = 20
+# Only a worker who still has access hears of the centre's deadlines: a deactivated membership or account
+# stops the summary (its counts and links) as it stops the sign-in.
+STILL_A_MEMBER = Q(membership__is_active=True, membership__user__is_active=True)
 
 
 def digests_due(*, today: date):
     """The preferences whose summary of `today` is still owed (ids, across centres: a beat task)."""
     return (
         DigestPreference.objects.across_centres(reason="the daily summary is owed in every centre")
-        .filter(enabled=True)
+        .filter(STILL_A_MEMBER, enabled=True)
         .filter(Q(last_sent_on__isnull=True) | Q(last_sent_on__lt=today))
         .values_list("pk", flat=True)
     )
@@ -39,7 +42,10 @@ def digests_due(*, today: date):
 
 def _claim(preference_id: int, today: date) -> DigestPreference | None:
     rows = DigestPreference.objects.across_centres(reason="a task re-reads the row it was given").filter(
-        Q(last_sent_on__isnull=True) | Q(last_sent_on__lt=today), pk=preference_id, enabled=True
+        Q(last_sent_on__isnull=True) | Q(last_sent_on__lt=today),
+        STILL_A_MEMBER,
+        pk=preference_id,
+        enabled=True,
     )
     preference = rows.select_related("membership__user", "membership__centre").first()
     if preference is None or not rows.update(last_sent_on=today):

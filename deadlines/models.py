@@ -168,6 +168,19 @@ class Deadline(CentreOwned):
         }[self.kind]
 
     @property
+    def persons(self) -> list[str]:
+        """The NISS of the persons a screen showing this deadline consults: the applicant, the recipient,
+        the citizen who wrote to the centre's e-Box (as the e-Box list counts them)."""
+        found = []
+        if self.online_request_id and self.online_request.niss:
+            found.append(self.online_request.niss)
+        if self.publication_id:
+            found.append(self.publication.recipient_niss)
+        if self.centre_message_id and self.centre_message.sender_is_citizen and self.centre_message.sender:
+            found.append(self.centre_message.sender)
+        return found
+
+    @property
     def source_url(self) -> str:
         """Where the worker acts on it: the request, the document sent, the centre's message."""
         if self.online_request_id:

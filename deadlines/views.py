@@ -28,11 +28,10 @@ def deadline_list(request):
     criteria = form.criteria()
     whose = MINE if criteria["mine"] else CENTRE
     deadlines = selectors.deadlines_due(membership=request.membership, **criteria).select_related(
-        "online_request", "publication"
+        "online_request", "publication", "centre_message"
     )
     page = paginate(request, deadlines, per_page=PER_PAGE)
-    persons = [d.online_request.niss for d in page if d.online_request_id and d.online_request.niss]
-    persons += [d.publication.recipient_niss for d in page if d.publication_id]
+    persons = [niss for deadline in page for niss in deadline.persons]
     audit_consultation(
         request=request,
         what=gettext_noop("Échéancier"),

@@ -89,6 +89,17 @@ def display_rows(record: bcss_record.FullRecord) -> dict[str, list[Row]]:
     return {group: list(reversed(found)) for group, found in rows.items()}
 
 
+def persons_shown(record: bcss_record.FullRecord, *, beneficiary: str) -> list[str]:
+    """The NISS of every person the record's screen shows (the beneficiary first, then the partners and
+    the household members named in it): all of them are consulted."""
+    found = [beneficiary]
+    others = [p.partner_niss for p in record.civil_states] + [p.niss for p in record.household]
+    for niss in others:
+        if niss and niss not in found:
+            found.append(niss)
+    return found
+
+
 def _niss(niss: str) -> str:
     from stdnum.be import nn
 

@@ -43,7 +43,10 @@ def person_legal_address_update(
         **{name: getattr(person, f"legal_{name}") for name in ADDRESS_FIELDS},
     )
     for name in ADDRESS_FIELDS:
-        setattr(person, f"legal_{name}", (address.get(name) or "")[:200])
+        # Cut to what the person's field holds (the register's texts may be longer; its whole text stays
+        # with the caller, e.g. on the mutation), rather than failing the update.
+        width = Person._meta.get_field(f"legal_{name}").max_length
+        setattr(person, f"legal_{name}", (address.get(name) or "").strip()[:width])
     person.save(update_fields=[f"legal_{name}" for name in ADDRESS_FIELDS])
     audit_record(
         action=AuditEvent.Action.CHANGE,

@@ -130,6 +130,15 @@ class Mutation(CentreOwned):
         return self.processed_at is not None
 
     @property
+    def persons(self) -> list[str]:
+        """The NISS of the persons a screen showing this mutation consults: the person it is about, and
+        the partner of a marriage or the child of a birth its details show (templates/mutations/_content)."""
+        data = self.data or {}
+        others = {MutationKind.MARRIAGE: [data.get("partner")], MutationKind.BIRTH: [data.get("child")]}
+        others = others.get(self.kind, [])
+        return [self.niss, *(niss for niss in others if niss and niss != self.niss)]
+
+    @property
     def address_lines(self) -> list[str]:
         if self.kind != MutationKind.MOVE:
             return []

@@ -137,6 +137,25 @@ def _data(kind: str, element: etree._Element) -> dict:
     return {}
 
 
+# The schema's integers and dates are unbounded; the centre keeps ids in a bigint and dates in Python's.
+MAX_IDENTIFIER = 2**63 - 1
+
+
+def _identifier(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= MAX_IDENTIFIER:
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def _date(text: str) -> date:
+    """An xs:date, its time zone (if any) dropped; ValueError for a year Python does not hold."""
+    text = text.strip()
+    if not (text[:4].isdigit() and text[4:5] == "-"):
+        raise ValueError(f"date {text} is out of range")
+    return date.fromisoformat(text[:10])
+
+
 def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
     """The batch a GetMutationsReply carries; MalformedBatch when the reply or its content is not right."""
     try:
@@ -157,17 +176,23 @@ def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
             raise MalformedBatch(
                 f"mutation {element.findtext('m:Id', '', _Q)}: type {kind} was not asked for"
             )
-        mutations.append(
-            ReceivedMutation(
-                register_id=int(element.findtext("m:Id", "", _Q)),
-                niss=element.findtext("m:SSIN", "", _Q),
-                kind=kind,
-                occurred_on=date.fromisoformat(element.findtext("m:Date", "", _Q)),
-                recorded_at=datetime.fromisoformat(element.findtext("m:RecordedAt", "", _Q)),
-                data=_data(kind, element),
+        try:
+            mutations.append(
+                ReceivedMutation(
+                    register_id=_identifier(element.findtext("m:Id", "", _Q)),
+                    niss=element.findtext("m:SSIN", "", _Q),
+                    kind=kind,
+                    occurred_on=_date(element.findtext("m:Date", "", _Q)),
+                    recorded_at=datetime.fromisoformat(element.findtext("m:RecordedAt", "", _Q).strip()),
+                    data=_data(kind, element),
+                )
             )
-        )
-    next_cursor = int(root.findtext("m:NextCursor", "0", _Q))
+        except ValueError as exc:
+            raise MalformedBatch(f"mutation {element.findtext('m:Id', '', _Q)}: {exc}") from exc
+    try:
+        next_cursor = _identifier(root.findtext("m:NextCursor", "0", _Q))
+    except ValueError as exc:
+        raise MalformedBatch(f"NextCursor: {exc}") from exc
     if mutations and next_cursor < mutations[-1].register_id:
         raise MalformedBatch(f"NextCursor {next_cursor} is before the batch's last mutation")
     return Batch(

@@ -49,7 +49,7 @@ def mutation_list(request):
     audit_consultation(
         request=request,
         what=gettext_noop("Consulter les mutations"),
-        persons=[mutation.niss for mutation in page],
+        persons=[niss for mutation in page for niss in mutation.persons],
         shown=page,
         criteria={**criteria, **page.criteria},
     )
@@ -163,7 +163,7 @@ def accept_death(request, pk: int):
         request=request,
         what=gettext_noop("Décès signalé par le registre national"),
         target=mutation.dossier,
-        persons=[mutation.niss],
+        persons=mutation.persons,
         shown=[mutation],
     )
     return render(request, "mutations/death.html", {"mutation": mutation, "form": form})
@@ -179,7 +179,7 @@ def dossier_section(request, dossier_pk: int):
         request=request,
         what=gettext_noop("Mutations du registre national"),
         target=dossier,
-        persons=[dossier.beneficiary.niss],
+        persons=[dossier.beneficiary.niss, *(n for m in mutations for n in m.persons[1:])],
         shown=mutations,
     )
     unprocessed = sum(1 for mutation in mutations if not mutation.is_processed)

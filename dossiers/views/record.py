@@ -42,7 +42,9 @@ def dossier_full_record(request, pk: int):
         request=request,
         what=gettext_noop("Données du registre national"),
         target=dossier,
-        persons=[dossier.beneficiary.niss],
+        persons=full_record.persons_shown(record, beneficiary=dossier.beneficiary.niss)
+        if record is not None and record.found
+        else [dossier.beneficiary.niss],
         details={"outcome": record.status if record is not None else "unavailable"},
     )
     return render(

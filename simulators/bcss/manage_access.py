@@ -4,7 +4,8 @@
 caller's OrgUnit, a BCE number) and returns the details and the ManageAccessReply to carry. Rules:
 
 - REGISTER adds an inscription (SSIN, organisation, sector 17, purpose, period). Refused: an invalid or
-  unknown SSIN, a proof of authentication that does not match the person, a period ending before it
+  unknown SSIN, a proof of authentication that is empty or does not match the person, a date out of
+  Python's range, a period ending before it
   starts, a period overlapping another inscription of the person for the organisation (those are
   returned in `Registrations`).
 - UNREGISTER acts on the inscription starting on the period's start date: with an end date it ends the
@@ -86,6 +87,14 @@ def _folded(value: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
 
 
+def _date(value: str) -> datetime.date:
+    """An xs:date (its time zone dropped); ValueError for a year the service's dates do not hold
+    (xs:date allows five-digit and negative years)."""
+    if not value[:4].isdigit() or value[4:5] != "-":
+        raise ValueError(f"{value}: year out of range")
+    return datetime.date.fromisoformat(value[:10])
+
+
 def _overlapping(ssin: str, organisation: str, start: datetime.date, end: datetime.date | None):
     found = Integration.objects.filter(ssin=ssin, organisation=organisation).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start)
@@ -125,6 +134,10 @@ def manage_access(payload: etree._Element, *, organisation: str) -> AccessOutcom
     if person is None:
         outcome.details.append(reasons.ssin_not_found(ssin))
         return outcome
+    if not len(payload.find("m:ProofOfAuthentication", _Q)):
+        # The service asks for at least one of the three (the schema cannot say so).
+        outcome.details.append(reasons.mandatory_missing("ProofOfAuthentication"))
+        return outcome
     data = payload.find("m:ProofOfAuthentication/m:PersonData", _Q)
     if data is not None and (
         _folded(_text(data, "m:LastName")) != _folded(person.last_name)
@@ -132,8 +145,12 @@ def manage_access(payload: etree._Element, *, organisation: str) -> AccessOutcom
     ):
         outcome.details.append(reasons.proof_mismatch(ssin))
         return outcome
-    start = datetime.date.fromisoformat(request["start"][:10])
-    end = datetime.date.fromisoformat(request["end"][:10]) if request["end"] else None
+    try:
+        start = _date(request["start"])
+        end = _date(request["end"]) if request["end"] else None
+    except ValueError as exc:
+        outcome.details.append(reasons.invalid_request("ManageAccessRequest", f"Period: {exc}"))
+        return outcome
     with transaction.atomic():
         # One person's inscriptions change one request at a time: the overlap check holds.
         list(Integration.objects.select_for_update().filter(ssin=ssin, organisation=organisation))

@@ -277,3 +277,25 @@ def test_the_sweep_reads_only_the_sources_without_deadlines(centre):
     OnlineRequest.objects.bulk_create([OnlineRequestFactory.build(centre=centre, reference="BULKONLY0001")])
     assert services.deadlines_sweep(centre=centre) == 1
     assert services.deadlines_sweep(centre=centre) == 0
+
+
+def test_the_echeancier_audits_the_citizen_who_wrote_a_centre_message_it_shows(centre_admin_client, centre):
+    """A citizen writes to the centre's e-Box under their NISS (the e-Box list audits them as a person
+    consulted): the Échéancier showing that message's expiry consults that person too."""
+    from primaweb.models import AuditEvent
+
+    citizen = "85073000297"
+    message = centre_message_in(
+        centre,
+        sender=citizen,
+        sender_is_citizen=True,
+        subject="Demande urgente",
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    assert Deadline.objects.filter(centre_message=message).exists()
+
+    page = centre_admin_client.get(reverse("deadlines:list"), {"qui": "centre", "periode": "semaine"})
+
+    assert "Demande urgente" in page.content.decode()
+    event = AuditEvent.objects.for_centre(centre).filter(action="view").latest("pk")
+    assert citizen in event.details["persons"]

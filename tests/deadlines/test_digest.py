@@ -120,3 +120,19 @@ def test_the_beat_runs_the_sweep_and_the_summaries_as_tasks_under_tenancy(centre
     preference = _preference(centre, worker)
     tasks.send_daily_summary.apply(args=[preference.pk, timezone.localdate().isoformat()]).get()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("removed", ["membership", "account"])
+def test_no_summary_once_the_worker_has_left_the_centre(centre, worker, removed):
+    """A worker whose membership (or account) was deactivated no longer hears of the centre's deadlines:
+    the summary, its counts and its links stop with the access."""
+    _overdue(centre, worker, "LATELATE0006")
+    preference = _preference(centre, worker)
+    if removed == "membership":
+        Membership.objects.filter(pk=preference.membership_id).update(is_active=False)
+    else:
+        type(worker).objects.filter(pk=worker.pk).update(is_active=False)
+    today = timezone.localdate()
+    assert list(digest.digests_due(today=today)) == []
+    assert not digest.digest_send(preference_id=preference.pk, today=today)
+    assert mail.outbox == []

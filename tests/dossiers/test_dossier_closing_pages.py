@@ -93,7 +93,9 @@ def test_the_full_record_shows_the_civil_state_with_its_date_and_partner(
     bcss_events = AuditEvent.objects.filter(action=AuditEvent.Action.BCSS_CONSULTATION, user=worker)
     assert bcss_events.get().details["outcome"] == "DATA_FOUND"
     view = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, user=worker)
-    assert view.details["persons"] == [married.niss] and view.object_id == str(dossier.pk)
+    assert view.object_id == str(dossier.pk)
+    # The partner (and the household) shown, by name and NISS, are persons consulted too.
+    assert view.details["persons"][0] == married.niss and married.partner_niss in view.details["persons"]
 
 
 @pytest.mark.django_db

@@ -243,3 +243,38 @@ def test_a_creator_the_bcss_would_refuse_leaves_it_to_redo_and_the_retry_asks_fo
         services.dossier_integration_retry(dossier=dossier, user=worker)
     dossier.refresh_from_db()
     assert dossier.integration_state == Dossier.Integration.INTEGRATED
+
+
+def _payload(proof_data: bool = True, start: str = "2026-03-02"):
+    payload = bcss_access._request(
+        action="REGISTER", ssin=DUPONT, purpose=1, start_date=TODAY, end_date=None, proof=PROOF
+    )
+    if not proof_data:
+        proof = payload.find(f"{{{bcss_access.NS_MAR}}}ProofOfAuthentication")
+        for child in list(proof):
+            proof.remove(child)
+    payload.find(f"{{{bcss_access.NS_MAR}}}Period/{{{bcss_access.bcss.NS_COMMON}}}StartDate").text = start
+    return payload
+
+
+def test_the_simulator_refuses_a_registration_without_any_proof_of_authentication(ssdn):
+    """The service asks for at least one of the SIS card, the identity card or the legal data: an empty
+    ProofOfAuthentication (valid for the schema) registers no one."""
+    from simulators.bcss.manage_access import manage_access
+    from simulators.bcss.reasons import status_of
+
+    outcome = manage_access(_payload(proof_data=False), organisation=CALLER.bce_number)
+    assert status_of(outcome.details) == "NO"
+    assert "ProofOfAuthentication" in str(outcome.details)
+    assert not Integration.objects.exists()
+
+
+@pytest.mark.parametrize("start", ["10000-01-01", "-0001-01-01"])
+def test_the_simulator_answers_a_schema_valid_date_python_cannot_read(ssdn, start):
+    """xs:date allows years Python's dates do not hold: the simulator answers an error, not a 500."""
+    from simulators.bcss.manage_access import manage_access
+    from simulators.bcss.reasons import status_of
+
+    outcome = manage_access(_payload(start=start), organisation=CALLER.bce_number)
+    assert status_of(outcome.details) == "NO"
+    assert not Integration.objects.exists()

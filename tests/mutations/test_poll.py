@@ -123,3 +123,43 @@ def test_requests_and_replies_validate_against_the_schema(centre, followed, regi
     request_body = etree.fromstring(register_http.calls[0].body)
     document = etree.fromstring(request_body.findtext(".//{*}xmlString").encode())
     assert register.schema().validate(document)
+
+
+def _reply(*, id_="5", date="2026-01-01", recorded="2026-01-01T00:00:00", cursor="5"):
+    return (
+        '<GetMutationsReply xmlns="urn:be:primaweb:bcss:mutations:v1"><Status><Code>OK</Code></Status>'
+        f"<NextCursor>{cursor}</NextCursor><More>false</More><Mutation><Id>{id_}</Id>"
+        f"<SSIN>85073000297</SSIN><Type>DEATH</Type><Date>{date}</Date><RecordedAt>{recorded}</RecordedAt>"
+        "<Decease/></Mutation></GetMutationsReply>"
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"date": "10000-01-01"},
+        {"recorded": "2026-01-01T24:00:00"},
+        {"id_": "99999999999999999999", "cursor": "99999999999999999999"},
+        {"cursor": "99999999999999999999"},
+    ],
+    ids=["five-digit-year", "hour-24", "huge-id", "huge-cursor"],
+)
+def test_a_schema_valid_batch_the_centre_cannot_hold_is_refused_not_a_crash(
+    centre, followed, register_failing, fields
+):
+    """xs:date, xs:dateTime and xs:positiveInteger allow values Python's dates or the database's integers
+    do not hold: such a batch is refused whole (kept for the screens), the cursor stays."""
+    from mutations.register import _envelope
+
+    register_failing(FailingAdapter(status=200, body=_envelope(_reply(**fields))))
+
+    result = services.mutations_poll(centre=centre)
+
+    feed = MutationFeed.objects.for_centre(centre).get()
+    assert result.refusal and feed.refusal
+    assert feed.cursor == 0 and not Mutation.objects.for_centre(centre).exists()
+
+
+def test_a_date_with_its_time_zone_is_read():
+    batch = register.parse_batch(_reply(date="2026-01-01+01:00").encode(), kinds=["DEATH"])
+    assert batch.mutations[0].occurred_on == datetime.date(2026, 1, 1)

@@ -150,3 +150,43 @@ def test_the_register_down_shows_a_clear_message(worker_client, centre, register
 
     assert "Le registre national ne répond pas" in response.content.decode()
     assert MutationFeed.objects.for_centre(centre).get().cursor == 0
+
+
+def test_a_move_with_a_longer_house_number_than_the_dossier_keeps_is_accepted(worker_client, centre):
+    """The pull service allows 150 characters a text; the person's house number and box hold fewer. The
+    move is accepted (cut to what the dossier holds), the register's whole text stays on the mutation."""
+    mutation = mutation_in(centre)
+    long_number = "7 résidence des Tilleuls, aile nord, entrée B"
+    mutation.data = {**mutation.data, "house_number": long_number, "box": "B" * 150}
+    mutation.save(update_fields=["data"])
+
+    response = worker_client.post(reverse("mutations:accept_move", args=[mutation.pk]))
+
+    assert response.status_code == 302
+    person = Person.objects.for_centre(centre).get(pk=mutation.dossier.beneficiary_id)
+    width = Person._meta.get_field("legal_house_number").max_length
+    assert person.legal_house_number == long_number[:width]
+    assert Mutation.objects.for_centre(centre).get(pk=mutation.pk).data["house_number"] == long_number
+
+
+def test_the_partner_and_the_child_a_mutation_shows_are_audited(worker_client, centre):
+    """A marriage shows the partner's NISS, a birth the child's name and NISS: the lists showing them
+    consult those persons too, not only the dossier's beneficiary."""
+    from primaweb.models import AuditEvent
+
+    marriage = mutation_in(centre, kind="MARRIAGE", data={"civil_state": "20", "partner": "77093022273"})
+    birth = mutation_in(
+        centre,
+        kind="BIRTH",
+        dossier=marriage.dossier,
+        data={"child": "24010100155", "last_name": "Dupont", "first_name": "Léa"},
+    )
+
+    page = worker_client.get(reverse("mutations:list")).content.decode()
+    assert "77093022273" in page and "24010100155" in page
+    listed = AuditEvent.objects.for_centre(centre).filter(action="view").latest("pk").details["persons"]
+    assert {marriage.niss, "77093022273", "24010100155"} <= set(listed)
+
+    worker_client.get(reverse("mutations:dossier_section", args=[birth.dossier_id]))
+    section = AuditEvent.objects.for_centre(centre).filter(action="view").latest("pk").details["persons"]
+    assert {marriage.niss, "77093022273", "24010100155"} <= set(section)
