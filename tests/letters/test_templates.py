@@ -83,7 +83,7 @@ def test_a_template_with_macros_is_refused_as_any_upload(centre_admin_client, ce
 
 
 def test_a_file_that_is_not_a_docx_is_refused(centre_admin_client, centre):
-    from documents.samples import pdf_bytes
+    from tests.samples import pdf_bytes
 
     response = _post(centre_admin_client, centre, pdf_bytes(), name="modele.pdf")
 
