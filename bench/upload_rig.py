@@ -83,6 +83,9 @@ def use_broker(redis_url: str | None) -> None:
     else:
         app.conf.broker_url = base_settings.CELERY_BROKER_URL
         app.conf.broker_transport_options = base_settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        # Made by the worker's start too, but the first upload is sent before it has started.
+        for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+            Path(base_settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None

@@ -13,6 +13,8 @@ import threading
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from .. import conversion, failures, validation
@@ -61,16 +63,23 @@ class ConversionPostponed(Exception):
         self.cause = cause
 
 
-def _commit_without_waiting_for_disk() -> None:
-    """The current transaction commits without waiting for PostgreSQL to flush it to disk (3-5 ms of
-    fsync a commit, a tenth of a conversion). Only for the conversion's own writes, which may be lost in a
-    crash of the database server without harm: the document is then taken back by the sweep and
-    converted again (to the same file name), and a later durable commit flushes them first anyway. The
-    upload's commit, which the social worker is told is saved, stays durable, as does any transaction
-    this one is nested in (an eager task inside a caller's)."""
-    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+def _without_waiting_for_disk(queryset: models.QuerySet, *, own_transactions: int) -> models.QuerySet:
+    """`queryset` whose write commits without waiting for PostgreSQL to flush it to disk (3-5 ms of fsync a
+    commit, a tenth of a conversion), in the statement itself: `set_config(..., true)` in its WHERE, so
+    that a write of its own transaction (autocommit) costs one round trip, and one inside the conversion's
+    own transaction relaxes that transaction without a `SET LOCAL` of its own. Only for the conversion's
+    own writes, which may be lost in a crash of the database server without harm: the document is then
+    taken back by the sweep and converted again (to the same file name), and a later durable commit
+    flushes them first anyway. The upload's commit, which the social worker is told is saved, stays
+    durable, as does any transaction the conversion is nested in (an eager task inside a caller's).
+
+    The setting is read when the transaction commits; it takes effect only when the row matched, that is
+    when the statement writes something. `own_transactions`: how many atomic blocks are the conversion's
+    own (0 for a statement that is its own transaction)."""
+    if connection.vendor != "postgresql" or len(connection.atomic_blocks) != own_transactions:
+        return queryset
+    relaxed = RawSQL("set_config('synchronous_commit', 'off', true)", [], models.TextField())
+    return queryset.filter(Exact(relaxed, "off"))
 
 
 def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> Document | None:
@@ -86,19 +95,18 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
     document's lease lasts that long plus CONVERSION_LEASE_SECONDS, so the sweep does not queue it too.
     """
     now = timezone.now()
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        document = documents_by_id().select_for_update().filter(pk=document_id).first()
-        if document is None or document.version != version or document.status not in Document.IN_CONVERSION:
-            return document
-        if document.deleted_at is not None:
-            return document
-        held = document.status == Document.Status.CONVERTING and document.lease_until
-        if held and document.lease_until > now:
-            return document  # another worker converts it now; if it dies, its lease runs out
-        document.status = Document.Status.CONVERTING
-        document.lease_until = lease()
-        document.save(update_fields=["status", "lease_until"])
+    # The lease in one statement, its own transaction: the document must still wait for this version's
+    # conversion, and nobody may hold a living lease on it.
+    free = documents_by_id().filter(
+        pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
+    )
+    free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
+    taken = _without_waiting_for_disk(free, own_transactions=0).update(
+        status=Document.Status.CONVERTING, lease_until=lease()
+    )
+    document = documents_by_id().filter(pk=document_id).first()
+    if not taken or document is None or document.version != version:
+        return document  # converted, failed, deleted, replaced, or another worker converts it now
     try:
         with default_storage.open(document.original.name, "rb") as original:
             data = original.read()
@@ -216,29 +224,33 @@ def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Do
     if path != document.pdf.name:
         default_storage.delete(path)
     stored = store(document, f"v{version}.pdf", pdf)
+    converted_at = timezone.now()
     with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        document = documents_by_id().select_for_update().get(pk=document_id)
-        if (
-            document.version != version
-            or document.status not in Document.IN_CONVERSION
-            or document.deleted_at
-        ):
-            if stored != document.pdf.name:
+        # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
+        current = documents_by_id().filter(
+            pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
+        )
+        registered = _without_waiting_for_disk(current, own_transactions=1).update(
+            pdf=stored,
+            pages=pages,
+            status=Document.Status.REGISTERED,
+            converted_at=converted_at,
+            failure_reason="",
+            failure={},
+            lease_until=None,
+        )
+        if not registered:
+            document = documents_by_id().filter(pk=document_id).first()
+            if document is None or stored != document.pdf.name:
                 remove_after_commit(stored)
             return document
         document.pdf.name = stored
         document.pages = pages
         document.status = Document.Status.REGISTERED
-        document.converted_at = timezone.now()
+        document.converted_at = converted_at
         document.failure_reason = ""
         document.failure = {}
         document.lease_until = None
-        document.save(
-            update_fields=[
-                *("pdf", "pages", "status", "converted_at", "failure_reason", "failure", "lease_until")
-            ]
-        )
         event_record(document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=pages)
     return document
 
