@@ -44,10 +44,10 @@ def fill(*, centre, user, document_type, rows: int, dossiers: int | None = None,
                 nationality_code, register, birth_place, decease_date, legal_street, legal_house_number,
                 legal_box, legal_postal_code, legal_municipality, legal_municipality_code, legal_country,
                 effective_street, effective_house_number, effective_box, effective_postal_code,
-                effective_locality, effective_country, bcss_consulted_at, centre_id)
+                effective_locality, effective_country, bcss_consulted_at, language, centre_id)
             SELECT lpad(g::text, 11, '0'), ({names})[1 + g % 8], ({firsts})[1 + g % 7], '1985-07-30',
                 '2', '', '', '', '', '', '', '', '', '', '', '', '', 'Rue de Fer', (1 + g % 200)::text, '',
-                '5000', 'Namur', '', now(), {c}
+                '5000', 'Namur', '', now(), '', {c}
             FROM generate_series(1, {dossiers}) g""",
             f"""INSERT INTO dossiers_dossier (number, created_at, centre_id, created_by_id, beneficiary_id,
                 closing_reason, integration_state, integration_error)

@@ -1,4 +1,5 @@
-from django.db.models import Q, QuerySet
+from django.db.models import BigAutoField, Expression, F, Q, QuerySet
+from django.db.models.expressions import Col
 from stdnum.be import nn
 
 from primaweb.models import Centre
@@ -16,18 +17,40 @@ SORTS = {
 }
 
 
+class BeneficiaryId(Expression):
+    """The beneficiary's id read from the persons' row (`dossiers_person.id`), not from the dossier.
+
+    `F("beneficiary__id")` is the same value, but Django reads it from the dossier's own column
+    (`beneficiary_id`): the persons' index (centre, last_name, id) cannot start a page at a position
+    (last_name, id) given on two tables. This is the persons' column, on the join the list already has.
+    """
+
+    output_field = BigAutoField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        name = F("beneficiary__last_name").resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return Col(
+            name.alias, Dossier._meta.get_field("beneficiary").related_model._meta.pk, self.output_field
+        )
+
+
 def dossiers_of_centre(*, centre: Centre, sort: str = "-created") -> QuerySet[Dossier]:
     order = SORTS.get(sort, "-created_at")
-    # By name, the beneficiary's id breaks ties (one dossier per beneficiary in a centre): the persons'
-    # index (centre, last_name, id) then gives the whole order, and a page needs no sort of the namesakes.
-    tie = f"{'-' if order.startswith('-') else ''}beneficiary_id" if "beneficiary__" in order else "-pk"
     # The beneficiary's centre said too (it is the dossier's): the persons' indexes start with the centre,
     # so a name search or the name order reads this centre's persons only, not every centre's namesakes.
-    return (
+    dossiers = (
         Dossier.objects.for_centre(centre)
         .filter(beneficiary__centre=centre)
         .select_related("beneficiary", "created_by")
-        .order_by(*dict.fromkeys([order, tie, "-pk"]))
+    )
+    if "beneficiary__" not in order:
+        return dossiers.order_by(*dict.fromkeys([order, "-pk"]))
+    # By name, the beneficiary's id breaks ties (one dossier per beneficiary in a centre, so the dossier's
+    # id never decides): the persons' index (centre, last_name, id) gives the whole order, a page starts
+    # at its position (name, id) in it, and needs no sort of the namesakes.
+    direction = "-" if order.startswith("-") else ""
+    return dossiers.annotate(beneficiary_key=BeneficiaryId()).order_by(
+        order, f"{direction}beneficiary_key", f"{direction}pk"
     )
 
 
