@@ -24,7 +24,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleGreaterThanOrEqual,
+    TupleLessThan,
+    TupleLessThanOrEqual,
+)
 from django.utils.translation import gettext as _
 
 COUNT_CAP = 1000
@@ -90,9 +97,12 @@ def sort_keys(queryset: QuerySet) -> list[tuple[str, bool]]:
     return keys
 
 
-def _field(model, path: str):
+def _field(queryset: QuerySet, path: str):
+    model = queryset.model
     if path == "pk":
         return model._meta.pk
+    if path in queryset.query.annotations:  # a key the list's selector computes (one column)
+        return queryset.query.annotations[path].output_field
     parts = path.split("__")
     for part in parts[:-1]:
         model = model._meta.get_field(part).related_model
@@ -132,7 +142,7 @@ def decode_cursor(queryset: QuerySet, cursor: str) -> tuple[int, list]:
         if value is None or isinstance(value, (list, dict, bool)):
             raise InvalidCursor(cursor)
         try:
-            values.append(_field(queryset.model, path).to_python(value))
+            values.append(_field(queryset, path).to_python(value))
         except (ValidationError, FieldDoesNotExist, TypeError, ValueError) as exc:
             raise InvalidCursor(cursor) from exc
     return number, values
@@ -141,10 +151,27 @@ def decode_cursor(queryset: QuerySet, cursor: str) -> tuple[int, list]:
 def _beyond(keys: list[tuple[str, bool]], values: list, *, forward: bool) -> Q:
     """The rows after (forward) or before the position `values` in the order `keys`.
 
+    Keys all in one direction: a row comparison, (k1, k2, …, pk) > (v1, v2, …, pk), with the keys but
+    the primary key at or beyond theirs. Otherwise:
     (k1 beyond v1) OR (k1 = v1 AND k2 beyond v2) OR …, plus k1 at or beyond v1 on its own: that last
     condition is what lets the database start the scan in the index at the position instead of
     reading the list from its top and filtering.
     """
+    if len({descending for _path, descending in keys}) == 1:
+        # Every key in one direction: one row comparison, (k1, k2, …) > (v1, v2, …), which the
+        # database reads as a start position in an index on those columns, ties included.
+        # The keys but the last (the primary key) at or beyond theirs too: the columns of one index when
+        # the list sorts by another table's columns (a row comparison spanning two tables starts nothing).
+        strict, loose = (
+            (TupleLessThan, TupleLessThanOrEqual)
+            if keys[0][1] == forward
+            else (TupleGreaterThan, TupleGreaterThanOrEqual)
+        )
+        columns = [F(path) for path, _descending in keys]
+        condition = Q(strict(Tuple(*columns), list(values)))
+        if len(keys) > 2:
+            condition &= Q(loose(Tuple(*columns[:-1]), list(values[:-1])))
+        return condition
     condition = Q()
     equal = Q()
     for (path, descending), value in zip(keys, values, strict=True):

@@ -368,3 +368,72 @@ def test_the_name_search_can_use_a_trigram_index(centre):
         cursor.execute(f"EXPLAIN {name_sql}", ["%denber%"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "person_last_name_trgm" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's plans")
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_deep_page_by_name_starts_in_the_persons_index_at_the_name_and_the_persons_id(sort, centre):
+    from dossiers.models import Dossier, Person
+    from dossiers.selectors import dossier_search, dossiers_of_centre
+
+    user = MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
+    persons = Person.objects.bulk_create(
+        PersonFactory.build(centre=centre, last_name="Dupont", niss=f"{n:011d}") for n in range(60)
+    )
+    Dossier.objects.bulk_create(
+        Dossier(centre=centre, number=f"2026{n:06d}", beneficiary=p, created_by=user)
+        for n, p in enumerate(persons)
+    )
+    for queryset in (
+        dossier_search(centre=centre, name="dupont"),
+        dossiers_of_centre(centre=centre, sort=sort),
+    ):
+        if sort == "-name" and "LIKE" in str(queryset.query):
+            continue
+        first = paginate(RequestFactory().get("/"), queryset, per_page=25)
+        with CaptureQueriesContext(connection) as captured:
+            second = paginate(RequestFactory().get(f"/?{first.next_query}"), queryset, per_page=25)
+        rows = next(query["sql"] for query in captured.captured_queries if "COUNT(" not in query["sql"])
+        # The namesakes' tie is the person's own id: the page starts at (name, id) in the persons' index,
+        # instead of reading every namesake from the name on and joining it to its dossier to compare.
+        plan = _plan((rows, None))
+        assert re.search(r"Index Cond: .*ROW\(\(last_name\)::text, id\) [<>]=", plan), plan
+        ids = [d.beneficiary_id for d in [*first, *second]]
+        assert ids == sorted(ids, reverse=sort == "-name") and len(set(ids)) == 50
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's plans")
+def test_a_name_search_starts_reading_at_the_first_name_that_can_match(centre):
+    from dossiers.models import Dossier, Person
+    from dossiers.selectors import dossier_search
+
+    user = MembershipFactory(centre=centre, role=Membership.Role.ADMINISTRATOR).user
+    names = (
+        [("Dubois", "Jean")] * 200 + [("Dupont", "Marie")] * 30 + [("Zidane", "Dupontel"), ("Zoé", "Jean")]
+    )
+    persons = Person.objects.bulk_create(
+        PersonFactory.build(centre=centre, last_name=last, first_names=first, niss=f"{n:011d}")
+        for n, (last, first) in enumerate(names)
+    )
+    Dossier.objects.bulk_create(
+        Dossier(centre=centre, number=f"2026{n:06d}", beneficiary=p, created_by=user)
+        for n, p in enumerate(persons)
+    )
+    queryset = dossier_search(centre=centre, name="dupont")
+    # The same rows in the same order: a first name matching counts too, whatever the last name.
+    first = paginate(RequestFactory().get("/"), queryset, per_page=25)
+    second = paginate(RequestFactory().get(f"/?{first.next_query}"), queryset, per_page=25)
+    found = [(d.beneficiary.last_name, d.beneficiary_id) for d in [*first, *second]]
+    assert found == sorted(found) and [name for name, _id in found] == ["Dupont"] * 30 + ["Zidane"]
+    with CaptureQueriesContext(connection) as captured:
+        paginate(RequestFactory().get("/"), queryset, per_page=25)
+    rows = next(query["sql"] for query in captured.captured_queries if "COUNT(" not in query["sql"])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE dossiers_person")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {rows}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The 200 « Dubois » sort before « Dupont »: none of them is read and thrown away.
+    scan = re.search(r"Index Scan using person_centre_name_id on dossiers_person \(.*?(?=->|$)", plan, re.S)
+    assert scan and "Rows Removed by Filter: 200" not in scan.group(0), plan
