@@ -16,12 +16,13 @@ import statistics
 import time
 
 # First: it sets Django up.
-from listbench import deep_params, list_database, signed_in  # isort: split
+from listbench import deep_params, list_database  # isort: split
 
 import listdata
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from sidebyside import signed_in
 
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_DOCUMENTS", "1000000"))

@@ -22,11 +22,9 @@ import logging
 import os
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from wsgiref.simple_server import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primaweb.settings.test")
@@ -44,10 +42,9 @@ django.setup()
 
 from celery.contrib.testing.worker import start_worker  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from ebox_rig import start_server  # noqa: E402
 
 from documents.conversion import convert_to_pdf  # noqa: E402
 from documents.converter_process import running_converter  # noqa: E402
@@ -57,27 +54,6 @@ LETTERS = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_L
 LISTENERS = int(os.environ.get("PRIMAWEB_CONVERTER_LISTENERS", "2"))
 CLIENTS = 2
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "3600"))
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def start_server():
-    server = make_server("127.0.0.1", 0, WSGIHandler(), server_class=WSGIServer, handler_class=QuietHandler)
-    server.timeout = 0.2
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            server.handle_request()
-        connections.close_all()
-        server.server_close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    return f"http://127.0.0.1:{server.server_port}", stop, thread
 
 
 def make_dossiers(count: int):

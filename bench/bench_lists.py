@@ -11,21 +11,23 @@ Usage: make bench, or python bench/bench_lists.py; BENCH_ROWS=200000 for a quick
 """
 
 import os
-import statistics
 import time
+from functools import partial
 
 # First: it sets Django up.
-from listbench import deep_params, list_database, signed_in  # isort: split
+from listbench import deep_params, list_database  # isort: split
 
 import listdata
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from sidebyside import medians_side_by_side, result_line, signed_in
 
 SMALL = 10_000
 LARGE = int(os.environ.get("BENCH_ROWS", "1000000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 TARGET = 1.5
+LABELS = ("10k", "1M")
 ONLY = os.environ.get("BENCH_ONLY", "")  # a part of a list's name: that list only (and its rows)
 # The rows each list needs (bench/listdata.py's parts).
 NEEDS = {
@@ -133,24 +135,16 @@ def main() -> None:
                     "deep page": {**query, **deep_params(queryset, offset, per_page)},
                 }
             for page in ("first page", "deep page"):
-                times = {"10k": [], "1M": []}
-                for label in times:  # warm up
-                    get(centres[label][1], url, pages[label][page])
-                for _ in range(ROUNDS):
-                    for label in times:
-                        began = time.perf_counter()
-                        get(centres[label][1], url, pages[label][page])
-                        times[label].append(time.perf_counter() - began)
-                small, large = (statistics.median(times[label]) for label in ("10k", "1M"))
-                counts = [queries(centres[label][1], url, pages[label][page]) for label in ("10k", "1M")]
-                ratio = large / small
-                worst = max(worst, ratio)
-                verdict = "met" if ratio <= TARGET and counts[0] == counts[1] else "MISSED"
-                print(
-                    f"  {name + ', ' + page:<44} {small * 1000:8.1f} {large * 1000:8.1f} {ratio:5.2f}x "
-                    f"  {counts[0]:>2} / {counts[1]:<2}  {verdict}",
-                    flush=True,
+                medians = medians_side_by_side(
+                    {label: partial(get, centres[label][1], url, pages[label][page]) for label in LABELS},
+                    ROUNDS,
                 )
+                counts = [queries(centres[label][1], url, pages[label][page]) for label in LABELS]
+                ratio, line = result_line(
+                    f"{name}, {page}", medians["10k"], medians["1M"], counts, TARGET, 44
+                )
+                worst = max(worst, ratio)
+                print(line, flush=True)
         print(f"  worst ratio {worst:.2f}x (target <= {TARGET})")
 
 

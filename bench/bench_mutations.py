@@ -15,10 +15,10 @@ BENCH_MUTATIONS=20000 BENCH_ROWS=200000 for a quicker run.
 
 import logging
 import os
-import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,9 +34,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from sidebyside import medians_side_by_side, result_line, signed_in  # noqa: E402
 
 PERSONS = 50_000
 WITH_DOSSIER = 45_000
@@ -62,10 +62,10 @@ def dossiers(centre, user, count: int, prefix: str) -> None:
             nationality_code, register, birth_place, decease_date, legal_street, legal_house_number,
             legal_box, legal_postal_code, legal_municipality, legal_municipality_code, legal_country,
             effective_street, effective_house_number, effective_box, effective_postal_code,
-            effective_locality, effective_country, bcss_consulted_at, centre_id)
+            effective_locality, effective_country, bcss_consulted_at, centre_id, language)
         SELECT '{prefix}' || lpad(g::text, 9, '0'), 'Dupont', 'Marie', '1985-07-30', '2', '', '', '', '',
             '', 'Rue de Fer', '12', '', '5000', 'Namur', '92094', 'Belgique', 'Rue de Fer', '12', '',
-            '5000', 'Namur', '', now(), {c}
+            '5000', 'Namur', '', now(), {c}, ''
         FROM generate_series(1, {count}) g"""
     )
     execute(
@@ -144,17 +144,6 @@ def import_all(centre, settings) -> tuple[int, float, int]:
             return total, time.perf_counter() - began, polls
 
 
-def signed_in(user, centre) -> Client:
-    from primaweb.tenancy import CurrentCentreMiddleware
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    session[CurrentCentreMiddleware.SESSION_KEY] = centre.pk
-    session.save()
-    return client
-
-
 def get(client, params) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("mutations:list"), params)
@@ -212,24 +201,13 @@ def main() -> None:
             ("all", {"state": "toutes"}),
             ("all, one type", {"state": "toutes", "kind": "DEATH"}),
         ):
-            times = {"10k": [], "1M": []}
-            for label in times:
-                get(clients[label], params)  # warm up
-            for _ in range(ROUNDS):
-                for label in times:
-                    began = time.perf_counter()
-                    get(clients[label], params)
-                    times[label].append(time.perf_counter() - began)
-            small_ms, large_ms = (statistics.median(times[label]) * 1000 for label in ("10k", "1M"))
-            counts = [get(clients[label], params) for label in ("10k", "1M")]
-            ratio = large_ms / small_ms
-            worst = max(worst, ratio)
-            verdict = "met" if ratio <= TARGET and counts[0] == counts[1] else "MISSED"
-            print(
-                f"  {name:<28} {small_ms:8.1f} {large_ms:8.1f} {ratio:5.2f}x "
-                f"  {counts[0]:>2} / {counts[1]:<2}  {verdict}",
-                flush=True,
+            medians = medians_side_by_side(
+                {label: partial(get, clients[label], params) for label in ("10k", "1M")}, ROUNDS
             )
+            counts = [get(clients[label], params) for label in ("10k", "1M")]
+            ratio, line = result_line(name, medians["10k"], medians["1M"], counts, TARGET, 28)
+            worst = max(worst, ratio)
+            print(line, flush=True)
         print(f"  worst ratio {worst:.2f}x (target <= {TARGET})")
     finally:
         teardown_databases(old, verbosity=0)

@@ -25,7 +25,6 @@ django.setup()
 
 import listdata  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 
@@ -52,15 +51,3 @@ def deep_params(queryset, offset: int, per_page: int) -> dict:
 
     row = queryset[offset]
     return {"apres": encode_cursor(queryset, row, number=offset // per_page + 1)}
-
-
-def signed_in(user, centre) -> Client:
-    """A client signed in as `user`, with `centre` chosen."""
-    from primaweb.tenancy import CurrentCentreMiddleware
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    session[CurrentCentreMiddleware.SESSION_KEY] = centre.pk
-    session.save()
-    return client

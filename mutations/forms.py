@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.forms import clean_niss
-from primaweb.forms import TypedTextMixin, check_period, filter_day_field
+from primaweb.forms import TypedTextMixin, check_period, clean_niss, filter_day_field
 
 from .models import MutationKind
 

@@ -42,12 +42,14 @@ def expire_leases():
 
 
 class FakeConverter(SimpleXMLRPCServer):
-    """A converter that answers each convert() with the next of `answers` (a fault text, or PDF bytes)."""
+    """A converter that answers each convert() with the next of `answers` (a fault text, or PDF bytes);
+    given the test's `settings`, the project converts through it while it runs."""
 
-    def __init__(self, answers):
+    def __init__(self, answers, *, settings=None):
         super().__init__(("127.0.0.1", 0), SimpleXMLRPCRequestHandler, logRequests=False, allow_none=True)
         self.answers = list(answers)
         self.calls = 0
+        self.settings = settings
 
         def convert(*args):
             self.calls += 1
@@ -60,6 +62,8 @@ class FakeConverter(SimpleXMLRPCServer):
 
     def __enter__(self):
         threading.Thread(target=self.serve_forever, daemon=True).start()
+        if self.settings is not None:
+            self.settings.CONVERTER_URL = self.url
         return self
 
     def __exit__(self, *exc):
@@ -194,8 +198,7 @@ def test_converter_trouble_never_fails_the_document_and_it_resumes_by_itself(
     settings,
     fault,
 ):
-    with FakeConverter([fault]) as converter:
-        settings.CONVERTER_URL = converter.url
+    with FakeConverter([fault], settings=settings) as converter:
         document = make_pending(centre, dossier, decision, worker)
         document.refresh_from_db()
         assert converter.calls == tasks.MAX_RETRIES + 1
@@ -205,8 +208,7 @@ def test_converter_trouble_never_fails_the_document_and_it_resumes_by_itself(
     assert "Introspection" not in document.failure_reason
 
     # The converter is back: the sweep queues it again and it converts.
-    with FakeConverter([samples.pdf_bytes()]) as converter:
-        settings.CONVERTER_URL = converter.url
+    with FakeConverter([samples.pdf_bytes()], settings=settings) as converter:
         expire_leases()
         tasks.requeue_stale_conversions()
     document.refresh_from_db()
@@ -216,8 +218,7 @@ def test_converter_trouble_never_fails_the_document_and_it_resumes_by_itself(
 
 @pytest.mark.django_db
 def test_file_over_the_time_limit_once_is_retried_and_converts(worker, centre, dossier, decision, settings):
-    with FakeConverter(["<class 'TimeoutError'>:", samples.pdf_bytes()]) as converter:
-        settings.CONVERTER_URL = converter.url
+    with FakeConverter(["<class 'TimeoutError'>:", samples.pdf_bytes()], settings=settings):
         document = make_pending(centre, dossier, decision, worker)
     document.refresh_from_db()
     assert document.status == Document.Status.REGISTERED
@@ -245,8 +246,7 @@ def test_file_that_fails_again_and_again_is_refused_with_its_own_reason(
     fault,
     reason,
 ):
-    with FakeConverter([fault]) as converter:
-        settings.CONVERTER_URL = converter.url
+    with FakeConverter([fault], settings=settings) as converter:
         document = make_pending(centre, dossier, decision, worker)
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
@@ -275,8 +275,7 @@ def test_conversion_whose_worker_died_is_taken_back_once_its_lease_runs_out(
     monkeypatch.undo()
     # Held by a living worker: neither the sweep nor a second message takes it.
     assert tasks.requeue_stale_conversions() == 0
-    with FakeConverter([samples.pdf_bytes()]) as converter:
-        settings.CONVERTER_URL = converter.url
+    with FakeConverter([samples.pdf_bytes()], settings=settings) as converter:
         tasks.convert_document.delay(document.pk, 1)
         assert converter.calls == 0
         expire_leases()
@@ -327,8 +326,7 @@ def test_conversion_on_a_full_storage_waits_and_resumes_when_there_is_room(
     monkeypatch,
 ):
     document = None
-    with FakeConverter([samples.pdf_bytes()]) as converter:
-        settings.CONVERTER_URL = converter.url
+    with FakeConverter([samples.pdf_bytes()], settings=settings):
         monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: None)
         document = make_pending(centre, dossier, decision, worker)
         monkeypatch.undo()
