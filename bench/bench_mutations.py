@@ -119,21 +119,12 @@ def stored(centre, count: int, start: int) -> None:
 
 def import_all(centre, settings) -> tuple[int, float, int]:
     """Polls until the register has nothing more; returns (stored, seconds, polls)."""
-    import requests
-
     from mutations import register, services
-    from tests.http import BCSS_TEST_HOST, DjangoAppAdapter
+    from tests.http import MUTATIONS_TEST_URL, DjangoAppAdapter, sessions_to
 
-    settings.BCSS_MUTATIONS_URL = f"{BCSS_TEST_HOST}simulators/bcss/mutations/MutationPullPort"
+    settings.BCSS_MUTATIONS_URL = MUTATIONS_TEST_URL
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "bcss.test"]
-    adapter = DjangoAppAdapter()
-
-    def session():
-        http = requests.Session()
-        http.mount(BCSS_TEST_HOST, adapter)
-        return http
-
-    register.build_session = session
+    register.build_session = sessions_to(DjangoAppAdapter())
     total, polls = 0, 0
     began = time.perf_counter()
     while True:

@@ -117,14 +117,23 @@ def route_ebox(monkeypatch, settings, adapter) -> None:
 BCSS_TEST_HOST = "http://bcss.test/"
 
 
+MUTATIONS_TEST_URL = f"{BCSS_TEST_HOST}simulators/bcss/mutations/MutationPullPort"
+
+
+def sessions_to(adapter, host: str = BCSS_TEST_HOST):
+    """A `build_session` for a client: each session it builds sends `host`'s requests to `adapter`."""
+
+    def session():
+        http = requests.Session()
+        http.mount(host, adapter)
+        return http
+
+    return session
+
+
 def route_bcss(monkeypatch, adapter) -> None:
     """Routes the BCSS client's HTTP for the test host to `adapter` and forgets the cached client."""
     from dossiers import bcss
 
-    def session():
-        http = requests.Session()
-        http.mount(BCSS_TEST_HOST, adapter)
-        return http
-
-    monkeypatch.setattr(bcss, "build_session", session)
+    monkeypatch.setattr(bcss, "build_session", sessions_to(adapter))
     bcss.reset_client()

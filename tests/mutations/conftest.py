@@ -1,10 +1,9 @@
 import datetime
 
 import pytest
-import requests
 from django.utils import timezone
 
-from tests.http import BCSS_TEST_HOST, DjangoAppAdapter
+from tests.http import MUTATIONS_TEST_URL, DjangoAppAdapter, sessions_to
 
 
 @pytest.fixture
@@ -12,16 +11,10 @@ def register_http(monkeypatch, settings):
     """Routes the mutations client's HTTP to the BCSS simulator in this process; returns the adapter."""
     from mutations import register
 
-    settings.BCSS_MUTATIONS_URL = f"{BCSS_TEST_HOST}simulators/bcss/mutations/MutationPullPort"
+    settings.BCSS_MUTATIONS_URL = MUTATIONS_TEST_URL
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "bcss.test"]
     adapter = DjangoAppAdapter()
-
-    def session():
-        http = requests.Session()
-        http.mount(BCSS_TEST_HOST, adapter)
-        return http
-
-    monkeypatch.setattr(register, "build_session", session)
+    monkeypatch.setattr(register, "build_session", sessions_to(adapter))
     return adapter
 
 
@@ -30,15 +23,10 @@ def register_failing(monkeypatch, settings):
     """Makes the register fail at the HTTP level; call it with the adapter to use."""
     from mutations import register
 
-    settings.BCSS_MUTATIONS_URL = f"{BCSS_TEST_HOST}simulators/bcss/mutations/MutationPullPort"
+    settings.BCSS_MUTATIONS_URL = MUTATIONS_TEST_URL
 
     def route(adapter):
-        def session():
-            http = requests.Session()
-            http.mount(BCSS_TEST_HOST, adapter)
-            return http
-
-        monkeypatch.setattr(register, "build_session", session)
+        monkeypatch.setattr(register, "build_session", sessions_to(adapter))
 
     return route
 
