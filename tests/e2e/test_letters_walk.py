@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from documents.models import Document
 from dossiers.models import Dossier
@@ -115,7 +116,9 @@ def test_a_letter_from_template_to_the_citizens_ebox_then_a_mailing_of_twenty(
     assert "Le courrier a été enregistré dans le dossier" in worker.locator("main").inner_text()
     letter = Document.objects.for_centre(centre).get(dossier=dossier)
     wait_for_status(letter, Document.Status.REGISTERED, seconds=60)
-    worker.reload()
+    # The document's page reloads itself once the conversion is over (static/js): no reload of ours,
+    # which that one would abort; « Envoyer vers eBox » appears with it.
+    expect(worker.get_by_role("button", name="Envoyer vers eBox")).to_be_visible(timeout=60_000)
     worker.get_by_role("button", name="Envoyer vers eBox").click()
     assert "Voulez-vous envoyer un autre document ?" in worker.locator("main").inner_text()
     wait_for_status(letter, Document.Status.SENT)
