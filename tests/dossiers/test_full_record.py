@@ -73,8 +73,8 @@ def test_an_integrated_person_gets_the_record_with_its_history(exchanges):
 
 def test_a_married_person_shows_the_partner_and_the_household(exchanges):
     married = RegisteredPerson.objects.exclude(partner_niss="").filter(civil_state=20).first()
-    if married is None:
-        pytest.skip("no married demo person")
+    # The demo register always holds a married couple (demo_persons_ensure): never skip this case.
+    assert married is not None, "the demo register lost its married couple"
     integrate(married.niss)
     record = bcss_record.retrieve(ssin=married.niss, bce_number=BCE)
     assert_conforms(exchanges)
