@@ -197,8 +197,13 @@ def test_an_invitation_needs_both_the_niss_and_the_email_of_the_account(namur, i
 @pytest.mark.django_db
 @pytest.mark.parametrize("change", ["withdrawn", "expired", "email_changed"])
 def test_a_withdrawn_expired_or_readdressed_invitation_gives_no_access(namur, ixelles, change):
+    # A surname no Faker-made administrator can share: the listing must not show it.
     person = MembershipFactory(
-        centre=namur, user__username="jdupont", user__niss=JEAN_NISS, user__email=JEAN_EMAIL
+        centre=namur,
+        user__username="jdupont",
+        user__niss=JEAN_NISS,
+        user__email=JEAN_EMAIL,
+        user__last_name="Vanderinvite",
     ).user
     admin = _admin_client(ixelles)
     _invite(admin, ixelles)
