@@ -14,6 +14,9 @@ _.broker_url
 _.broker_transport_options
 _._producer_pool
 
+# primaweb/broker_files.py: kombu calls the transport's loop by name
+_.drain_events
+
 # centrebox/catalogue.py: fields set on a row, then saved
 _.type_name
 _.sender_name

@@ -48,9 +48,9 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
-        # kombu polls the folder once a second by default: a second added to every upload's conversion.
-        # Every 20 ms, a listing of an almost empty folder by one process, adds 10 ms on average.
-        "polling_interval": 0.02,
+        # A waiting worker is woken up when a message lands or a task of its own ends (primaweb.broker_files):
+        # this is only the longest it sleeps without being woken (it polls every 20 ms without inotify).
+        "polling_interval": 1.0,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # Celery's Django fixup closes every database connection before and after each task unless told to reuse
