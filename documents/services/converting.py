@@ -12,9 +12,10 @@ import threading
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from .. import conversion, failures, validation
@@ -101,12 +102,9 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
     )
     free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
-    taken = _without_waiting_for_disk(free, own_transactions=0).update(
-        status=Document.Status.CONVERTING, lease_until=lease()
-    )
-    document = documents_by_id().filter(pk=document_id).first()
-    if not taken or document is None or document.version != version:
-        return document  # converted, failed, deleted, replaced, or another worker converts it now
+    document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0))
+    if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
+        return documents_by_id().filter(pk=document_id).first()
     try:
         with default_storage.open(document.original.name, "rb") as original:
             data = original.read()
@@ -134,6 +132,19 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
         _postpone(document, None, retry_in)
         raise ConversionPostponed(exc) from exc
+
+
+def _lease_taken(free: models.QuerySet) -> Document | None:
+    """Takes the conversion's lease on the row `free` selects and returns that row as the lease left it,
+    in one statement (`UPDATE … RETURNING`): a round trip and a read fewer than an update followed by a
+    select, on every conversion. None when `free` matched nothing. The statement is the ORM's own update
+    of `free` (its filters, tenancy checks and value preparation), with the RETURNING clause added."""
+    query = free.query.chain(UpdateQuery)
+    query.add_update_values({"status": Document.Status.CONVERTING, "lease_until": lease()})
+    sql, params = query.get_compiler(free.db).as_sql()
+    quote = connections[free.db].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in Document._meta.concrete_fields)
+    return next(iter(free.raw(f"{sql} RETURNING {columns}", params)), None)
 
 
 def _convert_holdinglease(document: Document, data: bytes) -> bytes:
