@@ -92,7 +92,8 @@ def use_broker(redis_url: str | None) -> None:
     app.amqp._producer_pool = None
 
 
-PRODUCTION_POOL = ["--concurrency=2"]  # docker-compose.yml's worker: prefork, a process per core
+# docker-compose.yml's worker: prefork, as many processes as the settings say (CELERY_WORKER_CONCURRENCY).
+PRODUCTION_POOL = ["--pool=prefork"]
 
 
 def procfile_pool() -> list[str]:

@@ -57,6 +57,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # them: about 7 ms per task, a sixth of a conversion. primaweb.celery treats each task as Django treats a
 # request instead (closed past CONN_MAX_AGE or when unusable, health-checked before reuse).
 CELERY_DB_REUSE_MAX = 1_000_000
+# A worker's slots (threads for `make run`, processes in production): twice the converter's listeners
+# unless told. A conversion's slot also reads and writes the database and the files and checks the PDF,
+# while its listener waits: with one slot per listener, every listener idles that long on every file of
+# a burst; with two, the next file is already waiting at the converter's gate (bench/bench_upload.py).
+CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_WORKER_CONCURRENCY", str(2 * CONVERTER_LISTENERS)))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
