@@ -73,9 +73,10 @@ class Transport(filesystem.Transport):
         self._watching = inotify_simple is not None
 
     def wake(self) -> None:
-        if self._woken is not None:
-            with contextlib.suppress(BlockingIOError):
-                os.write(self._woken[1], b"!")
+        woken = self._woken
+        if woken is not None:
+            with contextlib.suppress(OSError):  # full (a wake is pending anyway), or closed meanwhile
+                os.write(woken[1], b"!")
 
     def drain_events(self, connection, timeout=None):
         """kombu's loop (a message delivered, or `socket.timeout` after `timeout` seconds), waiting to be
@@ -115,24 +116,31 @@ class Transport(filesystem.Transport):
             sleep(POLLING_INTERVAL if left is None else min(POLLING_INTERVAL, left))
             return
         longest = self.polling_interval or WOKEN_INTERVAL
+        seconds = longest if left is None else min(longest, left)
         try:
-            readable, _, _ = select.select(
-                [notifier.fd, woken[0]], [], [], longest if left is None else min(longest, left)
-            )
-            if notifier.fd in readable:
+            # poll(), not select(): select() refuses a descriptor numbered 1024 or more.
+            poller = select.poll()
+            poller.register(notifier.fd, select.POLLIN)
+            poller.register(woken[0], select.POLLIN)
+            ready = {fd for fd, _events in poller.poll(seconds * 1000)}
+            if notifier.fd in ready:
                 notifier.read(timeout=0)
-            if woken[0] in readable:
+            if woken[0] in ready:
                 os.read(woken[0], 4096)
-        except (OSError, ValueError):  # closed meanwhile by another thread: the caller looks once more
-            return
+        except (OSError, ValueError):  # closed meanwhile by another thread: wait as when polling
+            sleep(POLLING_INTERVAL if left is None else min(POLLING_INTERVAL, left))
+
+    def establish_connection(self):
+        self._watching = inotify_simple is not None
+        return super().establish_connection()
 
     def close_connection(self, connection):
+        self._watching = False  # a closed connection watches nothing until it is established again
         super().close_connection(connection)
-        if self._notifier is not None:
-            self._notifier.close()
-            self._notifier = None
-        if self._woken is not None:
-            for end in self._woken:
+        notifier, woken = self._notifier, self._woken
+        self._notifier = self._woken = None
+        if notifier is not None:
+            notifier.close()
+        if woken is not None:
+            for end in woken:
                 os.close(end)
-            self._woken = None
-        self._watching = inotify_simple is not None

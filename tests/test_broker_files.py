@@ -2,6 +2,7 @@
 written sees no message, never an empty one (which it could not decode, and died)."""
 
 import contextlib
+import os
 import threading
 
 from kombu import Connection, Exchange, Queue
@@ -131,3 +132,29 @@ def test_without_inotify_the_folder_is_polled(tmp_path, monkeypatch):
         _put(tmp_path, {"document": 3})
         connection.drain_events(timeout=10)
     assert [message.payload for message in received] == [{"document": 3}]
+
+
+def test_a_worker_whose_descriptors_are_numbered_past_1024_still_sleeps(tmp_path, monkeypatch):
+    # select() refuses such a descriptor: a wait that failed at once would list the folder in a tight loop.
+    looks = []
+    real_get = broker_files.Channel._get
+
+    def get(self, queue):
+        looks.append(queue)
+        return real_get(self, queue)
+
+    monkeypatch.setattr(broker_files.Channel, "_get", get)
+    low = os.open(os.devnull, os.O_RDONLY)
+    padding = [os.dup(low) for _ in range(1100)]
+    try:
+        received = []
+        with _consuming(tmp_path, received) as connection:
+            with contextlib.suppress(TimeoutError):
+                connection.drain_events(timeout=0.5)
+            notifier = connection.transport._notifier
+            assert notifier is not None and notifier.fd >= 1024
+    finally:
+        for fd in (low, *padding):
+            os.close(fd)
+    assert received == []
+    assert len(looks) < 10, f"{len(looks)} looks at the folder in half a second"

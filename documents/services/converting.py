@@ -102,7 +102,7 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
     )
     free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
-    document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0))
+    document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
         return documents_by_id().filter(pk=document_id).first()
     try:
@@ -134,16 +134,25 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         raise ConversionPostponed(exc) from exc
 
 
-def _lease_taken(free: models.QuerySet) -> Document | None:
+def _can_return_rows(database) -> bool:
+    """Whether `database` has `UPDATE … RETURNING`: PostgreSQL has, SQLite from 3.35 (the same version as
+    its `INSERT … RETURNING`, which Django's feature says)."""
+    return database.features.can_return_columns_from_insert
+
+
+def _lease_taken(free: models.QuerySet, document_id: int) -> Document | None:
     """Takes the conversion's lease on the row `free` selects and returns that row as the lease left it,
     in one statement (`UPDATE … RETURNING`): a round trip and a read fewer than an update followed by a
     select, on every conversion. None when `free` matched nothing. The statement is the ORM's own update
     of `free` (its filters, tenancy checks and value preparation), with the RETURNING clause added."""
+    values = {"status": Document.Status.CONVERTING, "lease_until": lease()}
+    database = connections[free.db]
+    if not _can_return_rows(database):
+        return documents_by_id().filter(pk=document_id).first() if free.update(**values) else None
     query = free.query.chain(UpdateQuery)
-    query.add_update_values({"status": Document.Status.CONVERTING, "lease_until": lease()})
+    query.add_update_values(values)
     sql, params = query.get_compiler(free.db).as_sql()
-    quote = connections[free.db].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in Document._meta.concrete_fields)
+    columns = ", ".join(database.ops.quote_name(field.column) for field in Document._meta.concrete_fields)
     return next(iter(free.raw(f"{sql} RETURNING {columns}", params)), None)
 
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from documents import services
 from documents.models import Document
 from documents.selectors import documents_by_id
+from documents.services import converting
 from documents.services.converting import _without_waiting_for_disk
 from tests import samples
 from tests.factories import DocumentTypeFactory, DossierFactory
@@ -106,3 +107,27 @@ def test_a_conversion_inside_a_callers_transaction_leaves_its_commit_durable(con
     with CaptureQueriesContext(connection) as conversion:
         services.document_convert(document_id=document.pk, version=document.version)
     assert ASYNC_COMMIT not in [query["sql"] for query in conversion.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_returning_the_lease_is_an_update_then_a_read(converter, centre, worker, monkeypatch):
+    # SQLite before 3.35 has no UPDATE … RETURNING: the lease falls back to the two statements.
+    monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
+    document = services.document_upload(
+        centre=centre,
+        dossier=DossierFactory(centre=centre),
+        name="courrier.docx",
+        data=samples.docx_bytes(),
+        document_type=DocumentTypeFactory(centre=centre),
+        by=worker,
+    )
+    monkeypatch.setattr(converting, "_can_return_rows", lambda database: False)
+    with CaptureQueriesContext(connection) as conversion:
+        converted = services.document_convert(document_id=document.pk, version=document.version)
+    assert converted.status == Document.Status.REGISTERED
+    assert not [
+        query
+        for query in conversion.captured_queries
+        if query["sql"].startswith("UPDATE") and "RETURNING" in query["sql"]
+    ]
+    assert services.document_convert(document_id=document.pk, version=document.version).status == "registered"

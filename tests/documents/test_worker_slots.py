@@ -28,5 +28,9 @@ def test_neither_make_run_nor_compose_sets_fewer_slots():
     worker = next(line.split(":", 1)[1] for line in procfile if line.startswith("worker:"))
     assert _concurrency_options(shlex.split(worker)) == []
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    command = compose["services"]["worker"]["command"]
+    worker, converter = compose["services"]["worker"], compose["services"]["converter"]
+    command = worker["command"]
     assert _concurrency_options(command if isinstance(command, list) else shlex.split(command)) == []
+    # The worker's settings know the converter's listeners: the same variable, the same default.
+    listeners = converter["environment"]["PRIMAWEB_CONVERTER_LISTENERS"]
+    assert worker["environment"]["PRIMAWEB_CONVERTER_LISTENERS"] == listeners
