@@ -245,34 +245,63 @@ def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Do
         default_storage.delete(path)
     stored = store(document, f"v{version}.pdf", pdf)
     converted_at = timezone.now()
-    with transaction.atomic():
-        # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
-        current = documents_by_id().filter(
-            pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
-        )
-        registered = _without_waiting_for_disk(current, own_transactions=1).update(
-            pdf=stored,
-            pages=pages,
-            status=Document.Status.REGISTERED,
-            converted_at=converted_at,
-            failure_reason="",
-            failure={},
-            lease_until=None,
-        )
-        if not registered:
-            document = documents_by_id().filter(pk=document_id).first()
-            if document is None or stored != document.pdf.name:
-                remove_after_commit(stored)
-            return document
-        document.pdf.name = stored
-        document.pages = pages
-        document.status = Document.Status.REGISTERED
-        document.converted_at = converted_at
-        document.failure_reason = ""
-        document.failure = {}
-        document.lease_until = None
-        event_record(document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=pages)
+    # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
+    current = documents_by_id().filter(
+        pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
+    )
+    values = {
+        "pdf": stored,
+        "pages": pages,
+        "status": Document.Status.REGISTERED,
+        "converted_at": converted_at,
+        "failure_reason": "",
+        "failure": {},
+        "lease_until": None,
+    }
+    event = DocumentEvent(
+        document_id=document_id, kind=DocumentEvent.Kind.CONVERTED, by=None, details={"pages": pages}
+    )
+    if not _registered_with_event(current, values, event):
+        document = documents_by_id().filter(pk=document_id).first()
+        if document is None or stored != document.pdf.name:
+            remove_after_commit(stored)
+        return document
+    for name, value in values.items():
+        setattr(document, name, value)
     return document
+
+
+def _registered_with_event(current: models.QuerySet, values: dict, event: DocumentEvent) -> bool:
+    """Updates the row `current` selects with `values` and writes its history's `event`: both, or neither
+    when `current` matched nothing. On PostgreSQL in one statement, its own transaction (the UPDATE in a
+    WITH, the event inserted for the row it returned): a transaction would take three round trips more
+    (BEGIN, the event's INSERT, COMMIT) on every conversion. The UPDATE is the ORM's own update of
+    `current`; the event's values are prepared by its fields as a save would."""
+    database = connections[current.db]
+    if database.vendor != "postgresql":  # SQLite: no UPDATE inside a WITH
+        with transaction.atomic(using=current.db):
+            if not _without_waiting_for_disk(current, own_transactions=1).update(**values):
+                return False
+            event.save()
+            return True
+    query = _without_waiting_for_disk(current, own_transactions=0).query.chain(UpdateQuery)
+    query.add_update_values(values)
+    update_sql, params = query.get_compiler(current.db).as_sql()
+    quote = database.ops.quote_name
+    fields = [field for field in DocumentEvent._meta.concrete_fields if not field.primary_key]
+    casts = ", ".join(f"CAST(%s AS {field.db_type(database)})" for field in fields)
+    columns = ", ".join(quote(field.column) for field in fields)
+    # Names from the models' metadata; every value is a parameter.
+    returning = f"{update_sql} RETURNING {quote(Document._meta.pk.column)}"
+    table = quote(DocumentEvent._meta.db_table)
+    sql = f"WITH registered AS ({returning}) INSERT INTO {table} ({columns}) SELECT {casts} FROM registered"  # noqa: S608
+    params = [
+        *params,
+        *(field.get_db_prep_save(field.pre_save(event, add=True), database) for field in fields),
+    ]
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
 
 
 def document_conversion_failed(*, document_id: int, version: int, reason: Failure) -> Document | None:
