@@ -21,20 +21,25 @@ ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)"
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
 
 
+def _uploaded(centre, worker, name: str = "courrier.docx", data: bytes | None = None) -> Document:
+    """A document uploaded to a new dossier of `centre`, its conversion not queued (the test runs it)."""
+    return services.document_upload(
+        centre=centre,
+        dossier=DossierFactory(centre=centre),
+        name=name,
+        data=samples.docx_bytes() if data is None else data,
+        document_type=DocumentTypeFactory(centre=centre),
+        by=worker,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_conversion_commits_without_waiting_for_the_disk_but_the_upload_waits(
     converter, centre, worker, monkeypatch
 ):
     monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
     with CaptureQueriesContext(connection) as upload:
-        document = services.document_upload(
-            centre=centre,
-            dossier=DossierFactory(centre=centre),
-            name="courrier.docx",
-            data=samples.docx_bytes(),
-            document_type=DocumentTypeFactory(centre=centre),
-            by=worker,
-        )
+        document = _uploaded(centre, worker)
     with CaptureQueriesContext(connection) as conversion:
         converted = services.document_convert(document_id=document.pk, version=document.version)
 
@@ -55,14 +60,7 @@ def test_a_conversion_costs_two_statements(converter, centre, worker, monkeypatc
     # with a SELECT ... FOR UPDATE before each write and a SET LOCAL in each transaction, then 6 with the
     # row read again after the lease and the outcome in a transaction (BEGIN, UPDATE, INSERT, COMMIT).
     monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
-    document = services.document_upload(
-        centre=centre,
-        dossier=DossierFactory(centre=centre),
-        name="courrier.docx",
-        data=samples.docx_bytes(),
-        document_type=DocumentTypeFactory(centre=centre),
-        by=worker,
-    )
+    document = _uploaded(centre, worker)
     with CaptureQueriesContext(connection) as conversion:
         converted = services.document_convert(document_id=document.pk, version=document.version)
     assert converted.status == Document.Status.REGISTERED
@@ -81,14 +79,7 @@ def test_a_conversion_costs_two_statements(converter, centre, worker, monkeypatc
 
 @pytest.mark.django_db(transaction=True)
 def test_the_relaxed_write_relaxes_its_transaction_only_when_it_writes(centre, worker):
-    document = services.document_upload(
-        centre=centre,
-        dossier=DossierFactory(centre=centre),
-        name="note.pdf",
-        data=samples.pdf_bytes(),
-        document_type=DocumentTypeFactory(centre=centre),
-        by=worker,
-    )
+    document = _uploaded(centre, worker, "note.pdf", samples.pdf_bytes())
 
     def setting():
         with connection.cursor() as cursor:
@@ -108,15 +99,7 @@ def test_the_relaxed_write_relaxes_its_transaction_only_when_it_writes(centre, w
 @pytest.mark.django_db
 def test_a_conversion_inside_a_callers_transaction_leaves_its_commit_durable(converter, centre, worker):
     # An eager task run inside a caller's transaction: that transaction is not the conversion's to relax.
-    dossier, document_type = DossierFactory(centre=centre), DocumentTypeFactory(centre=centre)
-    document = services.document_upload(
-        centre=centre,
-        dossier=dossier,
-        name="courrier.docx",
-        data=samples.docx_bytes(),
-        document_type=document_type,
-        by=worker,
-    )
+    document = _uploaded(centre, worker)
     with CaptureQueriesContext(connection) as conversion:
         services.document_convert(document_id=document.pk, version=document.version)
     assert ASYNC_COMMIT not in [query["sql"] for query in conversion.captured_queries]
@@ -126,14 +109,7 @@ def test_a_conversion_inside_a_callers_transaction_leaves_its_commit_durable(con
 def test_without_returning_the_lease_is_an_update_then_a_read(converter, centre, worker, monkeypatch):
     # SQLite before 3.35 has no UPDATE … RETURNING: the lease falls back to the two statements.
     monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
-    document = services.document_upload(
-        centre=centre,
-        dossier=DossierFactory(centre=centre),
-        name="courrier.docx",
-        data=samples.docx_bytes(),
-        document_type=DocumentTypeFactory(centre=centre),
-        by=worker,
-    )
+    document = _uploaded(centre, worker)
     monkeypatch.setattr(converting, "_can_return_rows", lambda database: False)
     with CaptureQueriesContext(connection) as conversion:
         converted = services.document_convert(document_id=document.pk, version=document.version)
