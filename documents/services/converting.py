@@ -140,6 +140,14 @@ def _can_return_rows(database) -> bool:
     return database.features.can_return_columns_from_insert
 
 
+def _update_sql(queryset: models.QuerySet, values: dict) -> tuple[str, list]:
+    """The SQL and parameters of `queryset.update(**values)`, as the ORM writes it (its filters, tenancy
+    checks and value preparation), for a statement that adds a clause to it."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    return query.get_compiler(queryset.db).as_sql()
+
+
 def _lease_taken(free: models.QuerySet, document_id: int) -> Document | None:
     """Takes the conversion's lease on the row `free` selects and returns that row as the lease left it,
     in one statement (`UPDATE … RETURNING`): a round trip and a read fewer than an update followed by a
@@ -149,9 +157,7 @@ def _lease_taken(free: models.QuerySet, document_id: int) -> Document | None:
     database = connections[free.db]
     if not _can_return_rows(database):
         return documents_by_id().filter(pk=document_id).first() if free.update(**values) else None
-    query = free.query.chain(UpdateQuery)
-    query.add_update_values(values)
-    sql, params = query.get_compiler(free.db).as_sql()
+    sql, params = _update_sql(free, values)
     columns = ", ".join(database.ops.quote_name(field.column) for field in Document._meta.concrete_fields)
     return next(iter(free.raw(f"{sql} RETURNING {columns}", params)), None)
 
@@ -284,9 +290,7 @@ def _registered_with_event(current: models.QuerySet, values: dict, event: Docume
                 return False
             event.save()
             return True
-    query = _without_waiting_for_disk(current, own_transactions=0).query.chain(UpdateQuery)
-    query.add_update_values(values)
-    update_sql, params = query.get_compiler(current.db).as_sql()
+    update_sql, params = _update_sql(_without_waiting_for_disk(current, own_transactions=0), values)
     quote = database.ops.quote_name
     fields = [field for field in DocumentEvent._meta.concrete_fields if not field.primary_key]
     casts = ", ".join(f"CAST(%s AS {field.db_type(database)})" for field in fields)
