@@ -247,14 +247,7 @@ class Listener:
     def _kill_orphans(self) -> None:
         """Kills the listener that a supervisor killed outright (SIGKILL, a crash) left running: with the
         lock held, no living supervisor owns the one in the pid file."""
-        with contextlib.suppress(OSError, ValueError):
-            group = int(self.pid_file.read_text())
-            if LISTENER_PROCESSES & set(_members(group)):
-                logger.warning("Killing the orphaned converter listener %s and its LibreOffice", group)
-                _signal_group(group, signal.SIGKILL)
-                deadline = time.monotonic() + 5
-                while _members(group) and time.monotonic() < deadline:
-                    time.sleep(0.05)
+        kill_orphaned_listener(self.pid_file)
 
     def _clean_leftovers(self) -> None:
         # Whatever a killed listener left: input files in its temporary folder, LibreOffice's lock on
@@ -334,6 +327,21 @@ class _Probe:
             self.answered = listener_answers(self._url, self._timeout)
         finally:
             self.done.set()
+
+
+def kill_orphaned_listener(pid_file: Path) -> None:
+    """Kills the listener (unoserver and its LibreOffice, a process group of their own) whose group
+    `pid_file` names, if that group still runs a listener; waits up to 5 s for it to die. Call it only
+    when no living supervisor owns that listener: a supervisor killed outright (SIGKILL) cannot take its
+    listeners along."""
+    with contextlib.suppress(OSError, ValueError):
+        group = int(pid_file.read_text())
+        if LISTENER_PROCESSES & set(_members(group)):
+            logger.warning("Killing the orphaned converter listener %s and its LibreOffice", group)
+            _signal_group(group, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while _members(group) and time.monotonic() < deadline:
+                time.sleep(0.05)
 
 
 def _signal_group(group: int, signum: int) -> None:

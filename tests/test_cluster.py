@@ -3,6 +3,7 @@ its own), two converters and two beats, sharing only PostgreSQL, Redis and the S
 A is converted by whichever worker takes it, served by web B and sent to the eBox; a session opened on A
 is valid on B; one worker and one converter killed mid-batch (SIGKILL) leave the work to the others."""
 
+import contextlib
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ from django.db import connection
 from django.urls import reverse
 
 from documents.conversion import converter_answers
+from documents.converter_listener import kill_orphaned_listener
 from documents.models import Document
 from ebox.models import Publication
 from tests import samples
@@ -83,6 +85,20 @@ class Cluster:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(5)
             log.close()
+        # A converter killed outright (SIGKILL) cannot take its listeners along: each runs in a session
+        # of its own, named by a pid file in the converter's folder.
+        for pid_file in self.root.glob("*/converter/**/listener.pid"):
+            kill_orphaned_listener(pid_file)
+
+    def leftovers(self) -> list[str]:
+        """The command lines of living processes that still use the cluster's folders."""
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            with contextlib.suppress(OSError):
+                command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                if str(self.root) in command:
+                    found.append(command.strip())
+        return found
 
 
 def wait_until(condition, *, timeout: float, what: str, cluster: Cluster | None = None):
@@ -216,6 +232,7 @@ def cluster(transactional_db, cluster_redis, s3_server, tmp_path, settings):
         yield running
     finally:
         running.stop()
+    assert running.leftovers() == [], "processes of the cluster outlived it"
 
 
 def csrf(session: requests.Session) -> dict[str, str]:

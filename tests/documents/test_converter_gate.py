@@ -1,9 +1,11 @@
 """The converter's gate: bytes in, bytes out, for callers that know the shared secret, and nothing else."""
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 import xmlrpc.client
@@ -239,30 +241,46 @@ def _until(condition, timeout: float) -> bool:
     return True
 
 
-@pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
-def test_container_entry_point_runs_a_supervised_pool_on_the_standard_library(tmp_path):
-    # The converter's image runs the pool with Debian's Python, without the project's packages (-I: not
-    # even the project's folder on the path), sized by PRIMAWEB_CONVERTER_LISTENERS.
+POOL_ENV = {
+    "PATH": os.environ["PATH"],
+    "PRIMAWEB_CONVERTER_SECRET": SECRET,
+    "PRIMAWEB_CONVERTER_LISTENERS": "2",
+}
+
+
+def _start_pool(tmp_path: Path, port: int) -> subprocess.Popen:
+    """The container's entry point, on Debian's Python without the project's packages (-I: not even the
+    project's folder on the path), with two listeners that stand in for unoserver."""
     fake = tmp_path / "unoserver"
-    fake.write_text(FAKE_UNOSERVER)
+    # An interpreter named directly (not through env or a shim): the process is then named « unoserver ».
+    fake.write_text(FAKE_UNOSERVER.replace("/usr/bin/env python3", sys.executable, 1))
     fake.chmod(0o755)
-    work_dir, port = tmp_path / "converter", free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "PRIMAWEB_CONVERTER_SECRET": SECRET,
-        "PRIMAWEB_CONVERTER_LISTENERS": "2",
-    }
-    pool = subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(  # noqa: S603
         [shutil.which("python3"), "-I", str(POOL_SCRIPT), "--interface", "0.0.0.0", "--port", str(port)]
-        + ["--unoserver", str(fake), "--work-dir", str(work_dir), "--memory-limit", "0"],
-        env=env,
+        + ["--unoserver", str(fake), "--work-dir", str(tmp_path / "converter"), "--memory-limit", "0"],
+        env=POOL_ENV,
         cwd=tmp_path,
     )
+
+
+def _pool_answers(url: str) -> bool:
+    ping = [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url]
+    return subprocess.run(ping, env=POOL_ENV, check=False).returncode == 0  # noqa: S603
+
+
+def _dead(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+@pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
+def test_container_entry_point_runs_a_supervised_pool_on_the_standard_library(tmp_path):
+    # The converter's image runs the pool with Debian's Python, sized by PRIMAWEB_CONVERTER_LISTENERS.
+    work_dir, port = tmp_path / "converter", free_port()
+    pool = _start_pool(tmp_path, port)
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
-        ping = [shutil.which("python3"), "-I", str(GATE_SCRIPT), "--ping", url]
-        return subprocess.run(ping, env=env, check=False).returncode == 0  # noqa: S603
+        return _pool_answers(url)
 
     try:
         assert _until(lambda: healthy() and all(_listener_pids(work_dir)), 30), "the pool did not answer"
@@ -284,9 +302,39 @@ def test_container_entry_point_runs_a_supervised_pool_on_the_standard_library(tm
         pool.send_signal(signal.SIGTERM)  # docker stop: the pool ends with its listeners
         assert pool.wait(20) == 0
         for pid in (second, *_listener_pids(work_dir)):
-            assert (
-                not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
-            )
+            assert _dead(pid)
     finally:
         pool.kill()
         pool.wait()
+
+
+@pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
+def test_a_pool_killed_outright_leaves_listeners_that_the_next_start_kills(tmp_path):
+    # SIGKILL (the OOM killer, kill -9) gives the supervisor no chance to stop its listeners, each in a
+    # session of its own; the next pool on the same folder finds them by their pid files and kills them
+    # before it starts its own.
+    work_dir, port, orphans = tmp_path / "converter", free_port(), []
+    first_pool = _start_pool(tmp_path, port)
+    try:
+        assert _until(lambda: _pool_answers(f"http://127.0.0.1:{port}") and all(_listener_pids(work_dir)), 30)
+        orphans = _listener_pids(work_dir)
+        assert all(Path(f"/proc/{pid}/comm").read_text().strip() == "unoserver" for pid in orphans)
+        first_pool.kill()
+        first_pool.wait()
+        assert not any(_dead(pid) for pid in orphans), "the listeners died with their supervisor"
+
+        port = free_port()
+        second_pool = _start_pool(tmp_path, port)
+        try:
+            assert _until(lambda: _pool_answers(f"http://127.0.0.1:{port}"), 30)
+            assert all(_dead(pid) for pid in orphans)
+            assert set(_listener_pids(work_dir)).isdisjoint(orphans)
+        finally:
+            second_pool.terminate()
+            second_pool.wait(20)
+    finally:
+        for group in orphans:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        first_pool.kill()
+        first_pool.wait()
