@@ -13,10 +13,10 @@ API 2.1 such a publication is « envoi à vérifier », never sent again; counte
 
 Then PROVES, from the database, that every publication settled (sent, « bénéficiaire sans eBox »,
 « envoi à vérifier », or « envoi échoué » with its reason in the document's history: none left pending or
-sending) and that the simulator holds no duplicate: at most one message per idempotency key and per
-document, each sent publication's message under the id Primaweb recorded, as many delivered messages as
-sent publications (and those « à vérifier », which may have been stored) and no other message. Exits 1
-when the proof fails.
+sending) and that the simulator holds no duplicate: at most one message per document (API 2.1 keeps no
+Idempotency-Key, so a message is matched to its publication by its recipient), each sent publication's
+message under the id Primaweb recorded, as many delivered messages as sent publications (and those « à
+vérifier », which may have been stored) and no other message. Exits 1 when the proof fails.
 
 The worker is a real Celery worker thread (solo pool: one task at a time) consuming the in-memory broker
 of the test settings and running `ebox.tasks.send_publication` unchanged, queued by `publication_request`
@@ -160,21 +160,18 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
         events.setdefault(document_id, Counter())[kind] += 1
         if kind == DocumentEvent.Kind.SEND_FAILED:
             reasons.setdefault(document_id, []).append((details or {}).get("reason", ""))
-    messages = list(
-        Message.objects.values_list("idempotency_key", "recipient_niss", "message_id", "delivered")
-    )
-    # API 2.1 ignores the Idempotency-Key (the simulator keeps none): a message is then matched to its
+    messages = list(Message.objects.values_list("recipient_niss", "message_id", "delivered"))
+    # API 2.1 ignores the Idempotency-Key (the simulator keeps none): a message is matched to its
     # publication by its recipient, one document per citizen here.
-    by_key = Counter(key for key, _, _, _ in messages if key)
-    by_recipient = Counter(recipient for _, recipient, _, _ in messages)
-    message_of = {recipient: (message_id, delivered) for _, recipient, message_id, delivered in messages}
+    by_recipient = Counter(recipient for recipient, _, _ in messages)
+    message_of = {recipient: (message_id, delivered) for recipient, message_id, delivered in messages}
     sent_states = (Publication.State.SENT, Publication.State.READ)
 
     for pk, crash in settled.crashed.items():
         problems.append(f"publication {pk}: its task crashed ({crash})")
     for publication in publications:
         label = f"publication {publication.pk} ({publication.attempts} attempts)"
-        key, recipient = str(publication.idempotency_key), publication.recipient_niss
+        recipient = publication.recipient_niss
         if publication.state in Publication.OPEN_STATES:
             problems.append(f"{label} stuck in {publication.state!r}, last error {publication.last_error!r}")
         elif publication.state == Publication.State.FAILED:
@@ -184,8 +181,6 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
                 problems.append(f"{label} failed but its document's history shows no « envoi échoué » reason")
             if message_of.get(recipient, (0, False))[1]:
                 problems.append(f"{label} is « envoi échoué » but the citizen's eBox holds its message")
-        if by_key[key] > 1:
-            problems.append(f"{label}: {by_key[key]} simulator messages under its idempotency key")
         if by_recipient[publication.recipient_niss] > 1:
             problems.append(f"{label}: {by_recipient[publication.recipient_niss]} messages for its document")
         if publication.state in sent_states:
@@ -203,7 +198,7 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
         elif publication.state == Publication.State.NO_DIGITAL_USER and message_of.get(recipient, (0, 0))[1]:
             problems.append(f"{label} is « sans eBox » but its message was delivered")
     recipients = {publication.recipient_niss for publication in publications}
-    strays = [recipient for _, recipient, _, _ in messages if recipient not in recipients]
+    strays = [recipient for recipient, _, _ in messages if recipient not in recipients]
     if strays:
         problems.append(f"{len(strays)} simulator messages for no publication's recipient")
     sent = sum(publication.state in sent_states for publication in publications)
@@ -214,7 +209,7 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
     ]
     stored_to_verify = sum(publication.recipient_niss in message_of for publication in to_verify)
     delivered_to_verify = sum(message_of.get(p.recipient_niss, (0, False))[1] for p in to_verify)
-    delivered = sum(is_delivered for _, _, _, is_delivered in messages)
+    delivered = sum(is_delivered for _, _, is_delivered in messages)
     if delivered != sent + delivered_to_verify:
         problems.append(
             f"{delivered} messages delivered to an eBox for {sent} sent publications "
@@ -232,8 +227,6 @@ def prove(ids: list[int], settled: Settled) -> tuple[list[str], dict]:
         "states": Counter(publication.state for publication in publications),
         "messages": len(messages),
         "delivered": delivered,
-        "keys": len(by_key),
-        "most_per_key": max(by_key.values(), default=0),
         "most_per_document": max(by_recipient.values(), default=0),
         "to_verify": len(to_verify),
         "stored_to_verify": stored_to_verify,
@@ -337,8 +330,8 @@ def main() -> int:
     states = ", ".join(f"{state} {count}" for state, count in sorted(proof["states"].items()))
     print(
         f"  proof: {proof['publications']} publications: {states}; simulator: {proof['messages']} messages "
-        f"({proof['delivered']} delivered), {proof['keys']} idempotency keys, "
-        f"at most {proof['most_per_key']} per key and {proof['most_per_document']} per document; "
+        f"({proof['delivered']} delivered), "
+        f"at most {proof['most_per_document']} per document; "
         f"{proof['to_verify']} « envoi à vérifier » ({proof['stored_to_verify']} of them stored)"
     )
     if problems:
