@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from dossiers import legal_address
 from dossiers import selectors as dossier_selectors
 from dossiers import services as dossier_services
+from dossiers.models import Dossier
 from ebox import holds as ebox_holds
 from ebox.failures import Failure
 from primaweb.models import AuditEvent, Centre, User
@@ -239,7 +240,8 @@ def mutation_accept_death(
     mutation = _take(mutation)
     if mutation.kind != MutationKind.DEATH:
         raise MutationRefused(_("Seul un décès propose de clôturer le dossier."))
-    dossier = mutation.dossier
+    # Locked before it is looked at: a dossier someone closes meanwhile is seen closed, not closed twice.
+    dossier = Dossier.objects.for_centre(mutation.centre_id).select_for_update().get(pk=mutation.dossier_id)
     if not dossier.is_closed:
         dossier_services.dossier_close(dossier=dossier, user=by, reason=reason, request=request)
     held = ebox_holds.publications_hold_for_recipient(

@@ -1,0 +1,38 @@
+"""Two people at once on the same dossier: the follow-up of a mutation never answers 500 for it."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from dossiers import services as dossier_services
+from dossiers.models import Dossier
+from mutations.models import Mutation
+from primaweb.models import AuditEvent
+from tests.concurrency import committed_meanwhile
+from tests.factories import mutation_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_death_accepted_while_a_colleague_closes_the_dossier_closes_it_once(
+    worker_client, centre, worker, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the BCSS unregistration is queued, not run here
+    mutation = mutation_in(centre, kind="DEATH")
+
+    def colleague_closes() -> None:  # from the dossier's page
+        dossier = Dossier.objects.for_centre(centre).get(pk=mutation.dossier_id)
+        dossier_services.dossier_close(dossier=dossier, user=worker, reason="Clôturé à la main")
+
+    with committed_meanwhile(colleague_closes):
+        response = worker_client.post(
+            reverse("mutations:accept_death", args=[mutation.pk]), {"reason": "Décès"}
+        )
+
+    assert response.status_code == 302
+    dossier = Dossier.objects.for_centre(centre).get(pk=mutation.dossier_id)
+    assert dossier.is_closed and dossier.closing_reason == "Clôturé à la main"
+    assert Mutation.objects.for_centre(centre).get(pk=mutation.pk).outcome == Mutation.Outcome.DOSSIER_CLOSED
+    assert AuditEvent.objects.for_centre(centre).filter(details__event="dossier_closed").count() == 1
