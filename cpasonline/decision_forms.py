@@ -35,13 +35,7 @@ class DecisionForm(TypedTextMixin, forms.Form):
             raise forms.ValidationError(_("Une décision ne peut pas être prise dans le futur."))
         if day < timezone.localtime(self.online_request.submitted_at).date():
             raise forms.ValidationError(_("La décision ne peut pas précéder la soumission de la demande."))
-        notified = self.online_request.notified_on
-        if notified and day > notified:
-            raise forms.ValidationError(
-                _("La décision ne peut pas suivre sa notification (le %(date)s).")
-                % {"date": notified.strftime("%d/%m/%Y")}
-            )
-        return day
+        return day  # its order with the notification: checked when recorded, on the locked row
 
 
 class NotificationForm(TypedTextMixin, forms.Form):
@@ -53,14 +47,6 @@ class NotificationForm(TypedTextMixin, forms.Form):
 
     def clean_notified_on(self):
         day = self.cleaned_data["notified_on"]
-        decided = self.online_request.decided_on
-        if decided is None:
-            raise forms.ValidationError(_("Enregistrez d'abord la date de la décision."))
         if day > timezone.localdate():
             raise forms.ValidationError(_("Une notification ne peut pas être datée du futur."))
-        if day < decided:
-            raise forms.ValidationError(
-                _("La notification ne peut pas précéder la décision (le %(date)s).")
-                % {"date": decided.strftime("%d/%m/%Y")}
-            )
-        return day
+        return day  # its order with the decision: checked when recorded, on the locked row

@@ -10,12 +10,18 @@ from datetime import date
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier
 from primaweb.models import AuditEvent, User
 from primaweb.services import audit_record
 
 from .models import OnlineRequest
+
+
+class FollowupRefused(Exception):
+    """The day does not fit the request as its locked row stands now (another worker, or the eBox, may
+    have recorded the other day meanwhile); the message says why, in the user's language."""
 
 
 def _locked(online_request: OnlineRequest) -> OnlineRequest:
@@ -53,20 +59,33 @@ def online_request_record_decision(
 ) -> OnlineRequest:
     """Records (or corrects) the day the decision was taken and who recorded it.
 
-    The caller has checked the date (not in the future, not before the submission, not after a recorded
-    notification); the database refuses a notification before the decision in any case.
+    The caller has checked the date itself (not in the future, not before the submission). The order of
+    the two days is checked here, on the locked row: FollowupRefused when a notification recorded before
+    `decided_on` (the database refuses that row in any case).
     """
-    return _record_day(_locked(online_request), step="decided", day=decided_on, by=by, request=request)
+    row = _locked(online_request)
+    if row.notified_on and decided_on > row.notified_on:
+        raise FollowupRefused(
+            _("La décision ne peut pas suivre sa notification (le %(date)s).")
+            % {"date": row.notified_on.strftime("%d/%m/%Y")}
+        )
+    return _record_day(row, step="decided", day=decided_on, by=by, request=request)
 
 
 @transaction.atomic
 def online_request_record_notification(
     *, online_request: OnlineRequest, notified_on: date, by: User, request: HttpRequest | None = None
 ) -> OnlineRequest:
-    """Records (or corrects) the day the decision was notified; the decision must be recorded first."""
+    """Records (or corrects) the day the decision was notified. FollowupRefused, checked on the locked
+    row, when no decision is recorded or when it was taken after `notified_on`."""
     row = _locked(online_request)
     if row.decided_on is None:
-        raise ValueError("A decision is notified only once recorded.")
+        raise FollowupRefused(_("Enregistrez d'abord la date de la décision."))
+    if notified_on < row.decided_on:
+        raise FollowupRefused(
+            _("La notification ne peut pas précéder la décision (le %(date)s).")
+            % {"date": row.decided_on.strftime("%d/%m/%Y")}
+        )
     return _record_day(row, step="notified", day=notified_on, by=by, request=request)
 
 

@@ -7,6 +7,7 @@ open sources that have no deadline yet: rows written without a save (a bulk impo
 existed before the Échéancier.
 """
 
+import contextlib
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -102,7 +103,7 @@ def _expiry(text: str) -> datetime | None:
 
 def _notify_by_ebox(publication) -> None:
     """A decision delivered to the eBox notifies the dossier's decisions awaiting it (rules)."""
-    from cpasonline.followup import online_request_record_notification
+    from cpasonline.followup import FollowupRefused, online_request_record_notification
     from cpasonline.selectors import decisions_awaiting_notification
 
     document = publication.document
@@ -112,14 +113,16 @@ def _notify_by_ebox(publication) -> None:
     for online_request in decisions_awaiting_notification(
         centre=publication.centre_id, dossier_id=document.dossier_id, decided_by=sent_on
     ):
-        online_request_record_notification(
-            online_request=online_request, notified_on=sent_on, by=publication.requested_by
-        )
+        # A decision moved after this delivery meanwhile is not notified by it.
+        with contextlib.suppress(FollowupRefused):
+            online_request_record_notification(
+                online_request=online_request, notified_on=sent_on, by=publication.requested_by
+            )
 
 
 def _notified_by_an_earlier_delivery(online_request) -> bool:
     """A decision recorded after the decision document reached the eBox: that delivery notified it."""
-    from cpasonline.followup import online_request_record_notification
+    from cpasonline.followup import FollowupRefused, online_request_record_notification
     from ebox.selectors import first_delivery_of_type
 
     since = timezone.make_aware(datetime.combine(online_request.decided_on, datetime.min.time()))
@@ -131,9 +134,12 @@ def _notified_by_an_earlier_delivery(online_request) -> bool:
     )
     if sent_at is None:
         return False
-    online_request_record_notification(
-        online_request=online_request, notified_on=_local_day(sent_at), by=online_request.decided_by
-    )
+    try:
+        online_request_record_notification(
+            online_request=online_request, notified_on=_local_day(sent_at), by=online_request.decided_by
+        )
+    except FollowupRefused:  # the decision was moved after that delivery meanwhile
+        return False
     return True
 
 

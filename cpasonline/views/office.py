@@ -151,13 +151,17 @@ def _record_followup_day(request, pk: int, step: str):
     form_class, form_name, record, field, done = _FOLLOWUP_DAYS[step]
     online_request = _get(request, pk)
     form = form_class(request.POST, online_request=online_request)
-    if not form.is_valid():
-        online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
-        return _render_detail(request, online_request, **{form_name: form})
-    day = {field: form.cleaned_data[field]}
-    record(online_request=online_request, by=request.user, request=request, **day)
-    messages.success(request, _(done))
-    return redirect("cpasonline:detail", pk=online_request.pk)
+    if form.is_valid():
+        try:
+            day = {field: form.cleaned_data[field]}
+            record(online_request=online_request, by=request.user, request=request, **day)
+        except followup.FollowupRefused as refused:
+            form.add_error(field, str(refused))
+        else:
+            messages.success(request, _(done))
+            return redirect("cpasonline:detail", pk=online_request.pk)
+    online_request = _get_logged(request, pk, what=gettext_noop("CPAS Online - détails d'une demande"))
+    return _render_detail(request, online_request, **{form_name: form})
 
 
 @centre_required

@@ -1,0 +1,99 @@
+"""« Décision prise le » and « Décision notifiée le »: their order is checked on the request's locked row,
+so a colleague (or the eBox) recording the other day at the same moment gets a message, never a 500."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cpasonline import followup
+from cpasonline.models import OnlineRequest
+from tests.concurrency import committed_meanwhile
+from tests.factories import OnlineRequestFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _days_ago(days: int):
+    return timezone.localdate() - timedelta(days=days)
+
+
+def _request(centre, worker, **days):
+    submitted = timezone.now() - timedelta(days=20)
+    notified_by = worker if days.get("notified_on") else None
+    return OnlineRequestFactory(
+        centre=centre, submitted_at=submitted, decided_by=worker, notified_by=notified_by, **days
+    )
+
+
+def _post(client, step: str, online_request, day):
+    field = {"decision": "decided_on", "notification": "notified_on"}[step]
+    return client.post(
+        reverse(f"cpasonline:record_{step}", args=[online_request.pk]), {field: day.strftime("%d/%m/%Y")}
+    )
+
+
+def _days(online_request):
+    row = OnlineRequest.objects.for_centre(online_request.centre_id).get(pk=online_request.pk)
+    return row.decided_on, row.notified_on
+
+
+def test_a_decision_after_its_notification_and_a_notification_before_its_decision_are_refused(
+    worker_client, centre, worker
+):
+    online_request = _request(centre, worker, decided_on=_days_ago(10), notified_on=_days_ago(5))
+
+    late_decision = _post(worker_client, "decision", online_request, _days_ago(2))
+    early_notification = _post(worker_client, "notification", online_request, _days_ago(12))
+
+    assert late_decision.status_code == 200
+    notified = _days_ago(5).strftime("%d/%m/%Y")
+    assert (
+        f"La décision ne peut pas suivre sa notification (le {notified})." in late_decision.content.decode()
+    )
+    assert early_notification.status_code == 200
+    decided = _days_ago(10).strftime("%d/%m/%Y")
+    assert f"La notification ne peut pas précéder la décision (le {decided})." in (
+        early_notification.content.decode()
+    )
+    assert _days(online_request) == (_days_ago(10), _days_ago(5))
+
+
+def test_a_decision_corrected_while_a_colleague_records_an_earlier_notification(
+    worker_client, centre, worker
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
+    online_request = _request(centre, worker, decided_on=_days_ago(10))
+
+    def colleague_notifies() -> None:
+        followup.online_request_record_notification(
+            online_request=online_request, notified_on=_days_ago(5), by=worker
+        )
+
+    with committed_meanwhile(colleague_notifies):
+        response = _post(worker_client, "decision", online_request, _days_ago(2))
+
+    assert response.status_code == 200
+    assert "La décision ne peut pas suivre sa notification" in response.content.decode()
+    assert _days(online_request) == (_days_ago(10), _days_ago(5))
+
+
+def test_a_notification_recorded_while_a_colleague_moves_the_decision_later(worker_client, centre, worker):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
+    online_request = _request(centre, worker, decided_on=_days_ago(10))
+
+    def colleague_corrects() -> None:
+        followup.online_request_record_decision(
+            online_request=online_request, decided_on=_days_ago(3), by=worker
+        )
+
+    with committed_meanwhile(colleague_corrects):
+        response = _post(worker_client, "notification", online_request, _days_ago(5))
+
+    assert response.status_code == 200
+    assert "La notification ne peut pas précéder la décision" in response.content.decode()
+    assert _days(online_request) == (_days_ago(3), None)
