@@ -29,14 +29,16 @@ MAX_RETRIES = 6
     soft_time_limit=settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + 60,
     time_limit=settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + 90,
 )
-def convert_document(self, document_id: int, version: int) -> str | None:
-    """Converts one document version to PDF. A crash mid-way re-runs it: acknowledged only when done."""
+def convert_document(self, document_id: int, version: int, original: str = "") -> str | None:
+    """Converts one document version to PDF. A crash mid-way re-runs it: acknowledged only when done.
+    `original`, the stored original's name (the upload's message; not the sweep's), lets the conversion
+    start while the lease is taken."""
     retries = self.request.retries or 0
     countdown = min(5 * 2**retries, 120)
     last = retries >= self.max_retries
     try:
         document = services.document_convert(
-            document_id=document_id, version=version, retry_in=0 if last else countdown
+            document_id=document_id, version=version, retry_in=0 if last else countdown, original=original
         )
     except services.ConversionPostponed as postponed:
         if last:

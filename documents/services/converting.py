@@ -37,14 +37,15 @@ def lease(seconds: float | None = None):
 
 def queue_conversion(document: Document) -> None:
     """Wakes a worker once committed. The row says the document waits (its lease); if the broker cannot
-    be reached, the sweep queues it later: the upload itself has succeeded."""
+    be reached, the sweep queues it later: the upload itself has succeeded. The message also names the
+    stored original, which the worker starts converting while it takes the lease."""
     from ..tasks import convert_document
 
-    document_id, version = document.pk, document.version
+    document_id, version, original = document.pk, document.version, document.original.name
 
     def wake():
         try:
-            convert_document.delay(document_id, version)
+            convert_document.delay(document_id, version, original)
         except Exception:  # noqa: BLE001 - any broker failure; the row stays queued
             logger.warning(
                 "Could not queue the conversion of document %s; the sweep will queue it",
@@ -83,9 +84,16 @@ def _without_waiting_for_disk(queryset: models.QuerySet, *, own_transactions: in
     return queryset.filter(Exact(relaxed, "off"))
 
 
-def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> Document | None:
+def document_convert(
+    *, document_id: int, version: int, retry_in: float = 0, original: str = ""
+) -> Document | None:
     """Converts the document's original to PDF, if it still needs it; safe to run any number of times,
     at once too (a document held by a living worker's lease is left to it).
+
+    `original`, the stored original's name as the upload's message gives it, is read and sent to the
+    converter while the lease is taken, so that the conversion does not wait for that round trip. Its
+    result is used only if the leased row names that same file; otherwise it is waited for and dropped
+    (the row's own file is converted instead, or nothing when the lease was not taken).
 
     How each failure ends is decided here, once, from `conversion`'s classification: the file's fault
     leaves the document « Conversion échouée » with the reason; the converter's fault (down, restarting)
@@ -102,13 +110,24 @@ def document_convert(*, document_id: int, version: int, retry_in: float = 0) -> 
         pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
     )
     free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
-    document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
+    # Only a document's own folder: the message is not trusted to name any file the storage holds.
+    early = _Conversion(original, original.rpartition(".")[2]) if original.startswith("documents/") else None
+    try:
+        document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
+    except BaseException:
+        if early is not None:
+            early.dropped()
+        raise
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
+        if early is not None:
+            early.dropped()
         return documents_by_id().filter(pk=document_id).first()
     try:
-        with default_storage.open(document.original.name, "rb") as original:
-            data = original.read()
-        pdf = _convert_holdinglease(document, data)
+        if early is None or not early.is_of(document):
+            if early is not None:
+                early.dropped()
+            early = _Conversion(document.original.name, document.original_extension)
+        pdf = _convert_holdinglease(document, early)
         return _conversion_succeeded(document=document, version=version, pdf=pdf)
     except conversion.ConversionFailed as exc:
         return document_conversion_failed(document_id=document_id, version=version, reason=exc.failure)
@@ -162,29 +181,52 @@ def _lease_taken(free: models.QuerySet, document_id: int) -> Document | None:
     return next(iter(free.raw(f"{sql} RETURNING {columns}", params)), None)
 
 
-def _convert_holdinglease(document: Document, data: bytes) -> bytes:
-    """Converts in a thread while this one renews the document's lease: a worker that dies stops
-    renewing it, and the sweep takes the document back within a lease."""
-    outcome: dict = {}
+class _Conversion:
+    """The conversion of one stored original (its name and extension), read and converted in a thread of
+    its own from the moment it is made: the caller's thread meanwhile takes or renews the lease."""
 
-    def run():
+    def __init__(self, name: str, extension: str):
+        self.name, self.extension = name, extension
+        self._outcome: dict = {}
+        self._thread = threading.Thread(target=self._run, name=f"convert-{name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         try:
-            outcome["pdf"] = conversion.convert_to_pdf(data=data, extension=document.original_extension)
+            with default_storage.open(self.name, "rb") as original:
+                data = original.read()
+            self._outcome["pdf"] = conversion.convert_to_pdf(data=data, extension=self.extension)
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            outcome["error"] = exc
+            self._outcome["error"] = exc
 
-    worker = threading.Thread(target=run, name=f"convert-{document.pk}", daemon=True)
-    worker.start()
-    while True:
-        worker.join(settings.CONVERSION_LEASE_SECONDS / 3)
-        if not worker.is_alive():
-            break
+    def is_of(self, document: Document) -> bool:
+        return self.name == document.original.name and self.extension == document.original_extension
+
+    def wait(self, timeout: float) -> bool:
+        """True once the conversion has ended (within `timeout` seconds)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def result(self) -> bytes:
+        """The PDF, or the conversion's (or the read's) exception raised here; once it has ended."""
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["pdf"]
+
+    def dropped(self) -> None:
+        """Not wanted (not the leased row's file, or no lease): waited for, so that a worker slot never
+        has two conversions in the converter, and its outcome forgotten."""
+        self._thread.join()
+
+
+def _convert_holdinglease(document: Document, running: _Conversion) -> bytes:
+    """Waits for the conversion while this thread renews the document's lease: a worker that dies stops
+    renewing it, and the sweep takes the document back within a lease."""
+    while not running.wait(settings.CONVERSION_LEASE_SECONDS / 3):
         documents_by_id().filter(
             pk=document.pk, version=document.version, status=Document.Status.CONVERTING
         ).update(lease_until=lease())
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["pdf"]
+    return running.result()
 
 
 def _charge(document: Document, counter: str, limit: int, reason: Failure, cause: Exception, retry_in: float):

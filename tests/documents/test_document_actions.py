@@ -172,5 +172,5 @@ def test_failed_conversion_shows_the_reason_and_retry_queues_it_again(
     with django_capture_on_commit_callbacks(execute=True):
         worker_client.post(reverse("documents:retry", args=[failed.pk]))
     failed.refresh_from_db()
-    assert failed.status == Document.Status.PENDING and queued == [(failed.pk, 1)]
+    assert failed.status == Document.Status.PENDING and queued == [(failed.pk, 1, failed.original.name)]
     assert kinds(failed) == ["retried"]

@@ -48,7 +48,7 @@ def test_word_upload_waits_for_conversion_and_queues_it_after_commit(
         upload(worker_client, dossier, decision, "courrier.docx", samples.docx_bytes())
     document = Document.objects.get()
     assert document.status == Document.Status.PENDING and not document.pdf
-    assert queued == [(document.pk, 1)]
+    assert queued == [(document.pk, 1, document.original.name)]
 
 
 @pytest.mark.django_db
