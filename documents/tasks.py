@@ -34,6 +34,10 @@ def convert_document(self, document_id: int, version: int, original: str = "") -
     `original`, the stored original's name (the upload's message; not the sweep's), lets the conversion
     start while the lease is taken."""
     retries = self.request.retries or 0
+    # Only a first delivery starts converting before the lease: a retry or a message given back by a
+    # lost worker may find the document held, and would keep a second listener busy for nothing.
+    if retries or (self.request.delivery_info or {}).get("redelivered"):
+        original = ""
     countdown = min(5 * 2**retries, 120)
     last = retries >= self.max_retries
     try:

@@ -8,7 +8,6 @@ behind and loses nothing.
 
 import contextlib
 import logging
-import threading
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -23,6 +22,7 @@ from ..failures import Failure
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
 from ..validation import FileRefused
+from .conversion_run import Conversion, early_conversion
 from .history import event_reason, event_record
 from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
 
@@ -110,24 +110,22 @@ def document_convert(
         pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
     )
     free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
-    # Only a document's own folder: the message is not trusted to name any file the storage holds.
-    early = _Conversion(original, original.rpartition(".")[2]) if original.startswith("documents/") else None
-    try:
-        document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
-    except BaseException:
-        if early is not None:
-            early.dropped()
-        raise
+    running = early_conversion(original)
+    # Should the lease fail with an error, the early conversion ends on its own and is forgotten.
+    document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
-        if early is not None:
-            early.dropped()
+        if running is not None:
+            running.dropped()
         return documents_by_id().filter(pk=document_id).first()
     try:
-        if early is None or not early.is_of(document):
-            if early is not None:
-                early.dropped()
-            early = _Conversion(document.original.name, document.original_extension)
-        pdf = _convert_holdinglease(document, early)
+        if running is not None and not running.is_of(document):
+            logger.warning("The conversion message of document %s named another file: dropped", document_id)
+            _renewing_lease(document, running)
+            running = None
+        if running is None:
+            with default_storage.open(document.original.name, "rb") as stored:
+                running = Conversion(document.original.name, document.original_extension, stored.read())
+        pdf = _convert_holdinglease(document, running)
         return _conversion_succeeded(document=document, version=version, pdf=pdf)
     except conversion.ConversionFailed as exc:
         return document_conversion_failed(document_id=document_id, version=version, reason=exc.failure)
@@ -181,51 +179,18 @@ def _lease_taken(free: models.QuerySet, document_id: int) -> Document | None:
     return next(iter(free.raw(f"{sql} RETURNING {columns}", params)), None)
 
 
-class _Conversion:
-    """The conversion of one stored original (its name and extension), read and converted in a thread of
-    its own from the moment it is made: the caller's thread meanwhile takes or renews the lease."""
-
-    def __init__(self, name: str, extension: str):
-        self.name, self.extension = name, extension
-        self._outcome: dict = {}
-        self._thread = threading.Thread(target=self._run, name=f"convert-{name}", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            with default_storage.open(self.name, "rb") as original:
-                data = original.read()
-            self._outcome["pdf"] = conversion.convert_to_pdf(data=data, extension=self.extension)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            self._outcome["error"] = exc
-
-    def is_of(self, document: Document) -> bool:
-        return self.name == document.original.name and self.extension == document.original_extension
-
-    def wait(self, timeout: float) -> bool:
-        """True once the conversion has ended (within `timeout` seconds)."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def result(self) -> bytes:
-        """The PDF, or the conversion's (or the read's) exception raised here; once it has ended."""
-        if "error" in self._outcome:
-            raise self._outcome["error"]
-        return self._outcome["pdf"]
-
-    def dropped(self) -> None:
-        """Not wanted (not the leased row's file, or no lease): waited for, so that a worker slot never
-        has two conversions in the converter, and its outcome forgotten."""
-        self._thread.join()
-
-
-def _convert_holdinglease(document: Document, running: _Conversion) -> bytes:
+def _renewing_lease(document: Document, running: Conversion) -> None:
     """Waits for the conversion while this thread renews the document's lease: a worker that dies stops
     renewing it, and the sweep takes the document back within a lease."""
     while not running.wait(settings.CONVERSION_LEASE_SECONDS / 3):
         documents_by_id().filter(
             pk=document.pk, version=document.version, status=Document.Status.CONVERTING
         ).update(lease_until=lease())
+
+
+def _convert_holdinglease(document: Document, running: Conversion) -> bytes:
+    """The conversion's PDF, its lease renewed until it is done (`_renewing_lease`)."""
+    _renewing_lease(document, running)
     return running.result()
 
 

@@ -46,23 +46,44 @@ def test_the_original_the_message_names_is_converted(converter, centre, worker, 
     assert converted.status == Document.Status.REGISTERED and "Décision de Louise" in _pdf(converted)
 
 
-@pytest.mark.parametrize("where", ["another document's original", "a file outside the documents"])
-def test_a_message_naming_another_file_still_converts_the_documents_own(
-    converter, centre, worker, not_queued, where
+@pytest.fixture
+def opened(monkeypatch):
+    """The names the storage is asked to open (it still opens them)."""
+    names, open_ = [], default_storage.open
+
+    def spying(name, *args, **kwargs):
+        names.append(name)
+        return open_(name, *args, **kwargs)
+
+    monkeypatch.setattr(default_storage, "open", spying)
+    return names
+
+
+def test_a_message_naming_another_documents_original_still_converts_the_documents_own(
+    converter, centre, worker, not_queued, caplog
 ):
     document = _uploaded(centre, worker, "Décision de Louise")
-    if where == "another document's original":
-        other = _uploaded(centre, worker, "Courrier de Marc").original.name
-    else:
-        other = default_storage.save(
-            "lettres/courrier.docx", ContentFile(samples.docx_bytes("Courrier de Marc"))
-        )
+    other = _uploaded(centre, worker, "Courrier de Marc").original.name
 
     converted = services.document_convert(document_id=document.pk, version=document.version, original=other)
 
     text = _pdf(converted)
     assert converted.status == Document.Status.REGISTERED
     assert "Décision de Louise" in text and "Marc" not in text
+    assert f"conversion message of document {document.pk} named another file" in caplog.text
+
+
+@pytest.mark.parametrize("other", ["lettres/courrier.docx", "documents/../lettres/courrier.docx"])
+def test_a_message_naming_a_file_outside_an_uploads_folder_is_not_even_read(
+    converter, centre, worker, not_queued, opened, other
+):
+    document = _uploaded(centre, worker, "Décision de Louise")
+    default_storage.save("lettres/courrier.docx", ContentFile(samples.docx_bytes("Courrier de Marc")))
+
+    converted = services.document_convert(document_id=document.pk, version=document.version, original=other)
+
+    assert opened == [document.original.name]
+    assert converted.status == Document.Status.REGISTERED and "Marc" not in _pdf(converted)
 
 
 def test_a_message_for_a_document_no_longer_waiting_writes_nothing(converter, centre, worker, not_queued):
