@@ -74,11 +74,19 @@ def online_request_record_decision(
 
 @transaction.atomic
 def online_request_record_notification(
-    *, online_request: OnlineRequest, notified_on: date, by: User, request: HttpRequest | None = None
+    *,
+    online_request: OnlineRequest,
+    notified_on: date,
+    by: User,
+    request: HttpRequest | None = None,
+    unless_recorded: bool = False,
 ) -> OnlineRequest:
     """Records (or corrects) the day the decision was notified. FollowupRefused, checked on the locked
-    row, when no decision is recorded or when it was taken after `notified_on`."""
+    row, when no decision is recorded or when it was taken after `notified_on`. `unless_recorded`: leaves
+    a notification already recorded as it is (a delivery noticed after a worker recorded the day)."""
     row = _locked(online_request)
+    if unless_recorded and row.notified_on is not None:
+        return row
     if row.decided_on is None:
         raise FollowupRefused(_("Enregistrez d'abord la date de la décision."))
     if notified_on < row.decided_on:

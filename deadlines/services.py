@@ -113,10 +113,14 @@ def _notify_by_ebox(publication) -> None:
     for online_request in decisions_awaiting_notification(
         centre=publication.centre_id, dossier_id=document.dossier_id, decided_by=sent_on
     ):
-        # A decision moved after this delivery meanwhile is not notified by it.
+        # A decision moved after this delivery meanwhile is not notified by it, and a notification a
+        # worker recorded meanwhile stays.
         with contextlib.suppress(FollowupRefused):
             online_request_record_notification(
-                online_request=online_request, notified_on=sent_on, by=publication.requested_by
+                online_request=online_request,
+                notified_on=sent_on,
+                by=publication.requested_by,
+                unless_recorded=True,
             )
 
 
@@ -136,7 +140,10 @@ def _notified_by_an_earlier_delivery(online_request) -> bool:
         return False
     try:
         online_request_record_notification(
-            online_request=online_request, notified_on=_local_day(sent_at), by=online_request.decided_by
+            online_request=online_request,
+            notified_on=_local_day(sent_at),
+            by=online_request.decided_by,
+            unless_recorded=True,
         )
     except FollowupRefused:  # the decision was moved after that delivery meanwhile
         return False

@@ -97,3 +97,23 @@ def test_a_notification_recorded_while_a_colleague_moves_the_decision_later(work
     assert response.status_code == 200
     assert "La notification ne peut pas précéder la décision" in response.content.decode()
     assert _days(online_request) == (_days_ago(3), None)
+
+
+def test_a_decision_delivered_to_the_ebox_while_a_colleague_records_it_sent_by_post(centre, worker):
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
+    from tests.factories import DocumentTypeFactory, DossierFactory, document_in, publication_in
+
+    online_request = _request(centre, worker, decided_on=_days_ago(2), dossier=DossierFactory(centre=centre))
+    decision = DocumentTypeFactory(centre=centre, ebox_message_type="CPAS_DECISION")
+    document = document_in(centre, dossier=online_request.dossier, document_type=decision)
+
+    def colleague_records_the_post() -> None:
+        followup.online_request_record_notification(
+            online_request=online_request, notified_on=_days_ago(1), by=worker
+        )
+
+    with committed_meanwhile(colleague_records_the_post):
+        publication_in(centre, state="sent", message_id="m-dec", sent_at=timezone.now(), document=document)
+
+    assert _days(online_request) == (_days_ago(2), _days_ago(1))
