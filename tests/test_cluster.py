@@ -96,7 +96,7 @@ class Cluster:
         for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
             with contextlib.suppress(OSError):
                 command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-                if str(self.root) in command:
+                if f"{self.root}/" in command:
                     found.append(command.strip())
         return found
 

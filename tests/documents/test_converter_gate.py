@@ -269,7 +269,10 @@ def _pool_answers(url: str) -> bool:
 
 
 def _dead(pid: int) -> bool:
-    return not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:  # reaped
+        return True
 
 
 @pytest.mark.skipif(not shutil.which("python3"), reason="needs a system python3")
@@ -334,7 +337,8 @@ def test_a_pool_killed_outright_leaves_listeners_that_the_next_start_kills(tmp_p
             second_pool.wait(20)
     finally:
         for group in orphans:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(group, signal.SIGKILL)
+            if not _dead(group):  # still the orphan: a reaped one's number may be another's by now
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(group, signal.SIGKILL)
         first_pool.kill()
         first_pool.wait()
