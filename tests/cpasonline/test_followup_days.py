@@ -61,42 +61,35 @@ def test_a_decision_after_its_notification_and_a_notification_before_its_decisio
     assert _days(online_request) == (_days_ago(10), _days_ago(5))
 
 
-def test_a_decision_corrected_while_a_colleague_records_an_earlier_notification(
-    worker_client, centre, worker
+@pytest.mark.parametrize(
+    ("colleague", "colleague_day", "step", "day", "refusal", "kept"),
+    [
+        # A decision corrected while a colleague records an earlier notification.
+        ("notification", 5, "decision", 2, "La décision ne peut pas suivre sa notification", (10, 5)),
+        # A notification recorded while a colleague moves the decision later.
+        ("decision", 3, "notification", 5, "La notification ne peut pas précéder la décision", (3, None)),
+    ],
+)
+def test_a_day_recorded_while_a_colleague_records_the_other_gets_a_message(
+    worker_client, centre, worker, colleague, colleague_day, step, day, refusal, kept
 ):
     if connection.vendor != "postgresql":
         pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
     online_request = _request(centre, worker, decided_on=_days_ago(10))
+    record = {
+        "decision": lambda: followup.online_request_record_decision(
+            online_request=online_request, decided_on=_days_ago(colleague_day), by=worker
+        ),
+        "notification": lambda: followup.online_request_record_notification(
+            online_request=online_request, notified_on=_days_ago(colleague_day), by=worker
+        ),
+    }[colleague]
 
-    def colleague_notifies() -> None:
-        followup.online_request_record_notification(
-            online_request=online_request, notified_on=_days_ago(5), by=worker
-        )
+    with committed_meanwhile(record):
+        response = _post(worker_client, step, online_request, _days_ago(day))
 
-    with committed_meanwhile(colleague_notifies):
-        response = _post(worker_client, "decision", online_request, _days_ago(2))
-
-    assert response.status_code == 200
-    assert "La décision ne peut pas suivre sa notification" in response.content.decode()
-    assert _days(online_request) == (_days_ago(10), _days_ago(5))
-
-
-def test_a_notification_recorded_while_a_colleague_moves_the_decision_later(worker_client, centre, worker):
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
-    online_request = _request(centre, worker, decided_on=_days_ago(10))
-
-    def colleague_corrects() -> None:
-        followup.online_request_record_decision(
-            online_request=online_request, decided_on=_days_ago(3), by=worker
-        )
-
-    with committed_meanwhile(colleague_corrects):
-        response = _post(worker_client, "notification", online_request, _days_ago(5))
-
-    assert response.status_code == 200
-    assert "La notification ne peut pas précéder la décision" in response.content.decode()
-    assert _days(online_request) == (_days_ago(3), None)
+    assert response.status_code == 200 and refusal in response.content.decode()
+    assert _days(online_request) == tuple(None if days is None else _days_ago(days) for days in kept)
 
 
 def test_a_decision_delivered_to_the_ebox_while_a_colleague_records_it_sent_by_post(centre, worker):
