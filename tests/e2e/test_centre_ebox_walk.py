@@ -64,6 +64,9 @@ def test_reply_and_institution_message_reach_only_those_granted(
     # The citizen replies once, in My eBox.
     citizen.goto(f"{live_server.url}/simulators/ebox/citoyen/boite/")
     citizen.get_by_role("link", name="Demande de documents").click()
+    # The message's PDF loads in a frame: the answer is chosen once the page (frame included) has loaded.
+    # Chosen while it still loaded, the radio was once left unchecked on a busy machine.
+    citizen.wait_for_load_state("load")
     citizen.get_by_label("J'accepte").check()
     citizen.get_by_role("textbox", name="Commentaire").fill("Je vous apporte les fiches de paie lundi.")
     citizen.get_by_role("button", name="Envoyer la réponse").click()
