@@ -6,7 +6,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+import pytest
 from django.db import connection, transaction
+
+# Row locks to wait on: SQLite has none (make test falls back to it only when no PostgreSQL can be had).
+needs_row_locks = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="two transactions waiting on a row lock: PostgreSQL only"
+)
 
 # Whether some other backend waits for a lock this one holds.
 _SOMEONE_WAITS = (

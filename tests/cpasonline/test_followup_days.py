@@ -4,13 +4,12 @@ so a colleague (or the eBox) recording the other day at the same moment gets a m
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cpasonline import followup
 from cpasonline.models import OnlineRequest
-from tests.concurrency import committed_meanwhile
+from tests.concurrency import committed_meanwhile, needs_row_locks
 from tests.factories import OnlineRequestFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +60,7 @@ def test_a_decision_after_its_notification_and_a_notification_before_its_decisio
     assert _days(online_request) == (_days_ago(10), _days_ago(5))
 
 
+@needs_row_locks
 @pytest.mark.parametrize(
     ("colleague", "colleague_day", "step", "day", "refusal", "kept"),
     [
@@ -73,8 +73,6 @@ def test_a_decision_after_its_notification_and_a_notification_before_its_decisio
 def test_a_day_recorded_while_a_colleague_records_the_other_gets_a_message(
     worker_client, centre, worker, colleague, colleague_day, step, day, refusal, kept
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
     online_request = _request(centre, worker, decided_on=_days_ago(10))
     record = {
         "decision": lambda: followup.online_request_record_decision(
@@ -92,9 +90,8 @@ def test_a_day_recorded_while_a_colleague_records_the_other_gets_a_message(
     assert _days(online_request) == tuple(None if days is None else _days_ago(days) for days in kept)
 
 
+@needs_row_locks
 def test_a_decision_delivered_to_the_ebox_while_a_colleague_records_it_sent_by_post(centre, worker):
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
     from tests.factories import DocumentTypeFactory, DossierFactory, document_in, publication_in
 
     online_request = _request(centre, worker, decided_on=_days_ago(2), dossier=DossierFactory(centre=centre))

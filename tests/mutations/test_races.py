@@ -1,24 +1,22 @@
 """Two people at once on the same dossier: the follow-up of a mutation never answers 500 for it."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from mutations.models import Mutation
 from primaweb.models import AuditEvent
-from tests.concurrency import committed_meanwhile
+from tests.concurrency import committed_meanwhile, needs_row_locks
 from tests.factories import mutation_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@needs_row_locks
 def test_a_death_accepted_while_a_colleague_closes_the_dossier_closes_it_once(
     worker_client, centre, worker, settings
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("two transactions waiting on a row lock: PostgreSQL only")
     settings.CELERY_TASK_ALWAYS_EAGER = False  # the BCSS unregistration is queued, not run here
     mutation = mutation_in(centre, kind="DEATH")
 
