@@ -107,6 +107,40 @@ def browser(chromium, policy_violations, viewport):
     assert not policy_violations, "Content-Security-Policy violations:\n" + "\n".join(policy_violations)
 
 
+# A click that submits a form or follows a link returns once the next page has started loading, not once
+# it has loaded: what a walk then reads of it could be the top of the page only (« Ajout de utilisateur »
+# without the error note under it). Every read a walk makes of a page therefore waits for that page's load
+# event first; a page already loaded is read at once.
+LOCATOR_READS = (
+    "inner_text",
+    "text_content",
+    "all_inner_texts",
+    "count",
+    "get_attribute",
+    "input_value",
+    "is_visible",
+    "is_hidden",
+    "is_checked",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reads_wait_for_the_page_to_load():
+    from playwright.sync_api import Locator
+
+    def after_load(read):
+        def wrapped(locator, *args, **kwargs):
+            locator.page.wait_for_load_state("load")
+            return read(locator, *args, **kwargs)
+
+        return wrapped
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in LOCATOR_READS:
+            patch.setattr(Locator, name, after_load(getattr(Locator, name)))
+        yield
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-BE")
