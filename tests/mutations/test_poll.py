@@ -85,22 +85,27 @@ def test_only_the_types_the_centre_chose_are_received(centre, followed, register
     assert not Mutation.objects.for_centre(centre).exists()
 
 
-def test_a_malformed_batch_is_refused_whole_and_does_not_move_the_cursor(centre, followed, register_failing):
+def test_a_malformed_batch_is_refused_whole_and_does_not_move_the_cursor(
+    centre, followed, register_failing, caplog
+):
     good = "<Mutation><Id>5</Id><SSIN>85073000297</SSIN><Type>DEATH</Type><Date>2026-01-01</Date>"
     reply = (
         '<GetMutationsReply xmlns="urn:be:primaweb:bcss:mutations:v1"><Status><Code>OK</Code></Status>'
         f"<NextCursor>6</NextCursor><More>false</More>{good}<RecordedAt>2026-01-01T00:00:00</RecordedAt>"
-        "<Decease/></Mutation><Mutation><Id>6</Id><SSIN>123</SSIN><Type>DEATH</Type><Date>2026-01-01</Date>"
+        "<Decease/></Mutation><Mutation><Id>6</Id><SSIN>8507300029</SSIN><Type>DEATH</Type><Date>2026-01-01</Date>"
         "<RecordedAt>2026-01-01T00:00:00</RecordedAt><Decease/></Mutation></GetMutationsReply>"
     )
     from mutations.register import _envelope
 
     register_failing(FailingAdapter(status=200, body=_envelope(reply)))
 
-    result = services.mutations_poll(centre=centre)
+    with caplog.at_level("ERROR", logger="mutations.services"):
+        result = services.mutations_poll(centre=centre)
 
     feed = MutationFeed.objects.for_centre(centre).get()
-    assert result.refusal and "SSIN" in feed.refusal
+    assert result.refusal and "SSIN" in feed.refusal and "line 1" in feed.refusal
+    # A national number one digit short is still a person's: neither the feed nor the log quotes it.
+    assert "8507300029" not in feed.refusal + caplog.text and "SSIN" in caplog.text
     assert feed.cursor == 0 and not Mutation.objects.for_centre(centre).exists()
 
 
