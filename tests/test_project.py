@@ -73,7 +73,7 @@ def test_embedded_default_runs_on_sqlite_with_a_serverless_broker(tmp_path):
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         "filesystem://",
-        "django.core.files.storage.FileSystemStorage",
+        "documents.durable_storage.DurableFileSystemStorage",
     ]
 
 

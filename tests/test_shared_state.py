@@ -89,7 +89,7 @@ def test_without_redis_the_cache_is_the_process_own_and_no_beat_lock_is_taken():
     found = settings_of()
     assert found["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert found["broker"] == "filesystem://"
-    assert found["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert found["storage"]["BACKEND"] == "documents.durable_storage.DurableFileSystemStorage"
 
 
 @pytest.fixture

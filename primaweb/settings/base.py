@@ -241,7 +241,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 else:
-    _file_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _file_storage = {"BACKEND": "documents.durable_storage.DurableFileSystemStorage"}
 STORAGES = {
     "default": _file_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
