@@ -157,13 +157,35 @@ def _date(text: str) -> date:
     return date.fromisoformat(text[:10])
 
 
-# A schema error quotes the value it refused: a national number a digit short, a name, an address. The
-# reason is logged and kept on the feed, so it names the element and the rule, never the value.
-_REFUSED_VALUE = re.compile(r"(The value |: )'[^']*'(?= is not)")
+# What a refusal says is logged and kept on the feed the administrator reads: it names the line, the
+# element and the rule, never the content (a national number a digit short, a name, an address). A schema
+# error quotes the value it refused, in several shapes and possibly with quotes inside it: the refused
+# element's own text is masked wherever it appears, then whatever the known shapes still quote.
+_REFUSED_VALUE = re.compile(r"(The value |': )'.*'(?= is not| is less| is greater| has more)")
 
 
-def _without_value(message: str) -> str:
-    return _REFUSED_VALUE.sub(r"\1'…'", message)
+def _schema_refusal(root: etree._Element, error) -> str:
+    message = error.message
+    try:
+        nodes = root.getroottree().xpath(error.path) if error.path else []
+    except etree.XPathError:
+        nodes = []
+    for node in nodes if isinstance(nodes, list) else []:
+        values = [node.text or "", *getattr(node, "attrib", {}).values()]
+        for value in values:
+            for form in sorted({value, value.strip(), " ".join(value.split())}, key=len, reverse=True):
+                if len(form) >= 3:
+                    message = message.replace(form, "…")
+    message = _REFUSED_VALUE.sub(r"\1'…'", message)
+    return f"line {error.line}: {message}"
+
+
+def _syntax_refusal(exc: Exception) -> str:
+    """A parser's error quotes what it could not read (an entity's or a tag's name, taken from a name):
+    only its place and kind are said."""
+    if isinstance(exc, etree.XMLSyntaxError):
+        return f"not well-formed XML at line {exc.lineno}, column {exc.offset} (libxml2 error {exc.code})"
+    return f"not well-formed XML: {exc}"  # our own checks' messages (`_parse`), which quote nothing
 
 
 def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
@@ -171,12 +193,12 @@ def parse_batch(document: bytes, *, kinds: list[str]) -> Batch:
     try:
         root = _parse(document)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise MalformedBatch(f"not well-formed XML: {exc}") from exc
+        raise MalformedBatch(_syntax_refusal(exc)) from exc
     if root.tag != f"{{{NS}}}GetMutationsReply":
         raise MalformedBatch(f"the root element is {root.tag}, not GetMutationsReply")
     if not schema().validate(root):
         error = schema().error_log.last_error
-        raise MalformedBatch(f"line {error.line}: {_without_value(error.message)}" if error else "invalid")
+        raise MalformedBatch(_schema_refusal(root, error) if error else "invalid")
     if root.findtext("m:Status/m:Code", "", _Q) != "OK":
         raise MalformedBatch(f"refused by the register: {root.findtext('m:Status/m:Reason', '', _Q)}")
     mutations = []
