@@ -54,6 +54,9 @@ _.acknowledgement_given_up
 # documents/converter_gate.py: an attribute of xmlrpc.server's request handler
 rpc_paths
 
+# documents/durable_storage.py: the local file store, named in settings.STORAGES
+DurableFileSystemStorage
+
 # documents/extensions.py: dataclass fields read by templates
 confirm
 title

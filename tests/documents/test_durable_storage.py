@@ -28,26 +28,26 @@ def flushed(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_upload_flushes_its_file_and_each_folder_it_created_before_it_answers(
+def test_an_upload_flushes_its_file_and_each_folder_up_to_the_stores_root_before_it_answers(
     worker_client, dossier, decision, settings, flushed
 ):
     root = Path(settings.MEDIA_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    existing = {path for path in root.rglob("*") if path.is_dir()} | {root}
 
     upload(worker_client, dossier, decision, "Décision.pdf", samples.pdf_bytes())
 
     original = root / Document.objects.get().original.name
-    assert flushed[0] == original and original.read_bytes()
-    # The file's folder, then each folder the upload created up to one that was already there.
-    assert flushed[1:] == [original.parent, *original.parent.parents][: len(flushed) - 1]
-    assert flushed[-1] in existing and not set(flushed[1:-1]) & existing
+    assert original.read_bytes()
+    # The file, then each folder from its own to the root: documents/<centre>/<key>/ were new.
+    folders = [original.parent, *original.parent.parents]
+    assert flushed == [original, *folders[: folders.index(root) + 1]]
+    assert len(flushed) == 5
 
 
-def test_a_save_into_existing_folders_flushes_the_file_and_its_folder(tmp_path, flushed):
-    storage = DurableFileSystemStorage(location=tmp_path)
-    (tmp_path / "lettres").mkdir()
+def test_a_save_flushes_the_folders_a_failed_save_left_behind(tmp_path, flushed):
+    storage = DurableFileSystemStorage(location=tmp_path / "media")
+    (tmp_path / "media" / "lettres" / "2026").mkdir(parents=True)  # as a save cut by a full disk leaves them
 
-    name = storage.save("lettres/convocation.pdf", ContentFile(samples.pdf_bytes()))
+    name = storage.save("lettres/2026/convocation.pdf", ContentFile(samples.pdf_bytes()))
 
-    assert flushed == [tmp_path / name, tmp_path / "lettres"]
+    media = tmp_path / "media"
+    assert flushed == [media / name, media / "lettres" / "2026", media / "lettres", media]
