@@ -108,19 +108,27 @@ def browser(chromium, policy_violations, viewport):
 
 
 # A click that submits a form or follows a link returns once the next page has started loading, not once
-# it has loaded: what a walk then reads of it could be the top of the page only (« Ajout de utilisateur »
-# without the error note under it). Every read a walk makes of a page therefore waits for that page's load
-# event first; a page already loaded is read at once.
+# it has loaded: Chromium parses a page in slices (and stops at a blocking script), so what a walk then
+# reads of it could be the top of the page only (« Ajout de utilisateur » without the error note under
+# it). Every read a walk makes through a locator therefore waits for its page's load event first; a page
+# already loaded is read at once. A navigation a page starts later by itself (a timer's reload) is not a
+# click's: the walks that wait for one poll for what it brings.
 LOCATOR_READS = (
     "inner_text",
+    "inner_html",
     "text_content",
     "all_inner_texts",
+    "all_text_contents",
     "count",
     "get_attribute",
     "input_value",
     "is_visible",
     "is_hidden",
     "is_checked",
+    "is_enabled",
+    "is_disabled",
+    "is_editable",
+    "bounding_box",
 )
 
 
