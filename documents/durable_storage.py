@@ -6,12 +6,22 @@ before it reaches the disk. An upload commits its row durably right after storin
 that lost power in that half minute would come back with « Document enregistré » and no file. Here the
 file and every folder from its own up to the store's root are flushed first: a folder created by this
 save, by a save that failed half-way or by another process at the same moment is on the disk with it. A
-folder with nothing new to write costs next to nothing to flush."""
+folder with nothing new to write costs next to nothing to flush.
 
+A file that cannot be flushed fails the save (the upload says the store failed, and keeps nothing). Some
+network file systems cannot flush a folder at all (EINVAL): there a folder's entry is as durable as the
+file system makes it, and the save goes on."""
+
+import errno
+import logging
 import os
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
+
+logger = logging.getLogger(__name__)
+
+_CANNOT_FLUSH_FOLDERS = {errno.EINVAL, errno.ENOTSUP, errno.EBADF}
 
 
 def _flush(path: Path) -> None:
@@ -22,6 +32,18 @@ def _flush(path: Path) -> None:
         os.close(descriptor)
 
 
+def _flush_folder(path: Path) -> bool:
+    """False when the file system cannot flush a folder."""
+    try:
+        _flush(path)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_FLUSH_FOLDERS:
+            raise
+        logger.warning("The file store cannot flush its folders (%s): %s", path, exc)
+        return False
+    return True
+
+
 class DurableFileSystemStorage(FileSystemStorage):
     def _save(self, name, content):
         name = super()._save(name, content)
@@ -29,7 +51,6 @@ class DurableFileSystemStorage(FileSystemStorage):
         root = Path(self.location)
         _flush(path)
         for folder in path.parents:
-            _flush(folder)
-            if folder == root:
+            if not _flush_folder(folder) or folder == root:
                 break
         return name

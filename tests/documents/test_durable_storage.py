@@ -1,6 +1,7 @@
 """An uploaded file is on the disk before the upload says « enregistré »: a machine that loses power right
 after the upload comes back with the file its row names."""
 
+import errno
 import os
 from pathlib import Path
 
@@ -51,3 +52,26 @@ def test_a_save_flushes_the_folders_a_failed_save_left_behind(tmp_path, flushed)
 
     media = tmp_path / "media"
     assert flushed == [media / name, media / "lettres" / "2026", media / "lettres", media]
+
+
+def test_a_file_system_that_cannot_flush_folders_still_stores_but_a_file_that_cannot_be_flushed_fails(
+    tmp_path, monkeypatch, caplog
+):
+    storage = DurableFileSystemStorage(location=tmp_path)
+    fsync = os.fsync
+
+    def folders_refused(descriptor):
+        if Path(os.readlink(f"/proc/self/fd/{descriptor}")).is_dir():
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", folders_refused)
+    name = storage.save("lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
+    assert (tmp_path / name).read_bytes() == b"%PDF-1.4" and "cannot flush its folders" in caplog.text
+
+    def disk_error(descriptor):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", disk_error)
+    with pytest.raises(OSError, match="Input/output"):
+        storage.save("lettres/rappel.pdf", ContentFile(b"%PDF-1.4"))
