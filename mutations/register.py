@@ -170,9 +170,8 @@ def _schema_refusal(root: etree._Element, error) -> str:
         nodes = root.getroottree().xpath(error.path) if error.path else []
     except etree.XPathError:
         nodes = []
-    for node in nodes if isinstance(nodes, list) else []:
-        values = [node.text or "", *getattr(node, "attrib", {}).values()]
-        for value in values:
+    for node in nodes:  # libxml2's path of the refused element: one element
+        for value in (node.text or "", *node.attrib.values()):
             for form in sorted({value, value.strip(), " ".join(value.split())}, key=len, reverse=True):
                 if len(form) >= 3:
                     message = message.replace(form, "…")
