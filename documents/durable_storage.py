@@ -15,6 +15,7 @@ file system makes it, and the save goes on."""
 import errno
 import logging
 import os
+from functools import cache
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
@@ -32,14 +33,20 @@ def _flush(path: Path) -> None:
         os.close(descriptor)
 
 
-def _flush_folder(path: Path) -> bool:
+@cache
+def _cannot_flush_folders(root: Path, reason: str) -> None:
+    """Said once per store and process, not on every save."""
+    logger.warning("The file store in %s cannot flush its folders: %s", root, reason)
+
+
+def _flush_folder(path: Path, root: Path) -> bool:
     """False when the file system cannot flush a folder."""
     try:
         _flush(path)
     except OSError as exc:
         if exc.errno not in _CANNOT_FLUSH_FOLDERS:
             raise
-        logger.warning("The file store cannot flush its folders (%s): %s", path, exc)
+        _cannot_flush_folders(root, os.strerror(exc.errno))
         return False
     return True
 
@@ -51,6 +58,6 @@ class DurableFileSystemStorage(FileSystemStorage):
         root = Path(self.location)
         _flush(path)
         for folder in path.parents:
-            if not _flush_folder(folder) or folder == root:
+            if not _flush_folder(folder, root) or folder == root:
                 break
         return name
