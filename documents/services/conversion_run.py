@@ -31,37 +31,50 @@ def early_conversion(original: str) -> "Conversion | None":
     return Conversion(original, match.group(1), data)
 
 
-class Conversion:
+class InThread:
+    """`function(*args)` run in a thread of its own from the moment this is made, while the caller's thread
+    does something else; its result, or its exception, handed back to the caller's thread."""
+
+    def __init__(self, function, *args, name: str):
+        self._outcome: dict = {}
+        self._thread = threading.Thread(target=self._run, args=(function, args), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, function, args) -> None:
+        try:
+            self._outcome["result"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            self._outcome["error"] = exc
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once the function has returned or raised (within `timeout` seconds)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def result(self):
+        """What the function returned, or its exception raised here; waits for it to end."""
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["result"]
+
+
+class Conversion(InThread):
     """The conversion of one original (its stored name, extension and bytes), in a thread of its own from
-    the moment it is made: the caller's thread meanwhile takes or renews the lease."""
+    the moment it is made: the caller's thread meanwhile takes or renews the lease. `result()` is the PDF,
+    or the conversion's exception."""
 
     def __init__(self, name: str, extension: str, data: bytes):
         self.name, self.extension = name, extension
-        self._outcome: dict = {}
-        self._thread = threading.Thread(target=self._run, args=(data,), name=f"convert-{name}", daemon=True)
-        self._thread.start()
+        super().__init__(self._convert, data, name=f"convert-{name}")
 
-    def _run(self, data: bytes) -> None:
-        try:
-            self._outcome["pdf"] = conversion.convert_to_pdf(data=data, extension=self.extension)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            self._outcome["error"] = exc
+    def _convert(self, data: bytes) -> bytes:
+        return conversion.convert_to_pdf(data=data, extension=self.extension)
 
     def is_of(self, document: Document) -> bool:
         return self.name == document.original.name and self.extension == document.original_extension
 
-    def wait(self, timeout: float) -> bool:
-        """True once the conversion has ended (within `timeout` seconds)."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def result(self) -> bytes:
-        """The PDF, or the conversion's (or the read's) exception raised here; once it has ended."""
-        if "error" in self._outcome:
-            raise self._outcome["error"]
-        return self._outcome["pdf"]
-
     def dropped(self) -> None:
         """Not wanted (the lease was not taken): waited for, so that a worker slot never has two
         conversions in the converter, and its outcome forgotten."""
-        self._thread.join()
+        self.wait()

@@ -22,7 +22,7 @@ from ..failures import Failure
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
 from ..validation import FileRefused
-from .conversion_run import Conversion, early_conversion
+from .conversion_run import Conversion, InThread, early_conversion
 from .history import event_reason, event_record
 from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
 
@@ -103,6 +103,8 @@ def document_convert(
     settings.CONVERSION_MAX_UNKNOWN-th. `retry_in` is when the caller will try again, in seconds: the
     document's lease lasts that long plus CONVERSION_LEASE_SECONDS, so the sweep does not queue it too.
     """
+    # Started first: nothing below is needed before the lease is, when the conversion ends.
+    running = early_conversion(original)
     now = timezone.now()
     # The lease in one statement, its own transaction: the document must still wait for this version's
     # conversion, and nobody may hold a living lease on it.
@@ -110,7 +112,6 @@ def document_convert(
         pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
     )
     free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
-    running = early_conversion(original)
     # Should the lease fail with an error, the early conversion ends on its own and is forgotten.
     document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
@@ -244,19 +245,22 @@ def document_conversion_requeue(*, document_id: int, version: int) -> bool:
 def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Document | None:
     """`document` is the row as the lease was taken: its folder is known without reading it again."""
     document_id = document.pk
+    # The PDF is checked (the processor's work, in a thread of its own) while it is written (the disk's
+    # wait, in this thread, where the store's connection is): only a checked PDF is registered, and one
+    # the check refuses is removed before the document says so. The same rules as an uploaded PDF: a
+    # hostile document can make LibreOffice write a PDF that acts on its own (a link to a local file
+    # becomes a link the reader opens without a web address).
+    checking = InThread(validation.check_pdf, pdf, name=f"check-{document_id}")
     try:
-        # The same rules as an uploaded PDF: a hostile document can make LibreOffice write a PDF that
-        # acts on its own (a link to a local file becomes a link the reader opens without a web address).
-        pages = validation.check_pdf(pdf)
+        stored = _store_pdf(document, version, pdf)
+    finally:
+        checking.wait()
+    try:
+        pages = checking.result()
     except FileRefused as exc:
+        _remove_refused(stored)
         reason = Failure("pdf_refused", {"reason": failures.from_refusal(exc)})
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
-    # Named after the version, so a re-run after a crash overwrites its own output instead of leaving a
-    # second file (LibreOffice does not write the same bytes twice). Never the document's current PDF.
-    path = document.storage_path(f"v{version}.pdf")
-    if path != document.pdf.name:
-        default_storage.delete(path)
-    stored = store(document, f"v{version}.pdf", pdf)
     converted_at = timezone.now()
     # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
     current = documents_by_id().filter(
@@ -282,6 +286,24 @@ def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Do
     for name, value in values.items():
         setattr(document, name, value)
     return document
+
+
+def _store_pdf(document: Document, version: int, pdf: bytes) -> str:
+    """Stores the conversion's PDF; returns its storage name. Named after the version, so a re-run after a
+    crash overwrites its own output instead of leaving a second file (LibreOffice does not write the same
+    bytes twice). Never the document's current PDF."""
+    path = document.storage_path(f"v{version}.pdf")
+    if path != document.pdf.name:
+        default_storage.delete(path)
+    return store(document, f"v{version}.pdf", pdf)
+
+
+def _remove_refused(stored: str) -> None:
+    try:
+        default_storage.delete(stored)
+    except STORAGE_ERRORS:
+        # Named by no document: `manage.py storage_audit` finds it.
+        logger.exception("Could not remove the refused PDF %s", stored)
 
 
 def _registered_with_event(current: models.QuerySet, values: dict, event: DocumentEvent) -> bool:

@@ -144,7 +144,7 @@ def test_active_pdf_upload_is_refused_with_its_reason(worker_client, dossier, de
 
 @pytest.mark.django_db
 def test_document_whose_converted_pdf_would_open_a_local_file_fails_to_convert_with_the_reason(
-    worker_client, dossier, decision, converter, django_capture_on_commit_callbacks
+    worker_client, dossier, decision, converter, django_capture_on_commit_callbacks, settings
 ):
     # LibreOffice writes a link to a file as a link without a web address: a reader would open the
     # citizen's file (or a network share, with their Windows credentials).
@@ -159,6 +159,11 @@ def test_document_whose_converted_pdf_would_open_a_local_file_fails_to_convert_w
     assert refused.failure_reason.startswith("Le PDF obtenu en convertissant ce fichier est refusé : ")
     assert "lancent un programme, ouvrent un autre fichier" in refused.failure_reason
     assert accepted.status == Document.Status.REGISTERED and accepted.pdf
+    # The refused PDF was written while it was checked: it is not left in the store.
+    media = Path(settings.MEDIA_ROOT)
+    assert sorted(str(path.relative_to(media)) for path in stored_files(settings)) == sorted(
+        [refused.original.name, accepted.original.name, accepted.pdf.name]
+    )
 
 
 @pytest.mark.django_db
