@@ -253,14 +253,19 @@ def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Do
     checking = InThread(validation.check_pdf, pdf, name=f"check-{document_id}")
     try:
         stored = _store_pdf(document, version, pdf)
-    finally:
-        checking.wait()
-    try:
-        pages = checking.result()
-    except FileRefused as exc:
-        _remove_refused(stored)
-        reason = Failure("pdf_refused", {"reason": failures.from_refusal(exc)})
+    except BaseException:
+        # A refused PDF fails the document whatever happened to the store meanwhile (which has left
+        # nothing): converting it again would make the same PDF.
+        if _refusal(checking) is None:
+            raise
+        stored = ""
+    refusal = _refusal(checking)
+    if refusal is not None:
+        if stored:
+            _remove_refused(stored)
+        reason = Failure("pdf_refused", {"reason": failures.from_refusal(refusal)})
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
+    pages = checking.result()
     converted_at = timezone.now()
     # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
     current = documents_by_id().filter(
@@ -298,11 +303,21 @@ def _store_pdf(document: Document, version: int, pdf: bytes) -> str:
     return store(document, f"v{version}.pdf", pdf)
 
 
+def _refusal(checking: InThread) -> FileRefused | None:
+    """Why the check refused the PDF, or None; once it has ended."""
+    try:
+        checking.result()
+    except FileRefused as refusal:
+        return refusal
+    return None
+
+
 def _remove_refused(stored: str) -> None:
+    """Removes a refused PDF written while it was checked. One that cannot be removed is named by no
+    document, so nothing serves it: said in the log, and `manage.py storage_audit` lists it."""
     try:
         default_storage.delete(stored)
     except STORAGE_ERRORS:
-        # Named by no document: `manage.py storage_audit` finds it.
         logger.exception("Could not remove the refused PDF %s", stored)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from documents import services, tasks
 from documents.models import Document
+from documents.validation import MAX_PDF_PAGES
 from primaweb.celery import app as celery_app
 from tests import samples
 from tests.documents.test_upload import stored_files, upload
@@ -344,3 +345,49 @@ def test_conversion_on_a_full_storage_waits_and_resumes_when_there_is_room(
     document.refresh_from_db()
     assert document.status == Document.Status.REGISTERED
     assert {p.name for p in stored_files(settings)} == {Path(document.original.name).name, "v1.pdf"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "refused",
+    [samples.encrypted_pdf_bytes(), samples.pdf_bytes(pages=MAX_PDF_PAGES + 1)],
+    ids=["encrypted", "too-many-pages"],
+)
+def test_a_refused_pdf_fails_its_document_even_when_the_storage_is_full_meanwhile(
+    worker, centre, dossier, decision, settings, monkeypatch, refused
+):
+    # The PDF is checked while it is stored: a store that fails meanwhile must not turn the refusal into
+    # « Espace de stockage insuffisant », retried with a new conversion every lease for nothing.
+    with FakeConverter([refused], settings=settings) as converter:
+        monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: None)
+        document = make_pending(centre, dossier, decision, worker)
+        monkeypatch.undo()
+        monkeypatch.setattr(default_storage, "_wrapped", FullStorage(location=settings.MEDIA_ROOT))
+        tasks.convert_document.delay(document.pk, 1)
+        calls = converter.calls
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED and calls == 1
+    assert document.failure_reason.startswith("Le PDF obtenu en convertissant ce fichier est refusé : ")
+    assert {p.name for p in stored_files(settings)} == {Path(document.original.name).name}
+
+
+@pytest.mark.django_db
+def test_a_refused_pdf_that_cannot_be_removed_still_fails_its_document_and_is_logged(
+    worker, centre, dossier, decision, settings, monkeypatch, caplog
+):
+    with FakeConverter([samples.encrypted_pdf_bytes()], settings=settings):
+        monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: None)
+        document = make_pending(centre, dossier, decision, worker)
+        monkeypatch.undo()
+        delete = default_storage.delete
+
+        def failing_for_pdfs(name):
+            if name.endswith(".pdf") and Path(settings.MEDIA_ROOT, name).exists():
+                raise OSError(errno.EIO, "Input/output error")
+            return delete(name)
+
+        monkeypatch.setattr(default_storage, "delete", failing_for_pdfs)
+        tasks.convert_document.delay(document.pk, 1)
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED and not document.pdf
+    assert "Could not remove the refused PDF" in caplog.text
