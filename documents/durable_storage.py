@@ -1,5 +1,5 @@
 """The file store on a local disk (the embedded default, and a volume in production), whose every file is on
-the disk when `save` returns.
+the disk when `save` returns (or, saved inside `flushing_in_background()`, when that block ends).
 
 Django's FileSystemStorage leaves a new file in the kernel's cache, where it stays for up to half a minute
 before it reaches the disk. An upload commits its row durably right after storing its original: a machine
@@ -15,12 +15,19 @@ file system makes it, and the save goes on."""
 import errno
 import logging
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
 
+from .threads import InThread
+
 logger = logging.getLogger(__name__)
+
+# The flushes started in the background by the innermost `flushing_in_background()` block, if any.
+_BACKGROUND: ContextVar[list[InThread] | None] = ContextVar("durable_storage_background", default=None)
 
 _CANNOT_FLUSH_FOLDERS = {errno.EINVAL, errno.ENOTSUP, errno.EBADF}
 
@@ -54,10 +61,34 @@ def _flush_folder(path: Path, root: Path) -> bool:
 class DurableFileSystemStorage(FileSystemStorage):
     def _save(self, name, content):
         name = super()._save(name, content)
+        background = _BACKGROUND.get()
+        if background is None:
+            self._flush_saved(name)
+        else:
+            background.append(InThread(self._flush_saved, name, name=f"flush-{name}"))
+        return name
+
+    def _flush_saved(self, name: str) -> None:
         path = Path(self.path(name))
         root = Path(self.location)
         _flush(path)
         for folder in path.parents:
             if not _flush_folder(folder, root) or folder == root:
                 break
-        return name
+
+    @contextmanager
+    def flushing_in_background(self):
+        """Inside this block, a file saved is written at once and flushed to the disk in a thread of its
+        own while the caller goes on (its database work): leaving the block waits until every one is on
+        the disk, and raises the first flush's error (an OSError) when the block itself did not raise.
+        Inside a transaction, the block ends before the commit: the row is durable after its file."""
+        background: list[InThread] = []
+        token = _BACKGROUND.set(background)
+        try:
+            yield
+        finally:
+            _BACKGROUND.reset(token)
+            for flush in background:
+                flush.wait()
+        for flush in background:
+            flush.result()

@@ -2,12 +2,12 @@
 document's lease (`converting`); and the conversion a message lets start before the lease is taken."""
 
 import re
-import threading
 
 from django.core.files.storage import default_storage
 
 from .. import conversion, validation
 from ..models import Document
+from ..threads import InThread
 
 # The original's name as an upload stores it (`Document.storage_path`, `editing._store_original`): a
 # message naming anything else starts nothing early.
@@ -29,34 +29,6 @@ def early_conversion(original: str) -> "Conversion | None":
     if len(data) > validation.MAX_SIZE:
         return None
     return Conversion(original, match.group(1), data)
-
-
-class InThread:
-    """`function(*args)` run in a thread of its own from the moment this is made, while the caller's thread
-    does something else; its result, or its exception, handed back to the caller's thread."""
-
-    def __init__(self, function, *args, name: str):
-        self._outcome: dict = {}
-        self._thread = threading.Thread(target=self._run, args=(function, args), name=name, daemon=True)
-        self._thread.start()
-
-    def _run(self, function, args) -> None:
-        try:
-            self._outcome["result"] = function(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            self._outcome["error"] = exc
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """True once the function has returned or raised (within `timeout` seconds)."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def result(self):
-        """What the function returned, or its exception raised here; waits for it to end."""
-        self._thread.join()
-        if "error" in self._outcome:
-            raise self._outcome["error"]
-        return self._outcome["result"]
 
 
 class Conversion(InThread):

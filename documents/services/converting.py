@@ -21,8 +21,9 @@ from .. import conversion, failures, validation
 from ..failures import Failure
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
+from ..threads import InThread
 from ..validation import FileRefused
-from .conversion_run import Conversion, InThread, early_conversion
+from .conversion_run import Conversion, early_conversion
 from .history import event_reason, event_record
 from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
 

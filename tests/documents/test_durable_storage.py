@@ -4,10 +4,13 @@ after the upload comes back with the file its row names."""
 import errno
 import logging
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from documents import durable_storage
 from documents.durable_storage import DurableFileSystemStorage
@@ -85,3 +88,52 @@ def test_a_file_system_that_cannot_flush_folders_still_stores_but_a_file_that_ca
     monkeypatch.setattr(os, "fsync", disk_error)
     with pytest.raises(OSError, match="Input/output"):
         storage.save("lettres/rappel.pdf", ContentFile(b"%PDF-1.4"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_flushes_its_file_while_the_database_works_and_commits_only_once_it_is_on_the_disk(
+    worker_client, dossier, decision, settings, monkeypatch
+):
+    # The flush takes a while (a busy disk): it runs beside the upload's inserts, and the commit waits.
+    steps, fsync, commit = [], os.fsync, connection._commit
+
+    def slow_flush(descriptor):
+        path = Path(os.readlink(f"/proc/self/fd/{descriptor}"))
+        time.sleep(0.05)
+        steps.append(("flushed", path, threading.current_thread() is threading.main_thread()))
+        return fsync(descriptor)
+
+    def recorded_commit(*args, **kwargs):
+        steps.append(("commit", None, None))
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", slow_flush)
+    monkeypatch.setattr(connection, "_commit", recorded_commit)
+
+    response = upload(worker_client, dossier, decision, "Décision.pdf", samples.pdf_bytes())
+
+    assert response.status_code == 302
+    original = Path(settings.MEDIA_ROOT) / Document.objects.across_centres(reason="test").get().original.name
+    flushes = [step for step in steps if step[0] == "flushed"]
+    assert [path for _step, path, _main in flushes][:2] == [original, original.parent]
+    assert not any(main for _step, _path, main in flushes)  # beside the database's work, not before it
+    upload_commit = steps.index(("commit", None, None), steps.index(flushes[0]))
+    assert steps.index(flushes[-1]) < upload_commit
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_file_cannot_be_flushed_says_so_and_keeps_neither_row_nor_file(
+    worker_client, dossier, decision, settings, monkeypatch, caplog
+):
+    def disk_error(descriptor):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", disk_error)
+
+    response = upload(worker_client, dossier, decision, "courrier.docx", samples.docx_bytes())
+
+    assert response.status_code == 200
+    assert "Le stockage des fichiers est indisponible" in response.content.decode()
+    assert not Document.objects.across_centres(reason="test").exists()
+    assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == []
+    assert "could not flush the files just written" in caplog.text

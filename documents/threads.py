@@ -1,0 +1,32 @@
+"""Work run in a thread of its own while the caller's thread goes on: a conversion while the lease is
+taken, a PDF's check while it is stored, a file's flush to the disk while the database works."""
+
+import threading
+
+
+class InThread:
+    """`function(*args)` run in a thread of its own from the moment this is made, while the caller's thread
+    does something else; its result, or its exception, handed back to the caller's thread."""
+
+    def __init__(self, function, *args, name: str):
+        self._outcome: dict = {}
+        self._thread = threading.Thread(target=self._run, args=(function, args), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, function, args) -> None:
+        try:
+            self._outcome["result"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            self._outcome["error"] = exc
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once the function has returned or raised (within `timeout` seconds)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def result(self):
+        """What the function returned, or its exception raised here; waits for it to end."""
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["result"]
