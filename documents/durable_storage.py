@@ -26,8 +26,17 @@ from .threads import InThread
 
 logger = logging.getLogger(__name__)
 
-# The flushes started in the background by the innermost `flushing_in_background()` block, if any.
-_BACKGROUND: ContextVar[list[InThread] | None] = ContextVar("durable_storage_background", default=None)
+# The innermost `flushing_in_background()` block's flushes, while it is open.
+_BACKGROUND: ContextVar["_Background | None"] = ContextVar("durable_storage_background", default=None)
+
+
+class _Background:
+    def __init__(self):
+        self.flushes: list[InThread] = []
+        # Once the block has ended, a save in a thread that kept a copy of its context (none of
+        # Primaweb's does) flushes on the spot: nobody would wait for it any more.
+        self.open = True
+
 
 _CANNOT_FLUSH_FOLDERS = {errno.EINVAL, errno.ENOTSUP, errno.EBADF}
 
@@ -62,33 +71,60 @@ class DurableFileSystemStorage(FileSystemStorage):
     def _save(self, name, content):
         name = super()._save(name, content)
         background = _BACKGROUND.get()
-        if background is None:
+        if background is None or not background.open:
+            self._flush_saved(name)
+            return name
+        try:
+            flush = InThread(self._flush_saved, name, name=f"flush-{name}")
+        except RuntimeError:  # no thread to be had (a worker at its limit): flushed here, at once
             self._flush_saved(name)
         else:
-            background.append(InThread(self._flush_saved, name, name=f"flush-{name}"))
+            background.flushes.append(flush)
         return name
 
     def _flush_saved(self, name: str) -> None:
         path = Path(self.path(name))
         root = Path(self.location)
-        _flush(path)
-        for folder in path.parents:
-            if not _flush_folder(folder, root) or folder == root:
-                break
+        try:
+            _flush(path)
+            for folder in path.parents:
+                if not _flush_folder(folder, root) or folder == root:
+                    break
+        except OSError as exc:
+            exc.filename = exc.filename or str(path)  # fsync's own error names no file
+            raise
 
     @contextmanager
     def flushing_in_background(self):
         """Inside this block, a file saved is written at once and flushed to the disk in a thread of its
         own while the caller goes on (its database work): leaving the block waits until every one is on
-        the disk, and raises the first flush's error (an OSError) when the block itself did not raise.
-        Inside a transaction, the block ends before the commit: the row is durable after its file."""
-        background: list[InThread] = []
+        the disk, and raises the first flush's error (an OSError naming the file) when the block itself
+        did not raise; when it did, a flush's error is only logged. Inside a transaction, the block ends
+        before the commit: the row is durable after its file."""
+        background = _Background()
         token = _BACKGROUND.set(background)
+        failures = []
         try:
             yield
+        except BaseException:
+            failures = _ended(background)
+            for exc in failures:
+                logger.error("Could not flush %s to the disk: %s", exc.filename, exc)
+            raise
         finally:
             _BACKGROUND.reset(token)
-            for flush in background:
-                flush.wait()
-        for flush in background:
+        failures = _ended(background)
+        if failures:
+            raise failures[0]
+
+
+def _ended(background: _Background) -> list[OSError]:
+    """Closes the block and waits for its flushes; returns their errors."""
+    background.open = False
+    failures = []
+    for flush in background.flushes:
+        try:
             flush.result()
+        except OSError as exc:
+            failures.append(exc)
+    return failures

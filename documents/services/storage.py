@@ -103,7 +103,7 @@ def files_on_disk_on_leaving():
     except STORAGE_ERRORS as exc:
         if not ended:  # the block's own error, not a flush's
             raise
-        raise _failure(exc, "could not flush the files just written to the disk") from exc
+        raise _failure(exc, f"could not flush {exc.filename} to the disk") from exc
 
 
 @contextmanager

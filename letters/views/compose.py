@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from documents.conversion import ConversionError, ConverterUnavailable
-from documents.services import StorageFull
+from documents.services import StorageFailed
 from documents.validation import FileRefused
 from dossiers.models import Dossier
 from primaweb.access import centre_required
@@ -108,7 +108,7 @@ def _save(request, form, template, dossier, letter):
         document = services.letter_save(
             template=template, dossier=dossier, letter=letter, by=request.user, request=request
         )
-    except (FileRefused, StorageFull) as refused:
+    except (FileRefused, StorageFailed) as refused:
         form.add_error(None, str(refused))
         return None
     messages.success(

@@ -1,9 +1,11 @@
 """An uploaded file is on the disk before the upload says « enregistré »: a machine that loses power right
 after the upload comes back with the file its row names."""
 
+import contextvars
 import errno
 import logging
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -94,7 +96,8 @@ def test_a_file_system_that_cannot_flush_folders_still_stores_but_a_file_that_ca
 def test_an_upload_flushes_its_file_while_the_database_works_and_commits_only_once_it_is_on_the_disk(
     worker_client, dossier, decision, settings, monkeypatch
 ):
-    # The flush takes a while (a busy disk): it runs beside the upload's inserts, and the commit waits.
+    # The flush takes a while (a busy disk): it runs beside the upload's inserts, and the commit that
+    # carries the document's row waits for it.
     steps, fsync, commit = [], os.fsync, connection._commit
 
     def slow_flush(descriptor):
@@ -107,18 +110,24 @@ def test_an_upload_flushes_its_file_while_the_database_works_and_commits_only_on
         steps.append(("commit", None, None))
         return commit(*args, **kwargs)
 
+    def recorded_insert(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "documents_document"'):
+            steps.append(("document inserted", None, None))
+        return execute(sql, params, many, context)
+
     monkeypatch.setattr(os, "fsync", slow_flush)
     monkeypatch.setattr(connection, "_commit", recorded_commit)
-
-    response = upload(worker_client, dossier, decision, "Décision.pdf", samples.pdf_bytes())
+    with connection.execute_wrapper(recorded_insert):
+        response = upload(worker_client, dossier, decision, "Décision.pdf", samples.pdf_bytes())
 
     assert response.status_code == 302
     original = Path(settings.MEDIA_ROOT) / Document.objects.across_centres(reason="test").get().original.name
     flushes = [step for step in steps if step[0] == "flushed"]
     assert [path for _step, path, _main in flushes][:2] == [original, original.parent]
     assert not any(main for _step, _path, main in flushes)  # beside the database's work, not before it
-    upload_commit = steps.index(("commit", None, None), steps.index(flushes[0]))
-    assert steps.index(flushes[-1]) < upload_commit
+    inserted = steps.index(("document inserted", None, None))
+    its_commit = steps.index(("commit", None, None), inserted)
+    assert inserted < steps.index(flushes[-1]) < its_commit
 
 
 @pytest.mark.django_db
@@ -136,4 +145,47 @@ def test_an_upload_whose_file_cannot_be_flushed_says_so_and_keeps_neither_row_no
     assert "Le stockage des fichiers est indisponible" in response.content.decode()
     assert not Document.objects.across_centres(reason="test").exists()
     assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == []
-    assert "could not flush the files just written" in caplog.text
+    assert re.search(r"could not flush \S+/original\.docx to the disk", caplog.text)
+
+
+def test_a_save_flushes_on_the_spot_when_no_thread_can_be_started(tmp_path, flushed, monkeypatch):
+    storage = DurableFileSystemStorage(location=tmp_path)
+
+    def no_thread(*args, **kwargs):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(durable_storage, "InThread", no_thread)
+    with storage.flushing_in_background():
+        name = storage.save("lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
+        assert flushed[:2] == [tmp_path / name, tmp_path / "lettres"]
+
+
+def test_a_save_after_the_block_ended_flushes_on_the_spot_even_with_the_blocks_context(tmp_path, flushed):
+    storage = DurableFileSystemStorage(location=tmp_path)
+    with storage.flushing_in_background():
+        kept = contextvars.copy_context()  # as a thread started inside the block would keep it
+
+    name = kept.run(storage.save, "lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
+
+    assert flushed[:2] == [tmp_path / name, tmp_path / "lettres"]
+
+
+def test_when_the_block_fails_its_own_error_wins_and_a_flush_error_is_logged(tmp_path, monkeypatch, request):
+    storage = DurableFileSystemStorage(location=tmp_path)
+    errors = []
+    catcher = logging.Handler(logging.ERROR)
+    catcher.emit = lambda record: errors.append(record.getMessage())
+    monkeypatch.setattr(durable_storage.logger, "disabled", False)
+    request.addfinalizer(lambda level=durable_storage.logger.level: durable_storage.logger.setLevel(level))
+    durable_storage.logger.setLevel(logging.ERROR)
+    monkeypatch.setattr(durable_storage.logger, "handlers", [catcher])
+
+    def disk_error(descriptor):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", disk_error)
+    with pytest.raises(ValueError, match="the block's own"), storage.flushing_in_background():
+        storage.save("lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
+        raise ValueError("the block's own error")
+
+    assert errors and "convocation.pdf" in errors[0] and "Input/output error" in errors[0]

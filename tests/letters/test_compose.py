@@ -74,6 +74,26 @@ def test_saving_makes_a_document_of_the_dossier_queued_for_conversion(
     assert document.events.filter(kind="uploaded").exists()
 
 
+def test_a_store_that_cannot_be_written_says_so_on_the_letter_and_keeps_nothing(
+    worker_client, centre, monkeypatch
+):
+    import errno
+    import os
+
+    dossier = _with_legal_address(DossierFactory(centre=centre))
+    template = letter_template_in(centre, text=TEXT)
+
+    def disk_error(descriptor):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", disk_error)
+    response = _compose(worker_client, dossier, template, "save", free_text="Accord.")
+
+    assert response.status_code == 200
+    assert "Le stockage des fichiers est indisponible" in response.content.decode()
+    assert not Document.objects.for_centre(centre).exists()
+
+
 def test_no_legal_address_says_so_and_produces_nothing_unless_the_worker_confirms(
     worker_client, centre, django_capture_on_commit_callbacks
 ):
