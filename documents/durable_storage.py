@@ -74,12 +74,7 @@ class DurableFileSystemStorage(FileSystemStorage):
         if background is None or not background.open:
             self._flush_saved(name)
             return name
-        try:
-            flush = InThread(self._flush_saved, name, name=f"flush-{name}")
-        except RuntimeError:  # no thread to be had (a worker at its limit): flushed here, at once
-            self._flush_saved(name)
-        else:
-            background.flushes.append(flush)
+        background.flushes.append(InThread(self._flush_saved, name, name=f"flush-{name}"))
         return name
 
     def _flush_saved(self, name: str) -> None:
@@ -103,7 +98,6 @@ class DurableFileSystemStorage(FileSystemStorage):
         before the commit: the row is durable after its file."""
         background = _Background()
         token = _BACKGROUND.set(background)
-        failures = []
         try:
             yield
         except BaseException:

@@ -151,10 +151,10 @@ def test_an_upload_whose_file_cannot_be_flushed_says_so_and_keeps_neither_row_no
 def test_a_save_flushes_on_the_spot_when_no_thread_can_be_started(tmp_path, flushed, monkeypatch):
     storage = DurableFileSystemStorage(location=tmp_path)
 
-    def no_thread(*args, **kwargs):
+    def no_thread(thread):
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(durable_storage, "InThread", no_thread)
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
     with storage.flushing_in_background():
         name = storage.save("lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
         assert flushed[:2] == [tmp_path / name, tmp_path / "lettres"]
