@@ -61,18 +61,24 @@ def test_a_save_flushes_the_folders_a_failed_save_left_behind(tmp_path, flushed)
     assert flushed == [media / name, media / "lettres" / "2026", media / "lettres", media]
 
 
-def test_a_file_system_that_cannot_flush_folders_still_stores_but_a_file_that_cannot_be_flushed_fails(
-    tmp_path, monkeypatch, request
-):
-    storage = DurableFileSystemStorage(location=tmp_path)
-    # The warning, caught on the module's own logger: whatever logging set-up earlier tests left behind.
-    warnings = []
+@pytest.fixture
+def logged(monkeypatch, request):
+    """The messages the store's module logs (WARNING and above), caught on its own logger: whatever
+    logging set-up earlier tests left behind (a Celery test worker leaves the root logger at ERROR)."""
+    messages = []
     catcher = logging.Handler(logging.WARNING)
-    catcher.emit = lambda record: warnings.append(record.getMessage())
+    catcher.emit = lambda record: messages.append(record.getMessage())
     monkeypatch.setattr(durable_storage.logger, "disabled", False)
     request.addfinalizer(lambda level=durable_storage.logger.level: durable_storage.logger.setLevel(level))
     durable_storage.logger.setLevel(logging.WARNING)
     monkeypatch.setattr(durable_storage.logger, "handlers", [catcher])
+    return messages
+
+
+def test_a_file_system_that_cannot_flush_folders_still_stores_but_a_file_that_cannot_be_flushed_fails(
+    tmp_path, monkeypatch, logged
+):
+    storage = DurableFileSystemStorage(location=tmp_path)
     fsync = os.fsync
 
     def folders_refused(descriptor):
@@ -82,7 +88,7 @@ def test_a_file_system_that_cannot_flush_folders_still_stores_but_a_file_that_ca
 
     monkeypatch.setattr(os, "fsync", folders_refused)
     name = storage.save("lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
-    assert (tmp_path / name).read_bytes() == b"%PDF-1.4" and "cannot flush its folders" in " ".join(warnings)
+    assert (tmp_path / name).read_bytes() == b"%PDF-1.4" and "cannot flush its folders" in " ".join(logged)
 
     def disk_error(descriptor):
         raise OSError(errno.EIO, "Input/output error")
@@ -170,15 +176,8 @@ def test_a_save_after_the_block_ended_flushes_on_the_spot_even_with_the_blocks_c
     assert flushed[:2] == [tmp_path / name, tmp_path / "lettres"]
 
 
-def test_when_the_block_fails_its_own_error_wins_and_a_flush_error_is_logged(tmp_path, monkeypatch, request):
+def test_when_the_block_fails_its_own_error_wins_and_a_flush_error_is_logged(tmp_path, monkeypatch, logged):
     storage = DurableFileSystemStorage(location=tmp_path)
-    errors = []
-    catcher = logging.Handler(logging.ERROR)
-    catcher.emit = lambda record: errors.append(record.getMessage())
-    monkeypatch.setattr(durable_storage.logger, "disabled", False)
-    request.addfinalizer(lambda level=durable_storage.logger.level: durable_storage.logger.setLevel(level))
-    durable_storage.logger.setLevel(logging.ERROR)
-    monkeypatch.setattr(durable_storage.logger, "handlers", [catcher])
 
     def disk_error(descriptor):
         raise OSError(errno.EIO, "Input/output error")
@@ -188,4 +187,4 @@ def test_when_the_block_fails_its_own_error_wins_and_a_flush_error_is_logged(tmp
         storage.save("lettres/convocation.pdf", ContentFile(b"%PDF-1.4"))
         raise ValueError("the block's own error")
 
-    assert errors and "convocation.pdf" in errors[0] and "Input/output error" in errors[0]
+    assert logged and "convocation.pdf" in logged[0] and "Input/output error" in logged[0]
