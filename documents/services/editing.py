@@ -15,7 +15,7 @@ from ..models import Document, DocumentEvent, DocumentType
 from ..validation import FileRefused, ValidatedFile, check_pdf, validate_upload
 from .converting import lease, queue_conversion
 from .history import event_record
-from .storage import files_on_disk_on_leaving, files_removed_unless_committed, remove_after_commit, store
+from .storage import files_removed_unless_committed, remove_after_commit, store
 
 
 class DocumentLocked(Exception):
@@ -70,11 +70,7 @@ def document_upload(
     if dossier.centre_id != centre.pk or document_type.centre_id != centre.pk:
         raise ValueError("The dossier and the document type must belong to the centre.")
     checked = validate_upload(name=name, data=data)
-    with (
-        files_removed_unless_committed() as (written, committed),
-        transaction.atomic(),
-        files_on_disk_on_leaving(),
-    ):
+    with files_removed_unless_committed() as (written, committed), transaction.atomic():
         transaction.on_commit(committed)
         _lock_dossier_uploads(dossier)
         if not allow_duplicate:
@@ -193,11 +189,7 @@ def document_replace(
     if not document.is_editable:
         raise DocumentLocked(document.status)
     checked = validate_upload(name=name, data=data)
-    with (
-        files_removed_unless_committed() as (written, committed),
-        transaction.atomic(),
-        files_on_disk_on_leaving(),
-    ):
+    with files_removed_unless_committed() as (written, committed), transaction.atomic():
         transaction.on_commit(committed)
         document = Document.objects.for_centre(document.centre_id).select_for_update().get(pk=document.pk)
         if not document.is_editable:

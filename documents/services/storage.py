@@ -73,37 +73,11 @@ def store(document: Document, name: str, data: bytes) -> str:
     except STORAGE_ERRORS as exc:
         with contextlib.suppress(*STORAGE_ERRORS):
             default_storage.delete(target)
-        raise _failure(exc, f"could not write {target}") from exc
-
-
-def _failure(exc: Exception, what: str) -> StorageFailed:
-    """The store's failure as the worker is told it, said in the log at ERROR for the administrators."""
-    if _no_room(exc):
-        logger.error("File storage full: %s (%s)", what, exc)
-        return StorageFull()
-    logger.error("File storage failed: %s (%r)", what, exc)
-    return StorageFailed()
-
-
-@contextmanager
-def files_on_disk_on_leaving():
-    """The files `store` writes inside this block go to the disk while the caller goes on (the local
-    store flushes them in the background; other stores have them safe once written): leaving the block
-    waits until they are, and raises `StorageFull` or `StorageFailed` as `store` does when one could not
-    be flushed. Opened innermost, inside the transaction that records the files: the commit comes after."""
-    background = getattr(default_storage, "flushing_in_background", None)
-    if background is None:
-        yield
-        return
-    ended = False
-    try:
-        with background():
-            yield
-            ended = True
-    except STORAGE_ERRORS as exc:
-        if not ended:  # the block's own error, not a flush's
-            raise
-        raise _failure(exc, f"could not flush {exc.filename} to the disk") from exc
+        if _no_room(exc):
+            logger.error("File storage full: could not write %s (%s)", target, exc)
+            raise StorageFull from exc
+        logger.error("File storage failed: could not write %s (%r)", target, exc)
+        raise StorageFailed from exc
 
 
 @contextmanager
