@@ -7,14 +7,16 @@ process of its own with the settings of `make run`, sharing the throw-away Postg
 and the broker with this process): with the pool of the Procfile on the broker in files of `make run`, with
 production's prefork pool on Redis, each with the slots the settings give (CELERY_WORKER_CONCURRENCY).
 It times DOCX uploads through `documents.services.document_upload()`, from the call until the document
-is « Document enregistré » (woken by a notification of the database, then read), each measure
+is « Document enregistré » (a notification of the database says so when it commits), each measure
 interleaved with the same files converted directly by the converter (`convert_to_pdf`, no upload, no
 broker, no worker):
 - one at a time: the latency a social worker sees, p50 and p95, against the converter's own time for the
   same file converted just after; the upload call itself;
 - bursts (BURSTS of them): all the files uploaded back to back, then waited for, against the same files
   converted directly as many at a time as the converter has listeners (all it can do at once): p50 and
-  p95, and the wall time of each.
+  p95, and the wall time of each; and the processor time each part spent per file in either (`cpu_use`,
+  on Linux): with the listeners keeping every core busy, what the upload adds to it is what a burst's
+  wall adds.
 Prints the ratios upload/converter (goal: at most 1.25), twice: with the broker in files that the
 project uses when REDIS_URL is empty (`make run`), and with Redis as production uses it (a throw-away
 redis-server, when one is installed).
@@ -47,6 +49,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from cpu_use import per_file, snapshot, used  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -62,6 +65,7 @@ from upload_rig import (  # noqa: E402
 )
 
 from documents.converter_process import running_converter  # noqa: E402
+from documents.models import Document  # noqa: E402
 from tests import samples  # noqa: E402
 
 UPLOADS = int(sys.argv[1]) if len(sys.argv) > 1 else 60
@@ -92,13 +96,16 @@ NOTIFY_CHANNEL = "bench_document_converted"
 
 def install_notifier() -> None:
     """A trigger of the bench's throw-away database that says, at the commit of the change, which document
-    left the conversion: the bench wakes up then instead of polling the table every few milliseconds (a
-    poller that takes CPU from the worker and the converter it measures, and sees a change up to one poll
-    late). What it measures is unchanged: until the row says « Document enregistré » (read again)."""
+    left the conversion and for which status: the bench wakes up then instead of polling the table every
+    few milliseconds (a poller that takes CPU from the worker and the converter it measures, and sees a
+    change up to one poll late). PostgreSQL delivers a notification only when its transaction commits, so
+    its status is the row's as committed: the bench need not read the row again (a query per document,
+    that took the processor from what it measures, in bursts); `confirm_registered` reads them all once
+    the phase's timing is over."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION bench_notify_converted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"PERFORM pg_notify('{NOTIFY_CHANNEL}', NEW.id::text); RETURN NEW; END $$"
+            f"PERFORM pg_notify('{NOTIFY_CHANNEL}', NEW.id::text || ' ' || NEW.status); RETURN NEW; END $$"
         )
         cursor.execute(
             "CREATE TRIGGER bench_notify_converted AFTER UPDATE OF status ON documents_document "
@@ -122,30 +129,46 @@ def wait_registered(
 ) -> dict[int, float]:
     """Waits until every document of `pending` (id -> call time) is registered; returns id -> latency.
 
-    Woken by the trigger's notification (sent when the change commits), it then reads the rows: a
-    document counts as registered only once the row says so."""
-    from documents.models import Document
-
+    Woken by the trigger's notification, sent when the change commits and naming the committed status;
+    without a listener (BENCH_UPLOAD_WAIT=poll), the table is read every POLL seconds instead."""
     done: dict[int, float] = {}
     deadline = time.perf_counter() + timeout
     while pending:
-        if listener is None:  # BENCH_UPLOAD_WAIT=poll: the table read every POLL seconds, for comparison
+        if listener is None:
             time.sleep(POLL)
-            notified = True
+            changed = _read_statuses(pending)
         else:
-            notified = list(listener.notifies(timeout=WAKE_UP, stop_after=1))
+            changed = [
+                notify.payload.split(" ", 1) for notify in listener.notifies(timeout=WAKE_UP, stop_after=1)
+            ]
         now = time.perf_counter()
-        if notified or now > deadline:
-            rows = Document.objects.filter(pk__in=list(pending)).exclude(status__in=Document.IN_CONVERSION)
-            for pk, status, reason in rows.values_list("pk", "status", "failure_reason"):
+        for pk, status in changed:
+            if int(pk) in pending:
                 if status != Document.Status.REGISTERED:
-                    raise WorkerFailed(f"document {pk} is {status}: {reason}")
-                done[pk] = now - pending.pop(pk)
+                    raise WorkerFailed(f"document {pk} is {status}: {_reason(pk)}")
+                done[int(pk)] = now - pending.pop(int(pk))
         if worker.poll() is not None:
             raise WorkerFailed(f"the worker exited ({worker.returncode}):\n{tail(log)}")
         if pending and now > deadline:
             raise WorkerFailed(f"{len(pending)} document(s) not registered after {timeout:g} s:\n{tail(log)}")
     return done
+
+
+def _read_statuses(pending) -> list[tuple[int, str]]:
+    rows = Document.objects.filter(pk__in=list(pending)).exclude(status__in=Document.IN_CONVERSION)
+    return list(rows.values_list("pk", "status"))
+
+
+def _reason(pk) -> str:
+    return Document.objects.filter(pk=pk).values_list("failure_reason", flat=True).first() or ""
+
+
+def confirm_registered(ids) -> None:
+    """Reads the rows the notifications spoke of, once the timing is over: each says « Document
+    enregistré »."""
+    wrong = Document.objects.filter(pk__in=list(ids)).exclude(status=Document.Status.REGISTERED)
+    if len(ids) != Document.objects.filter(pk__in=list(ids)).count() or wrong.exists():
+        raise WorkerFailed(f"not registered after all: {list(wrong.values_list('pk', 'status'))}")
 
 
 def upload(context, name: str, data: bytes):
@@ -190,13 +213,15 @@ def direct_burst(files, converter_url: str) -> tuple[float, list[float]]:
 def one_at_a_time(
     context, files, worker, log, converter_url, listener
 ) -> tuple[list[float], list[float], list[float]]:
-    latencies, calls, own = [], [], []
+    latencies, calls, own, uploaded = [], [], [], []
     for name, data in files:
         start = time.perf_counter()
         document = upload(context, name, data)
         calls.append(time.perf_counter() - start)
         latencies.append(wait_registered({document.pk: start}, worker, log, TIMEOUT, listener)[document.pk])
         own.append(direct(data, converter_url))
+        uploaded.append(document.pk)
+    confirm_registered(uploaded)
     return latencies, calls, own
 
 
@@ -220,8 +245,10 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
         wait_registered(warm, worker, log, TIMEOUT, listener)
         sequential, calls, own = one_at_a_time(context, files, worker, log, converter_url, listener)
         bursts, own_bursts = [], []
+        cpu = {"upload": {}, "direct": {}}
         for _round in range(BURSTS):  # upload burst and direct burst, alternated
             starts = {}
+            before = snapshot(worker.pid)
             first = time.perf_counter()
             for name, data in files:
                 start = time.perf_counter()
@@ -229,7 +256,13 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
             loaded = wait_registered(dict(starts), worker, log, TIMEOUT + 30 * len(files), listener)
             wall = max(starts[pk] + latency for pk, latency in loaded.items()) - first
             bursts.append((wall, list(loaded.values())))
+            between = snapshot(worker.pid)
             own_bursts.append(direct_burst(files, converter_url))
+            after = snapshot(worker.pid)
+            confirm_registered(starts)
+            for phase, used_now in (("upload", used(before, between)), ("direct", used(between, after))):
+                for part, seconds in used_now.items():
+                    cpu[phase][part] = cpu[phase].get(part, 0.0) + seconds
     return {
         "ready": ready,
         "sequential": sequential,
@@ -239,6 +272,7 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
         "own_burst": [latency for _wall, latencies in own_bursts for latency in latencies],
         "wall": sum(wall for wall, _latencies in bursts),
         "own_wall": sum(wall for wall, _latencies in own_bursts),
+        "cpu": cpu,
     }
 
 
@@ -326,6 +360,10 @@ def main() -> None:
             f"converter alone {figures['own_wall'] / BURSTS:.1f} s "
             f"({BURSTS * UPLOADS / figures['own_wall'] * 60:.0f}/min)"
         )
+        if figures["cpu"]["upload"]:
+            count = BURSTS * UPLOADS
+            print(f"    processor per file in bursts, uploaded: {per_file(figures['cpu']['upload'], count)}")
+            print(f"      converted directly: {per_file(figures['cpu']['direct'], count)}")
         print(
             f"    ratio upload/converter: one at a time p50 {sequential:.2f}x, bursts {burst:.2f}x "
             "(goal <= 1.25)"
