@@ -1,11 +1,13 @@
 """A Celery worker keeps its database connection from one task to the next, as the web server does from one
 request to the next: opening one costs about as much as a short task. A broken one is replaced."""
 
+import logging
+
 import pytest
 from django.db import connection
 
 from primaweb.celery import app
-from tests.workers import end_worker_sessions
+from tests.workers import logging_state, worker_in_thread
 
 backend_pids: list[int] = []
 
@@ -19,17 +21,11 @@ def record_backend_pid() -> None:
 
 @pytest.fixture
 def celery_worker(settings):
-    from celery.contrib.testing.worker import start_worker
-
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's backend ids")
     backend_pids.clear()
-    app.conf.update(task_always_eager=False)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_in_thread(app, settings):
         yield
-    app.conf.update(task_always_eager=True)
-    end_worker_sessions()
 
 
 def run_task() -> int:
@@ -51,3 +47,15 @@ def test_a_worker_replaces_a_connection_the_server_closed(celery_worker):
     second = run_task()
     assert second != first
     assert run_task() == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_thread_leaves_the_logging_as_it_found_it(settings, caplog):
+    """Celery's start of a worker sets the root logger to ERROR: left so, every later test would see no
+    WARNING in `caplog`."""
+    before = logging_state()
+    with worker_in_thread(app, settings):
+        assert logging_state() != before  # what Celery's start changed
+    assert logging_state() == before
+    logging.getLogger("documents").warning("seen")
+    assert "seen" in caplog.text

@@ -239,22 +239,16 @@ def assert_accessible(axe, policy_violations, request, viewport):
 
 # The warm converter the documents tests start once per session, for the walks that upload.
 from tests.documents.conftest import converter, converter_url, converter_work_dir  # noqa: E402,F401
-from tests.workers import end_worker_sessions  # noqa: E402
+from tests.workers import worker_in_thread  # noqa: E402
 
 
 @pytest.fixture
 def celery_worker_thread(settings):
     """A Celery worker in a thread of this process, taking tasks from an in-memory broker."""
-    from celery.contrib.testing.worker import start_worker
-
     from primaweb.celery import app
 
-    app.conf.update(task_always_eager=False)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_in_thread(app, settings):
         yield
-    app.conf.update(task_always_eager=True)
-    end_worker_sessions()
 
 
 @pytest.fixture
