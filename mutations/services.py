@@ -176,7 +176,9 @@ def _take(mutation: Mutation) -> Mutation:
     return mutation
 
 
-def _done(mutation: Mutation, *, by: User, outcome: str, request: HttpRequest | None) -> Mutation:
+def _done(
+    mutation: Mutation, *, by: User, outcome: str, request: HttpRequest | None, details: dict | None = None
+) -> Mutation:
     mutation.processed_at = timezone.now()
     mutation.processed_by = by
     mutation.outcome = outcome
@@ -187,7 +189,7 @@ def _done(mutation: Mutation, *, by: User, outcome: str, request: HttpRequest | 
         centre=mutation.centre,
         target=mutation,
         request=request,
-        details={"event": "mutation_processed", "outcome": outcome},
+        details={"event": "mutation_processed", "outcome": outcome, **(details or {})},
     )
     return mutation
 
@@ -233,18 +235,24 @@ def deceased_reason() -> Failure:
 @transaction.atomic
 def mutation_accept_death(
     *, mutation: Mutation, by: User, reason: str, request: HttpRequest | None = None
-) -> tuple[Mutation, int]:
+) -> tuple[Mutation, int, Dossier | None]:
     """The worker confirms a death: the dossier is closed for `reason` (unless it already is) and every
-    pending eBox send to the person is held « à vérifier ». Returns the mutation and how many sends were
-    held."""
+    pending eBox send to the person is held « à vérifier ». Returns the mutation, how many sends were
+    held, and the dossier as it was when someone else had already closed it (None when this closed it):
+    its closing reason stays, and the one typed here is kept in the mutation's entry of the log."""
     mutation = _take(mutation)
     if mutation.kind != MutationKind.DEATH:
         raise MutationRefused(_("Seul un décès propose de clôturer le dossier."))
     # Locked before it is looked at: a dossier someone closes meanwhile is seen closed, not closed twice.
     dossier = Dossier.objects.for_centre(mutation.centre_id).select_for_update().get(pk=mutation.dossier_id)
-    if not dossier.is_closed:
+    already_closed = dossier if dossier.is_closed else None
+    if already_closed is None:
         dossier_services.dossier_close(dossier=dossier, user=by, reason=reason, request=request)
     held = ebox_holds.publications_hold_for_recipient(
         centre=mutation.centre, niss=mutation.niss, reason=deceased_reason()
     )
-    return _done(mutation, by=by, outcome=Mutation.Outcome.DOSSIER_CLOSED, request=request), held
+    details = {"reason": reason.strip()[:300], "dossier_already_closed": already_closed is not None}
+    mutation = _done(
+        mutation, by=by, outcome=Mutation.Outcome.DOSSIER_CLOSED, request=request, details=details
+    )
+    return mutation, held, already_closed

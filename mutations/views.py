@@ -147,17 +147,32 @@ def accept_death(request, pk: int):
     form = DeathForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _mutation, held = services.mutation_accept_death(
+            _mutation, held, already_closed = services.mutation_accept_death(
                 mutation=mutation, by=request.user, reason=form.cleaned_data["reason"], request=request
             )
         except services.MutationRefused as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(
-                request,
-                _("Le dossier %(number)s est clôturé ; %(held)s envoi(s) eBox retenu(s), à vérifier.")
-                % {"number": mutation.dossier.number, "held": held},
-            )
+            if already_closed is not None:  # by a colleague meanwhile: the reason typed here is in the log
+                messages.warning(
+                    request,
+                    _(
+                        "Le dossier %(number)s avait déjà été clôturé (motif : « %(reason)s ») : "
+                        "ce motif est gardé, le vôtre est noté dans le journal. "
+                        "%(held)s envoi(s) eBox retenu(s), à vérifier."
+                    )
+                    % {
+                        "number": mutation.dossier.number,
+                        "reason": already_closed.closing_reason,
+                        "held": held,
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Le dossier %(number)s est clôturé ; %(held)s envoi(s) eBox retenu(s), à vérifier.")
+                    % {"number": mutation.dossier.number, "held": held},
+                )
         return redirect("dossiers:detail", pk=mutation.dossier_id)
     audit_consultation(
         request=request,
