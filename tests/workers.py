@@ -33,6 +33,7 @@ def logging_state() -> dict:
 
 
 def _restore_logging(state: dict) -> None:
+    """Each logger of `state` as it was (one made since is left as its library made it)."""
     for logger in _loggers():
         if logger.name in state:
             logger.level, handlers, logger.propagate, logger.disabled = state[logger.name]
@@ -55,6 +56,6 @@ def worker_in_thread(app, settings):
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
             yield worker
     finally:
+        _restore_logging(saved)
         app.conf.update(task_always_eager=True)
         end_worker_sessions()
-        _restore_logging(saved)
