@@ -153,19 +153,17 @@ def accept_death(request, pk: int):
         except services.MutationRefused as refused:
             messages.error(request, str(refused))
         else:
-            if already_closed is not None:  # by a colleague meanwhile: the reason typed here is in the log
+            # Closed by a colleague meanwhile: the reason typed here is in the log. Neither reason goes in
+            # the message, which the browser may keep in a cookie.
+            if already_closed is not None:
                 messages.warning(
                     request,
                     _(
-                        "Le dossier %(number)s avait déjà été clôturé (motif : « %(reason)s ») : "
-                        "ce motif est gardé, le vôtre est noté dans le journal. "
+                        "Le dossier %(number)s avait déjà été clôturé entre-temps : il garde son motif de "
+                        "clôture, celui que vous avez saisi est noté dans le journal du C.P.A.S. "
                         "%(held)s envoi(s) eBox retenu(s), à vérifier."
                     )
-                    % {
-                        "number": mutation.dossier.number,
-                        "reason": already_closed.closing_reason,
-                        "held": held,
-                    },
+                    % {"number": mutation.dossier.number, "held": held},
                 )
             else:
                 messages.success(
