@@ -248,7 +248,7 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
         cpu = {"upload": {}, "direct": {}}
         for _round in range(BURSTS):  # upload burst and direct burst, alternated
             starts = {}
-            before = snapshot(worker.pid)
+            before = snapshot(worker.pid, connection.settings_dict["NAME"])
             first = time.perf_counter()
             for name, data in files:
                 start = time.perf_counter()
@@ -256,9 +256,9 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
             loaded = wait_registered(dict(starts), worker, log, TIMEOUT + 30 * len(files), listener)
             wall = max(starts[pk] + latency for pk, latency in loaded.items()) - first
             bursts.append((wall, list(loaded.values())))
-            between = snapshot(worker.pid)
+            between = snapshot(worker.pid, connection.settings_dict["NAME"])
             own_bursts.append(direct_burst(files, converter_url))
-            after = snapshot(worker.pid)
+            after = snapshot(worker.pid, connection.settings_dict["NAME"])
             confirm_registered(starts)
             for phase, used_now in (("upload", used(before, between)), ("direct", used(between, after))):
                 for part, seconds in used_now.items():
@@ -360,7 +360,7 @@ def main() -> None:
             f"converter alone {figures['own_wall'] / BURSTS:.1f} s "
             f"({BURSTS * UPLOADS / figures['own_wall'] * 60:.0f}/min)"
         )
-        if figures["cpu"]["upload"]:
+        if any(figures["cpu"]["upload"].values()):  # Linux's /proc
             count = BURSTS * UPLOADS
             print(f"    processor per file in bursts, uploaded: {per_file(figures['cpu']['upload'], count)}")
             print(f"      converted directly: {per_file(figures['cpu']['direct'], count)}")

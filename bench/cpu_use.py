@@ -4,15 +4,24 @@ goes when the converter's listeners already keep every core busy.
 A snapshot is taken before and after a phase; the difference, divided by the files, is the processor time
 each part spent on one file: the worker (every process of its session), this process (the upload calls
 or the direct conversions' client, and the converter's gate, a thread of it in the bench), the converter
-(this process's other descendants: the listeners and their LibreOffice) and PostgreSQL (all its
-processes, the bench's being alone on it)."""
+(this process's other descendants but Redis: the listeners and their LibreOffice), PostgreSQL (the
+backends of the bench's database; the server's own writers, shared with whatever else runs on it, are
+left out) and the bench's own Redis. A process that starts and ends between two snapshots is not
+counted (a listener restarted, a short-lived backend)."""
 
 import os
 from pathlib import Path
 
 PROC = Path("/proc")
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-PARTS = ("converter", "worker", "this process", "PostgreSQL")
+PARTS = ("converter", "worker", "this process", "PostgreSQL", "Redis")
+
+
+def _command(pid: int) -> str:
+    try:
+        return (PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _stat(pid: str) -> tuple[str, int, int, float] | None:
@@ -26,8 +35,9 @@ def _stat(pid: str) -> tuple[str, int, int, float] | None:
     return name, int(fields[1]), int(fields[3]), (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def snapshot(worker_session: int) -> dict[int, tuple[str, float]]:
-    """pid -> (part, processor seconds so far) for every process of the four parts; empty without /proc."""
+def snapshot(worker_session: int, database: str) -> dict[int, tuple[str, float]]:
+    """pid -> (part, processor seconds so far) for every process of the parts; empty without /proc.
+    `database`: the name of the bench's database, which its PostgreSQL backends show."""
     if not PROC.is_dir():
         return {}
     stats = {}
@@ -52,9 +62,10 @@ def snapshot(worker_session: int) -> dict[int, tuple[str, float]]:
         elif session == worker_session:
             parts[pid] = ("worker", seconds)
         elif name.startswith("postgres"):
-            parts[pid] = ("PostgreSQL", seconds)
+            if f" {database} " in _command(pid):
+                parts[pid] = ("PostgreSQL", seconds)
         elif descends_from_me(pid):
-            parts[pid] = ("converter", seconds)
+            parts[pid] = ("Redis" if name.startswith("redis-server") else "converter", seconds)
     return parts
 
 
@@ -68,6 +79,6 @@ def used(before: dict, after: dict) -> dict[str, float]:
 
 
 def per_file(totals: dict[str, float], files: int) -> str:
-    """« converter 61 ms, worker 9 ms, … » per file, and their sum."""
-    parts = ", ".join(f"{part} {seconds / files * 1000:.1f}" for part, seconds in totals.items())
+    """« converter 61.0 ms, worker 9.0 ms, … » per file, and their sum."""
+    parts = ", ".join(f"{part} {seconds / files * 1000:.1f} ms" for part, seconds in totals.items())
     return f"{parts}; in all {sum(totals.values()) / files * 1000:.1f} ms"
