@@ -120,3 +120,25 @@ def test_without_returning_the_lease_is_an_update_then_a_read(converter, centre,
         if query["sql"].startswith("UPDATE") and "RETURNING" in query["sql"]
     ]
     assert services.document_convert(document_id=document.pk, version=document.version).status == "registered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_the_store_names_otherwise_is_registered_under_the_stores_name(
+    converter, centre, worker, monkeypatch
+):
+    # A store that names the PDF otherwise than asked (a storage that renames): registered under its name.
+    from django.core.files.storage import default_storage
+
+    monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
+    document = _uploaded(centre, worker)
+    store = converting.store
+    monkeypatch.setattr(
+        converting, "store", lambda document, name, data: store(document, "v1-autre.pdf", data)
+    )
+
+    converted = services.document_convert(document_id=document.pk, version=document.version)
+
+    saved = documents_by_id().get(pk=document.pk)
+    assert saved.status == converted.status == Document.Status.REGISTERED
+    assert saved.pdf.name == converted.pdf.name and saved.pdf.name.endswith("/v1-autre.pdf")
+    assert default_storage.exists(saved.pdf.name) and saved.pages == 1

@@ -1,6 +1,7 @@
-"""`InThread`: work run beside the caller's thread (the early conversion, the PDF's check), or at once in
-the caller's thread when the process cannot start another."""
+"""`InThread`: work run beside the caller's thread (the early conversion, the PDF's check), in a copy of
+the caller's context, or at once in the caller's thread when the process cannot start another."""
 
+import contextvars
 import threading
 
 import pytest
@@ -28,3 +29,22 @@ def test_without_a_thread_to_be_had_the_work_runs_at_once_in_the_callers_thread(
     failing = InThread(lambda: 1 / 0, name="failing")
     with pytest.raises(ZeroDivisionError):
         failing.result()
+
+
+def test_the_work_sees_the_callers_context_variables():
+    seen = contextvars.ContextVar("seen", default="nothing")
+    seen.set("the caller's")
+
+    assert InThread(seen.get, name="work").result() == "the caller's"
+
+
+@pytest.mark.django_db
+def test_a_query_made_in_the_thread_of_a_task_is_held_to_the_tasks_tenancy():
+    # An unmarked query made in the thread is refused as it would be in the task's own thread.
+    from documents.models import Document
+    from primaweb.tenancy.scope import UnscopedQuery, tenancy_enforced
+
+    with tenancy_enforced():
+        unmarked = InThread(lambda: str(Document._base_manager.filter(pk=1).query), name="work")
+        with pytest.raises(UnscopedQuery):
+            unmarked.result()
