@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -166,9 +167,10 @@ def _reason(pk) -> str:
 def confirm_registered(ids) -> None:
     """Reads the rows the notifications spoke of, once the timing is over: each says « Document
     enregistré »."""
-    wrong = Document.objects.filter(pk__in=list(ids)).exclude(status=Document.Status.REGISTERED)
-    if len(ids) != Document.objects.filter(pk__in=list(ids)).count() or wrong.exists():
-        raise WorkerFailed(f"not registered after all: {list(wrong.values_list('pk', 'status'))}")
+    statuses = dict(Document.objects.filter(pk__in=list(ids)).values_list("pk", "status"))
+    wrong = {pk: statuses.get(pk, "missing") for pk in ids if statuses.get(pk) != Document.Status.REGISTERED}
+    if wrong:
+        raise WorkerFailed(f"not registered after all: {wrong}")
 
 
 def upload(context, name: str, data: bytes):
@@ -245,10 +247,11 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
         wait_registered(warm, worker, log, TIMEOUT, listener)
         sequential, calls, own = one_at_a_time(context, files, worker, log, converter_url, listener)
         bursts, own_bursts = [], []
-        cpu = {"upload": {}, "direct": {}}
+        cpu = {"upload": Counter(), "direct": Counter()}
+        database = connection.settings_dict["NAME"]
         for _round in range(BURSTS):  # upload burst and direct burst, alternated
             starts = {}
-            before = snapshot(worker.pid, connection.settings_dict["NAME"])
+            before = snapshot(worker.pid, database)
             first = time.perf_counter()
             for name, data in files:
                 start = time.perf_counter()
@@ -256,13 +259,12 @@ def measure(context, files, converter_url: str, redis_url: str | None, log: Path
             loaded = wait_registered(dict(starts), worker, log, TIMEOUT + 30 * len(files), listener)
             wall = max(starts[pk] + latency for pk, latency in loaded.items()) - first
             bursts.append((wall, list(loaded.values())))
-            between = snapshot(worker.pid, connection.settings_dict["NAME"])
+            between = snapshot(worker.pid, database)
             own_bursts.append(direct_burst(files, converter_url))
-            after = snapshot(worker.pid, connection.settings_dict["NAME"])
+            after = snapshot(worker.pid, database)
             confirm_registered(starts)
-            for phase, used_now in (("upload", used(before, between)), ("direct", used(between, after))):
-                for part, seconds in used_now.items():
-                    cpu[phase][part] = cpu[phase].get(part, 0.0) + seconds
+            cpu["upload"].update(used(before, between))
+            cpu["direct"].update(used(between, after))
     return {
         "ready": ready,
         "sequential": sequential,
