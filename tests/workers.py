@@ -36,9 +36,9 @@ def _restore_logging(state: dict) -> None:
     """Each logger of `state` as it was (one made since is left as its library made it)."""
     for logger in _loggers():
         if logger.name in state:
-            logger.level, handlers, logger.propagate, logger.disabled = state[logger.name]
+            level, handlers, logger.propagate, logger.disabled = state[logger.name]
             logger.handlers[:] = handlers
-    logging.root.manager._clear_cache()
+            logger.setLevel(level)  # which also forgets the levels the loggers below had derived
 
 
 @contextlib.contextmanager
