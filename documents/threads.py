@@ -1,5 +1,5 @@
 """Work run in a thread of its own while the caller's thread goes on: a conversion while the lease is
-taken, a PDF's check while it is stored."""
+taken and renewed."""
 
 import contextvars
 import threading

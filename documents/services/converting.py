@@ -21,7 +21,6 @@ from .. import conversion, failures, validation
 from ..failures import Failure
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
-from ..threads import InThread
 from ..validation import FileRefused
 from .conversion_run import Conversion, early_conversion
 from .history import event_reason, event_record
@@ -246,27 +245,17 @@ def document_conversion_requeue(*, document_id: int, version: int) -> bool:
 def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Document | None:
     """`document` is the row as the lease was taken: its folder is known without reading it again."""
     document_id = document.pk
-    # The PDF is checked (the processor's work, in a thread of its own) while it is written (the disk's
-    # wait, in this thread, where the store's connection is): only a checked PDF is registered, and one
-    # the check refuses is removed before the document says so. The same rules as an uploaded PDF: a
-    # hostile document can make LibreOffice write a PDF that acts on its own (a link to a local file
-    # becomes a link the reader opens without a web address).
-    checking = InThread(validation.check_pdf, pdf, name=f"check-{document_id}")
+    # Only a checked PDF is stored and registered: the same rules as an uploaded PDF. A hostile document
+    # can make LibreOffice write a PDF that acts on its own (a link to a local file becomes a link the
+    # reader opens without a web address). Checked before it is stored, so a refused PDF never reaches the
+    # store: checking it in a thread while it is stored gained nothing, the check holding the interpreter
+    # the store's flushes wait for.
     try:
-        stored = _store_pdf(document, version, pdf)
-    except BaseException:
-        # A refused PDF fails the document whatever happened to the store meanwhile (which has left
-        # nothing): converting it again would make the same PDF.
-        if _refusal(checking) is None:
-            raise
-        stored = ""
-    refusal = _refusal(checking)
-    if refusal is not None:
-        if stored:
-            _remove_refused(stored)
+        pages = validation.check_pdf(pdf)
+    except FileRefused as refusal:
         reason = Failure("pdf_refused", {"reason": failures.from_refusal(refusal)})
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
-    pages = checking.result()
+    stored = _store_pdf(document, version, pdf)
     converted_at = timezone.now()
     # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
     current = documents_by_id().filter(
@@ -302,24 +291,6 @@ def _store_pdf(document: Document, version: int, pdf: bytes) -> str:
     if path != document.pdf.name:
         default_storage.delete(path)
     return store(document, f"v{version}.pdf", pdf)
-
-
-def _refusal(checking: InThread) -> FileRefused | None:
-    """Why the check refused the PDF, or None; once it has ended."""
-    try:
-        checking.result()
-    except FileRefused as refusal:
-        return refusal
-    return None
-
-
-def _remove_refused(stored: str) -> None:
-    """Removes a refused PDF written while it was checked. One that cannot be removed is named by no
-    document, so nothing serves it: said in the log, and `manage.py storage_audit` lists it."""
-    try:
-        default_storage.delete(stored)
-    except STORAGE_ERRORS:
-        logger.exception("Could not remove the refused PDF %s", stored)
 
 
 def _registered_with_event(current: models.QuerySet, values: dict, event: DocumentEvent) -> bool:

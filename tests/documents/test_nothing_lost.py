@@ -356,8 +356,8 @@ def test_conversion_on_a_full_storage_waits_and_resumes_when_there_is_room(
 def test_a_refused_pdf_fails_its_document_even_when_the_storage_is_full_meanwhile(
     worker, centre, dossier, decision, settings, monkeypatch, refused
 ):
-    # The PDF is checked while it is stored: a store that fails meanwhile must not turn the refusal into
-    # « Espace de stockage insuffisant », retried with a new conversion every lease for nothing.
+    # A full store must not turn the refusal into « Espace de stockage insuffisant », retried with a new
+    # conversion every lease for nothing.
     with FakeConverter([refused], settings=settings) as converter:
         monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: None)
         document = make_pending(centre, dossier, decision, worker)
@@ -372,22 +372,22 @@ def test_a_refused_pdf_fails_its_document_even_when_the_storage_is_full_meanwhil
 
 
 @pytest.mark.django_db
-def test_a_refused_pdf_that_cannot_be_removed_still_fails_its_document_and_is_logged(
-    worker, centre, dossier, decision, settings, monkeypatch, caplog
-):
+def test_a_refused_pdf_never_reaches_the_store(worker, centre, dossier, decision, settings, monkeypatch):
+    # Checked before it is stored: not even for a moment is there a file that a worker killed at the
+    # wrong time, or a removal that fails, would leave behind for nobody to serve.
     with FakeConverter([samples.encrypted_pdf_bytes()], settings=settings):
         monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: None)
         document = make_pending(centre, dossier, decision, worker)
         monkeypatch.undo()
-        delete = default_storage.delete
-
-        def failing_for_pdfs(name):
-            if name.endswith(".pdf") and Path(settings.MEDIA_ROOT, name).exists():
-                raise OSError(errno.EIO, "Input/output error")
-            return delete(name)
-
-        monkeypatch.setattr(default_storage, "delete", failing_for_pdfs)
+        saved = []
+        save = default_storage.save
+        monkeypatch.setattr(
+            default_storage,
+            "save",
+            lambda name, *args, **kwargs: saved.append(name) or save(name, *args, **kwargs),
+        )
         tasks.convert_document.delay(document.pk, 1)
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED and not document.pdf
-    assert "Could not remove the refused PDF" in caplog.text
+    assert saved == []
+    assert {p.name for p in stored_files(settings)} == {Path(document.original.name).name}

@@ -1,4 +1,4 @@
-"""`InThread`: work run beside the caller's thread (the early conversion, the PDF's check), in a copy of
+"""`InThread`: work run beside the caller's thread (the conversion, while the lease is taken), in a copy of
 the caller's context, or at once in the caller's thread when the process cannot start another."""
 
 import contextvars
