@@ -11,10 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection, connections, models, transaction
-from django.db.models.expressions import RawSQL
-from django.db.models.lookups import Exact
-from django.db.models.sql import UpdateQuery
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from .. import conversion, failures, validation
@@ -23,6 +20,7 @@ from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
 from ..validation import FileRefused
 from .conversion_run import Conversion, early_conversion
+from .conversion_statements import lease_taken, registered_with_event
 from .history import event_reason, event_record
 from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
 
@@ -65,25 +63,6 @@ class ConversionPostponed(Exception):
         self.cause = cause
 
 
-def _without_waiting_for_disk(queryset: models.QuerySet, *, own_transactions: int) -> models.QuerySet:
-    """`queryset` whose write commits without waiting for PostgreSQL to flush it to disk (3-5 ms of fsync a
-    commit, a tenth of a conversion), in the statement itself: `set_config(..., true)` in its WHERE, so
-    that a write of its own transaction (autocommit) costs one round trip, and one inside the conversion's
-    own transaction relaxes that transaction without a `SET LOCAL` of its own. Only for the conversion's
-    own writes, which may be lost in a crash of the database server without harm: the document is then
-    taken back by the sweep and converted again (to the same file name), and a later durable commit
-    flushes them first anyway. The upload's commit, which the social worker is told is saved, stays
-    durable, as does any transaction the conversion is nested in (an eager task inside a caller's).
-
-    The setting is read when the transaction commits; it takes effect only when the row matched, that is
-    when the statement writes something. `own_transactions`: how many atomic blocks are the conversion's
-    own (0 for a statement that is its own transaction)."""
-    if connection.vendor != "postgresql" or len(connection.atomic_blocks) != own_transactions:
-        return queryset
-    relaxed = RawSQL("set_config('synchronous_commit', 'off', true)", [], models.TextField())
-    return queryset.filter(Exact(relaxed, "off"))
-
-
 def document_convert(
     *, document_id: int, version: int, retry_in: float = 0, original: str = ""
 ) -> Document | None:
@@ -105,15 +84,10 @@ def document_convert(
     """
     # Started first: nothing below is needed before the lease is, when the conversion ends.
     running = early_conversion(original)
-    now = timezone.now()
     # The lease in one statement, its own transaction: the document must still wait for this version's
-    # conversion, and nobody may hold a living lease on it.
-    free = documents_by_id().filter(
-        pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
-    )
-    free = free.exclude(status=Document.Status.CONVERTING, lease_until__gt=now)
-    # Should the lease fail with an error, the early conversion ends on its own and is forgotten.
-    document = _lease_taken(_without_waiting_for_disk(free, own_transactions=0), document_id)
+    # conversion, and nobody may hold a living lease on it. Should it fail with an error, the early
+    # conversion ends on its own and is forgotten.
+    document = lease_taken(document_id=document_id, version=version, now=timezone.now(), until=lease())
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
         if running is not None:
             running.dropped()
@@ -150,34 +124,6 @@ def document_convert(
         logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
         _postpone(document, None, retry_in)
         raise ConversionPostponed(exc) from exc
-
-
-def _can_return_rows(database) -> bool:
-    """Whether `database` has `UPDATE … RETURNING`: PostgreSQL has, SQLite from 3.35 (the same version as
-    its `INSERT … RETURNING`, which Django's feature says)."""
-    return database.features.can_return_columns_from_insert
-
-
-def _update_sql(queryset: models.QuerySet, values: dict) -> tuple[str, list]:
-    """The SQL and parameters of `queryset.update(**values)`, as the ORM writes it (its filters, tenancy
-    checks and value preparation), for a statement that adds a clause to it."""
-    query = queryset.query.chain(UpdateQuery)
-    query.add_update_values(values)
-    return query.get_compiler(queryset.db).as_sql()
-
-
-def _lease_taken(free: models.QuerySet, document_id: int) -> Document | None:
-    """Takes the conversion's lease on the row `free` selects and returns that row as the lease left it,
-    in one statement (`UPDATE … RETURNING`): a round trip and a read fewer than an update followed by a
-    select, on every conversion. None when `free` matched nothing. The statement is the ORM's own update
-    of `free` (its filters, tenancy checks and value preparation), with the RETURNING clause added."""
-    values = {"status": Document.Status.CONVERTING, "lease_until": lease()}
-    database = connections[free.db]
-    if not _can_return_rows(database):
-        return documents_by_id().filter(pk=document_id).first() if free.update(**values) else None
-    sql, params = _update_sql(free, values)
-    columns = ", ".join(database.ops.quote_name(field.column) for field in Document._meta.concrete_fields)
-    return next(iter(free.raw(f"{sql} RETURNING {columns}", params)), None)
 
 
 def _renewing_lease(document: Document, running: Conversion) -> None:
@@ -256,29 +202,24 @@ def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Do
         reason = Failure("pdf_refused", {"reason": failures.from_refusal(refusal)})
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
     stored = _store_pdf(document, version, pdf)
-    converted_at = timezone.now()
-    # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
-    current = documents_by_id().filter(
-        pk=document_id, version=version, status__in=Document.IN_CONVERSION, deleted_at__isnull=True
-    )
-    values = {
-        "pdf": stored,
-        "pages": pages,
-        "status": Document.Status.REGISTERED,
-        "converted_at": converted_at,
-        "failure_reason": "",
-        "failure": {},
-        "lease_until": None,
-    }
     event = DocumentEvent(
         document_id=document_id, kind=DocumentEvent.Kind.CONVERTED, by=None, details={"pages": pages}
     )
-    if not _registered_with_event(current, values, event):
+    # Registered only if still this version's conversion (not deleted, replaced or failed meanwhile).
+    written = registered_with_event(
+        document_id=document_id,
+        version=version,
+        pdf=stored,
+        pages=pages,
+        converted_at=timezone.now(),
+        event=event,
+    )
+    if written is None:
         document = documents_by_id().filter(pk=document_id).first()
         if document is None or stored != document.pdf.name:
             remove_after_commit(stored)
         return document
-    for name, value in values.items():
+    for name, value in written.items():
         setattr(document, name, value)
     return document
 
@@ -291,37 +232,6 @@ def _store_pdf(document: Document, version: int, pdf: bytes) -> str:
     if path != document.pdf.name:
         default_storage.delete(path)
     return store(document, f"v{version}.pdf", pdf)
-
-
-def _registered_with_event(current: models.QuerySet, values: dict, event: DocumentEvent) -> bool:
-    """Updates the row `current` selects with `values` and writes its history's `event`: both, or neither
-    when `current` matched nothing. On PostgreSQL in one statement, its own transaction (the UPDATE in a
-    WITH, the event inserted for the row it returned): a transaction would take three round trips more
-    (BEGIN, the event's INSERT, COMMIT) on every conversion. The UPDATE is the ORM's own update of
-    `current`; the event's values are prepared by its fields as a save would."""
-    database = connections[current.db]
-    if database.vendor != "postgresql":  # SQLite: no UPDATE inside a WITH
-        with transaction.atomic(using=current.db):
-            if not _without_waiting_for_disk(current, own_transactions=1).update(**values):
-                return False
-            event.save()
-            return True
-    update_sql, params = _update_sql(_without_waiting_for_disk(current, own_transactions=0), values)
-    quote = database.ops.quote_name
-    fields = [field for field in DocumentEvent._meta.concrete_fields if not field.primary_key]
-    casts = ", ".join(f"CAST(%s AS {field.db_type(database)})" for field in fields)
-    columns = ", ".join(quote(field.column) for field in fields)
-    # Names from the models' metadata; every value is a parameter.
-    returning = f"{update_sql} RETURNING {quote(Document._meta.pk.column)}"
-    table = quote(DocumentEvent._meta.db_table)
-    sql = f"WITH registered AS ({returning}) INSERT INTO {table} ({columns}) SELECT {casts} FROM registered"  # noqa: S608
-    params = [
-        *params,
-        *(field.get_db_prep_save(field.pre_save(event, add=True), database) for field in fields),
-    ]
-    with database.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount == 1
 
 
 def document_conversion_failed(*, document_id: int, version: int, reason: Failure) -> Document | None:

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from documents import services
 from documents.models import Document
 from documents.selectors import documents_by_id
-from documents.services import converting
-from documents.services.converting import _without_waiting_for_disk
+from documents.services import conversion_statements, converting
+from documents.services.conversion_statements import without_waiting_for_disk
 from tests import samples
 from tests.factories import DocumentTypeFactory, DossierFactory
 
@@ -88,10 +88,10 @@ def test_the_relaxed_write_relaxes_its_transaction_only_when_it_writes(centre, w
 
     with transaction.atomic():
         missing = documents_by_id().filter(pk=document.pk + 1000)
-        assert _without_waiting_for_disk(missing, own_transactions=1).update(pages=3) == 0
+        assert without_waiting_for_disk(missing).update(pages=3) == 0
         assert setting() == "on"
         found = documents_by_id().filter(pk=document.pk)
-        assert _without_waiting_for_disk(found, own_transactions=1).update(pages=3) == 1
+        assert without_waiting_for_disk(found).update(pages=3) == 1
         assert setting() == "off"
     assert setting() == "on"  # for this transaction only
 
@@ -110,7 +110,7 @@ def test_without_returning_the_lease_is_an_update_then_a_read(converter, centre,
     # SQLite before 3.35 has no UPDATE … RETURNING: the lease falls back to the two statements.
     monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
     document = _uploaded(centre, worker)
-    monkeypatch.setattr(converting, "_can_return_rows", lambda database: False)
+    monkeypatch.setattr(conversion_statements, "_can_return_rows", lambda database: False)
     with CaptureQueriesContext(connection) as conversion:
         converted = services.document_convert(document_id=document.pk, version=document.version)
     assert converted.status == Document.Status.REGISTERED

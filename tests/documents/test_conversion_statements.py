@@ -1,0 +1,138 @@
+"""The lease and the registration, made once per process: each run says what the ORM would say for its own
+values, and the ORM is not asked again."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from documents import services
+from documents.models import Document, DocumentEvent
+from documents.selectors import documents_by_id
+from documents.services import conversion_statements as statements
+from primaweb.tenancy import UnscopedQuery, tenancy_enforced
+from tests import samples
+from tests.factories import DocumentTypeFactory, DossierFactory
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="made once on PostgreSQL")
+
+
+def _pending(centre, worker, monkeypatch) -> Document:
+    monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
+    return services.document_upload(
+        centre=centre,
+        dossier=DossierFactory(centre=centre),
+        name="courrier.docx",
+        data=samples.docx_bytes(),
+        document_type=DocumentTypeFactory(centre=centre),
+        by=worker,
+        allow_duplicate=True,
+    )
+
+
+def _comparable(params) -> list:
+    """Parameters as they compare: psycopg's JSON wrapper compares by identity."""
+    return [param.obj if isinstance(param, Jsonb) else param for param in params]
+
+
+def _made_for(kind: str, values: dict) -> tuple[str, list]:
+    """The statement made once for `kind`, filled with `values`; the brackets the ORM puts around an
+    expression in a WHERE (a slot) taken off, as it writes a plain value."""
+    (statement,) = [made for key, made in statements._made.items() if key[0] == kind]
+    return statement.sql.replace("(%s)", "%s"), _comparable(statement.params(values, connection))
+
+
+@pytest.mark.parametrize(
+    "own_transaction",
+    [
+        pytest.param(True, marks=pytest.mark.django_db(transaction=True)),
+        pytest.param(False, marks=pytest.mark.django_db),
+    ],
+    ids=["its-own-transaction", "in-a-callers"],
+)
+def test_each_lease_is_the_orms_for_its_values(centre, worker, monkeypatch, own_transaction):
+    assert statements.relaxed_here(own_transactions=0) is own_transaction
+    monkeypatch.setattr(statements, "_made", {})
+    now = timezone.now()
+    for document, at in (
+        (_pending(centre, worker, monkeypatch), now),
+        (_pending(centre, worker, monkeypatch), now + timedelta(seconds=7)),
+    ):
+        until = at + timedelta(minutes=1)
+        leased = statements.lease_taken(
+            document_id=document.pk, version=document.version, now=at, until=until
+        )
+        assert (leased.pk, leased.status, leased.lease_until) == (document.pk, "converting", until)
+
+        free = statements._free(document_id=document.pk, version=document.version, now=at)
+        free = statements.without_waiting_for_disk(free) if own_transaction else free
+        sql, params = statements._update_sql(
+            free, {"status": Document.Status.CONVERTING, "lease_until": until}
+        )
+        made_sql, made_params = _made_for(
+            "lease", {"document": document.pk, "version": document.version, "now": at, "until": until}
+        )
+        assert made_sql.startswith(f"{sql} RETURNING ") and made_params == _comparable(params)
+        assert ("set_config" in made_sql) is own_transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_registration_is_the_orms_for_its_values(centre, worker, monkeypatch):
+    monkeypatch.setattr(statements, "_made", {})
+    for pages in (2, 3):
+        document = _pending(centre, worker, monkeypatch)
+        statements.lease_taken(
+            document_id=document.pk, version=document.version, now=timezone.now(), until=timezone.now()
+        )
+        converted_at, pdf = timezone.now(), document.storage_path(f"v{document.version}.pdf")
+        event = DocumentEvent(document_id=document.pk, kind="converted", by=None, details={"pages": pages})
+        written = statements.registered_with_event(
+            document_id=document.pk,
+            version=document.version,
+            pdf=pdf,
+            pages=pages,
+            converted_at=converted_at,
+            event=event,
+        )
+        assert written == statements.registration(pdf=pdf, pages=pages, converted_at=converted_at)
+        saved = documents_by_id().get(pk=document.pk)
+        assert (saved.status, saved.pages, saved.pdf.name, saved.converted_at) == (
+            "registered",
+            pages,
+            pdf,
+            converted_at,
+        )
+        assert saved.events.get(kind="converted").details == {"pages": pages}
+
+        current = statements._current(document_id=document.pk, version=document.version)
+        sql, params = statements._update_sql(statements.without_waiting_for_disk(current), written)
+        values = {**written, "document": document.pk, "version": document.version}
+        made_sql, made_params = _made_for("registration", values)
+        assert made_sql.startswith(f"WITH registered AS ({sql} RETURNING ") and made_params == _comparable(
+            params
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_orm_makes_each_statement_once(centre, worker, monkeypatch, converter):
+    documents = [_pending(centre, worker, monkeypatch) for _ in range(3)]
+    made = []
+    update_sql = statements._update_sql
+    monkeypatch.setattr(statements, "_made", {})
+    monkeypatch.setattr(statements, "_update_sql", lambda *args: made.append(args) or update_sql(*args))
+    for document in documents:
+        converted = services.document_convert(document_id=document.pk, version=document.version)
+        assert converted.status == "registered"
+    assert len(made) == 2  # the lease, the registration
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_made_once_is_still_checked_for_its_centre(monkeypatch):
+    # Made through the ORM, a statement passes its tenancy check when it is made: one that forgot its
+    # centre is refused then, as any query is.
+    monkeypatch.setattr(statements, "_made", {})
+    monkeypatch.setattr(statements, "documents_by_id", lambda: Document._base_manager.all())
+    with tenancy_enforced(True), pytest.raises(UnscopedQuery):
+        statements.lease_taken(document_id=1, version=1, now=timezone.now(), until=timezone.now())
