@@ -102,6 +102,15 @@ def _own_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _conversion_statements_afresh(monkeypatch):
+    """Each test makes the conversion's statements afresh (documents/services/conversion_statements.py):
+    one made by an earlier test, with its settings and its patches, never runs in another."""
+    from documents.services import conversion_statements
+
+    monkeypatch.setattr(conversion_statements, "_made", {})
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _run_folder():
     """The run's own PRIMAWEB_VAR_DIR (primaweb/settings/test.py) goes when the run ends."""

@@ -15,6 +15,8 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.lookups import Exact
 from django.db.models.sql import UpdateQuery
 
+from primaweb.tenancy import tenancy_enforced
+
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
 
@@ -57,10 +59,12 @@ _made: dict[tuple, Statement] = {}
 
 def _statement(key: tuple, make) -> Statement:
     """The statement `make()` gives (its SQL and parameters), made once per process for `key`: what the SQL
-    depends on (the statement, the database, whether the commit waits for the disk)."""
+    depends on (the statement, the database, whether the commit waits for the disk). Made with tenancy
+    enforced, whoever asks first: the one check of its SQL is made whatever the caller's context."""
     statement = _made.get(key)
     if statement is None:
-        statement = _made[key] = Statement(*make())
+        with tenancy_enforced(True):
+            statement = _made[key] = Statement(*make())
     return statement
 
 

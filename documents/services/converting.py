@@ -199,6 +199,7 @@ def _conversion_succeeded(*, document: Document, version: int, pdf: bytes) -> Do
     try:
         pages = validation.check_pdf(pdf)
     except FileRefused as refusal:
+        _remove_earlier_attempt(document, version)
         reason = Failure("pdf_refused", {"reason": failures.from_refusal(refusal)})
         return document_conversion_failed(document_id=document_id, version=version, reason=reason)
     stored = _store_pdf(document, version, pdf)
@@ -228,10 +229,29 @@ def _store_pdf(document: Document, version: int, pdf: bytes) -> str:
     """Stores the conversion's PDF; returns its storage name. Named after the version, so a re-run after a
     crash overwrites its own output instead of leaving a second file (LibreOffice does not write the same
     bytes twice). Never the document's current PDF."""
-    path = document.storage_path(f"v{version}.pdf")
-    if path != document.pdf.name:
-        default_storage.delete(path)
+    earlier = _earlier_attempt(document, version)
+    if earlier:
+        default_storage.delete(earlier)
     return store(document, f"v{version}.pdf", pdf)
+
+
+def _earlier_attempt(document: Document, version: int) -> str:
+    """Where an earlier attempt at this version's conversion may have left its PDF (a worker killed between
+    storing and registering it), unless that is the document's current PDF."""
+    path = document.storage_path(f"v{version}.pdf")
+    return "" if path == document.pdf.name else path
+
+
+def _remove_earlier_attempt(document: Document, version: int) -> None:
+    """Removes what an earlier attempt may have left, when this one's PDF is refused and stores nothing. One
+    that cannot be removed is named by no document, so nothing serves it: said in the log, and
+    `manage.py storage_audit` lists it."""
+    earlier = _earlier_attempt(document, version)
+    try:
+        if earlier:
+            default_storage.delete(earlier)
+    except STORAGE_ERRORS:
+        logger.exception("Could not remove the PDF an earlier attempt left: %s", earlier)
 
 
 def document_conversion_failed(*, document_id: int, version: int, reason: Failure) -> Document | None:

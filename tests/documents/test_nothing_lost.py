@@ -8,6 +8,7 @@ from pathlib import Path
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.test import Client, TestCase
@@ -390,4 +391,21 @@ def test_a_refused_pdf_never_reaches_the_store(worker, centre, dossier, decision
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED and not document.pdf
     assert saved == []
+    assert {p.name for p in stored_files(settings)} == {Path(document.original.name).name}
+
+
+@pytest.mark.django_db
+def test_a_pdf_an_interrupted_attempt_left_goes_when_the_next_attempts_pdf_is_refused(
+    worker, centre, dossier, decision, settings, monkeypatch
+):
+    # A worker killed between storing its PDF and registering it leaves that file; the next attempt
+    # removes it, whether its own PDF is stored or refused.
+    with FakeConverter([samples.encrypted_pdf_bytes()], settings=settings):
+        monkeypatch.setattr(tasks.convert_document, "delay", lambda *args: None)
+        document = make_pending(centre, dossier, decision, worker)
+        monkeypatch.undo()
+        default_storage.save(document.storage_path("v1.pdf"), ContentFile(samples.pdf_bytes()))
+        tasks.convert_document.delay(document.pk, 1)
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED and not document.pdf
     assert {p.name for p in stored_files(settings)} == {Path(document.original.name).name}
