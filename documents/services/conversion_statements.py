@@ -72,20 +72,19 @@ def _field(name: str) -> models.Field:
     return Document._meta.get_field(name)
 
 
-def relaxed_here(*, own_transactions: int) -> bool:
-    """Whether a conversion's write made here may commit without waiting for PostgreSQL to flush it to disk
-    (3-5 ms of fsync a commit, a tenth of a conversion): `set_config(..., true)` in its WHERE, so that a
-    write of its own transaction (autocommit) costs one round trip, and one inside the conversion's own
-    transaction relaxes that transaction without a `SET LOCAL` of its own. Only for the conversion's own
+def relaxed_here() -> bool:
+    """Whether a conversion's write made here, a statement that is its own transaction, may commit without
+    waiting for PostgreSQL to flush it to disk (3-5 ms of fsync a commit, a tenth of a conversion):
+    `set_config(..., true)` in its WHERE, so that it costs one round trip. Only for the conversion's own
     writes, which may be lost in a crash of the database server without harm: the document is then taken
     back by the sweep and converted again (to the same file name), and a later durable commit flushes them
     first anyway. The upload's commit, which the social worker is told is saved, stays durable, as does
-    any transaction the conversion is nested in (an eager task inside a caller's).
+    any transaction the conversion is nested in (an eager task inside a caller's): then the write is not
+    its own transaction, and this is False.
 
     The setting is read when the transaction commits; it takes effect only when the row matched, that is
-    when the statement writes something. `own_transactions`: how many atomic blocks are the conversion's
-    own (0 for a statement that is its own transaction)."""
-    return connection.vendor == "postgresql" and len(connection.atomic_blocks) == own_transactions
+    when the statement writes something."""
+    return connection.vendor == "postgresql" and not connection.atomic_blocks
 
 
 def without_waiting_for_disk(queryset: models.QuerySet) -> models.QuerySet:
@@ -121,7 +120,7 @@ def lease_taken(*, document_id: int, version: int, now, until) -> Document | Non
     returns its row as the lease left it, in one statement (`UPDATE … RETURNING`): a round trip and a read
     fewer than an update followed by a select, on every conversion. None when it was not free."""
     database = connections[documents_by_id().db]
-    relaxed = relaxed_here(own_transactions=0)
+    relaxed = relaxed_here()
     if not _can_return_rows(database):
         free = _free(document_id=document_id, version=version, now=now)
         free = without_waiting_for_disk(free) if relaxed else free
@@ -181,12 +180,11 @@ def registered_with_event(
     database = connections[current.db]
     if database.vendor != "postgresql":  # SQLite: no UPDATE inside a WITH
         with transaction.atomic(using=current.db):
-            current = without_waiting_for_disk(current) if relaxed_here(own_transactions=1) else current
             if not current.update(**values):
                 return None
             event.save()
             return values
-    relaxed = relaxed_here(own_transactions=0)
+    relaxed = relaxed_here()
     fields = [field for field in DocumentEvent._meta.concrete_fields if not field.primary_key]
 
     def make():

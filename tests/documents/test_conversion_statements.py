@@ -15,7 +15,8 @@ from documents.selectors import documents_by_id
 from documents.services import conversion_statements as statements
 from primaweb.tenancy import UnscopedQuery, tenancy_enforced
 from tests import samples
-from tests.factories import DocumentTypeFactory, DossierFactory
+
+from .test_conversion_commits import _uploaded
 
 # The lease is made once wherever the database returns rows from an UPDATE (PostgreSQL, SQLite from 3.35);
 # the registration, one statement with its event, on PostgreSQL only.
@@ -24,15 +25,7 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="on
 
 def _pending(centre, worker, monkeypatch) -> Document:
     monkeypatch.setattr("documents.tasks.convert_document.delay", lambda *args: None)
-    return services.document_upload(
-        centre=centre,
-        dossier=DossierFactory(centre=centre),
-        name="courrier.docx",
-        data=samples.docx_bytes(),
-        document_type=DocumentTypeFactory(centre=centre),
-        by=worker,
-        allow_duplicate=True,
-    )
+    return _uploaded(centre, worker)
 
 
 def _comparable(params) -> list:
@@ -57,7 +50,7 @@ def _made_for(kind: str, values: dict) -> tuple[str, list]:
 )
 def test_each_lease_is_the_orms_for_its_values(centre, worker, monkeypatch, own_transaction):
     relaxed = own_transaction and connection.vendor == "postgresql"
-    assert statements.relaxed_here(own_transactions=0) is relaxed
+    assert statements.relaxed_here() is relaxed
     monkeypatch.setattr(statements, "_made", {})
     now = timezone.now()
     for document, at in (
