@@ -235,23 +235,23 @@ def deceased_reason() -> Failure:
 @transaction.atomic
 def mutation_accept_death(
     *, mutation: Mutation, by: User, reason: str, request: HttpRequest | None = None
-) -> tuple[Mutation, int, Dossier | None]:
+) -> tuple[Mutation, int, bool]:
     """The worker confirms a death: the dossier is closed for `reason` (unless it already is) and every
     pending eBox send to the person is held « à vérifier ». Returns the mutation, how many sends were
-    held, and the dossier as it was when someone else had already closed it (None when this closed it):
-    its closing reason stays, and the one typed here is kept in the mutation's entry of the log."""
+    held, and whether someone else had already closed the dossier: its closing reason then stays, and the
+    one typed here is kept in the mutation's entry of the log."""
     mutation = _take(mutation)
     if mutation.kind != MutationKind.DEATH:
         raise MutationRefused(_("Seul un décès propose de clôturer le dossier."))
     # Locked before it is looked at: a dossier someone closes meanwhile is seen closed, not closed twice.
     dossier = Dossier.objects.for_centre(mutation.centre_id).select_for_update().get(pk=mutation.dossier_id)
-    already_closed = dossier if dossier.is_closed else None
-    if already_closed is None:
+    already_closed = dossier.is_closed
+    if not already_closed:
         dossier_services.dossier_close(dossier=dossier, user=by, reason=reason, request=request)
     held = ebox_holds.publications_hold_for_recipient(
         centre=mutation.centre, niss=mutation.niss, reason=deceased_reason()
     )
-    details = {"reason": reason.strip()[:300], "dossier_already_closed": already_closed is not None}
+    details = {"reason": reason.strip()[:300], "dossier_already_closed": already_closed}
     mutation = _done(
         mutation, by=by, outcome=Mutation.Outcome.DOSSIER_CLOSED, request=request, details=details
     )

@@ -155,7 +155,7 @@ def accept_death(request, pk: int):
         else:
             # Closed by a colleague meanwhile: the reason typed here is in the log. Neither reason goes in
             # the message, which the browser may keep in a cookie.
-            if already_closed is not None:
+            if already_closed:
                 messages.warning(
                     request,
                     _(
