@@ -176,9 +176,9 @@ def registered_with_event(
     transaction would take three round trips more (BEGIN, the event's INSERT, COMMIT) on every conversion.
     The event's values are prepared by its fields as a save would."""
     values = registration(pdf=pdf, pages=pages, converted_at=converted_at)
-    current = _current(document_id=document_id, version=version)
-    database = connections[current.db]
+    database = connections[documents_by_id().db]
     if database.vendor != "postgresql":  # SQLite: no UPDATE inside a WITH
+        current = _current(document_id=document_id, version=version)
         with transaction.atomic(using=current.db):
             if not current.update(**values):
                 return None
