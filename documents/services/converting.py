@@ -23,6 +23,7 @@ from .conversion_run import Conversion, early_conversion
 from .conversion_statements import lease_taken, registered_with_event
 from .history import event_reason, event_record
 from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
+from .upload_lock import dossier_uploads_ended, message_before_commit
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +34,24 @@ def lease(seconds: float | None = None):
     )
 
 
-def queue_conversion(document: Document) -> None:
+def queue_conversion(document: Document, *, upload_lock: int | None = None) -> None:
     """Wakes a worker once committed. The row says the document waits (its lease); if the broker cannot
     be reached, the sweep queues it later: the upload itself has succeeded. The message also names the
-    stored original, which the worker starts converting while it takes the lease."""
+    stored original, which the worker starts converting while it takes the lease.
+
+    `upload_lock`, the dossier whose upload lock the caller's transaction holds (an upload's): where a
+    worker can wait for that transaction (`upload_lock.message_before_commit`), the message leaves now,
+    naming the dossier, and the conversion runs while the upload writes its history and commits. A worker
+    that finds no row yet waits for the upload's lock and looks again; if the upload does not commit, it
+    finds none and converts nothing."""
     from ..tasks import convert_document
 
     document_id, version, original = document.pk, document.version, document.original.name
+    early = upload_lock is not None and message_before_commit()
 
     def wake():
         try:
-            convert_document.delay(document_id, version, original)
+            convert_document.delay(document_id, version, original, *([upload_lock] if early else []))
         except Exception:  # noqa: BLE001 - any broker failure; the row stays queued
             logger.warning(
                 "Could not queue the conversion of document %s; the sweep will queue it",
@@ -51,7 +59,10 @@ def queue_conversion(document: Document) -> None:
                 exc_info=True,
             )
 
-    transaction.on_commit(wake)
+    if early:
+        wake()
+    else:
+        transaction.on_commit(wake)
 
 
 class ConversionPostponed(Exception):
@@ -64,7 +75,12 @@ class ConversionPostponed(Exception):
 
 
 def document_convert(
-    *, document_id: int, version: int, retry_in: float = 0, original: str = ""
+    *,
+    document_id: int,
+    version: int,
+    retry_in: float = 0,
+    original: str = "",
+    upload_of_dossier: int | None = None,
 ) -> Document | None:
     """Converts the document's original to PDF, if it still needs it; safe to run any number of times,
     at once too (a document held by a living worker's lease is left to it).
@@ -73,6 +89,10 @@ def document_convert(
     converter while the lease is taken, so that the conversion does not wait for that round trip. Its
     result is used only if the leased row names that same file; otherwise it is waited for and dropped
     (the row's own file is converted instead, or nothing when the lease was not taken).
+
+    `upload_of_dossier`: the message left before its upload committed (`queue_conversion`). When the row
+    is not there, or not yet as committed, the worker waits for that dossier's uploads to end, then takes
+    the lease on the row as committed.
 
     How each failure ends is decided here, once, from `conversion`'s classification: the file's fault
     leaves the document « Conversion échouée » with the reason; the converter's fault (down, restarting)
@@ -88,6 +108,8 @@ def document_convert(
     # conversion, and nobody may hold a living lease on it. Should it fail with an error, the early
     # conversion ends on its own and is forgotten.
     document = lease_taken(document_id=document_id, version=version, now=timezone.now(), until=lease())
+    if document is None and upload_of_dossier is not None and _upload_ended(upload_of_dossier):
+        document = lease_taken(document_id=document_id, version=version, now=timezone.now(), until=lease())
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
         if running is not None:
             running.dropped()
@@ -124,6 +146,13 @@ def document_convert(
         logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
         _postpone(document, None, retry_in)
         raise ConversionPostponed(exc) from exc
+
+
+def _upload_ended(dossier_id: int) -> bool:
+    """Waits for the uploads to the dossier to commit or roll back, no longer than a lease: past it, the
+    sweep takes the document (its upload gave it a lease)."""
+    timeout = settings.CONVERSION_LEASE_SECONDS
+    return dossier_uploads_ended(dossier_id, using=documents_by_id().db, timeout=timeout)
 
 
 def _renewing_lease(document: Document, running: Conversion) -> None:
