@@ -8,6 +8,7 @@ behind and loses nothing.
 
 import contextlib
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -18,6 +19,7 @@ from .. import conversion, failures, validation
 from ..failures import Failure
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
+from ..threads import InThread
 from ..validation import FileRefused
 from .conversion_run import Conversion, early_conversion
 from .conversion_statements import lease_taken, registered_with_event
@@ -34,24 +36,17 @@ def lease(seconds: float | None = None):
     )
 
 
-def queue_conversion(document: Document, *, upload_lock: int | None = None) -> None:
+def queue_conversion(document: Document) -> None:
     """Wakes a worker once committed. The row says the document waits (its lease); if the broker cannot
     be reached, the sweep queues it later: the upload itself has succeeded. The message also names the
-    stored original, which the worker starts converting while it takes the lease.
-
-    `upload_lock`, the dossier whose upload lock the caller's transaction holds (an upload's): where a
-    worker can wait for that transaction (`upload_lock.message_before_commit`), the message leaves now,
-    naming the dossier, and the conversion runs while the upload writes its history and commits. A worker
-    that finds no row yet waits for the upload's lock and looks again; if the upload does not commit, it
-    finds none and converts nothing."""
+    stored original, which the worker starts converting while it takes the lease."""
     from ..tasks import convert_document
 
     document_id, version, original = document.pk, document.version, document.original.name
-    early = upload_lock is not None and message_before_commit()
 
     def wake():
         try:
-            convert_document.delay(document_id, version, original, *([upload_lock] if early else []))
+            convert_document.delay(document_id, version, original)
         except Exception:  # noqa: BLE001 - any broker failure; the row stays queued
             logger.warning(
                 "Could not queue the conversion of document %s; the sweep will queue it",
@@ -59,10 +54,61 @@ def queue_conversion(document: Document, *, upload_lock: int | None = None) -> N
                 exc_info=True,
             )
 
-    if early:
-        wake()
-    else:
-        transaction.on_commit(wake)
+    transaction.on_commit(wake)
+
+
+# How long an upload's commit waits for its conversion message to leave: a broker that answers takes a
+# millisecond; a stalled one would otherwise hold the upload's transaction, and its dossier's uploads,
+# for as long as it stalls.
+MESSAGE_WAIT = 1.0
+
+
+def queue_upload_conversion(document: Document, *, upload_lock: int) -> Callable[[], None]:
+    """The upload's conversion message, sent now where a worker can wait for the upload's transaction
+    (`upload_lock.message_before_commit`), naming `upload_lock`, the dossier whose upload lock that
+    transaction holds: the conversion runs while the upload writes its history and commits. A worker that
+    finds no row yet waits for that lock and looks again; if the upload does not commit, it finds none and
+    converts nothing. Elsewhere, the message leaves once committed (`queue_conversion`).
+
+    Sent in a thread of its own; the caller calls the function returned just before it commits, which
+    waits at most MESSAGE_WAIT seconds for the message to leave. One the broker refused is sent again
+    once committed, as any upload's; one still stuck is left to the broker: should it never leave, the
+    row's lease brings the sweep. Either way the upload commits."""
+    if not message_before_commit():
+        queue_conversion(document)
+        return lambda: None
+    from ..tasks import convert_document
+
+    document_id = document.pk
+    sending = InThread(
+        convert_document.delay,
+        document_id,
+        document.version,
+        document.original.name,
+        upload_lock,
+        name=f"queue-{document_id}",
+    )
+
+    def before_commit() -> None:
+        if not sending.wait(MESSAGE_WAIT):
+            logger.warning(
+                "The conversion message of document %s has not left after %s s; the sweep queues it if it "
+                "never does",
+                document_id,
+                MESSAGE_WAIT,
+            )
+            return
+        try:
+            sending.result()
+        except Exception:  # noqa: BLE001 - any broker failure: tried again once committed
+            logger.warning(
+                "Could not queue the conversion of document %s before its commit; tried again once committed",
+                document_id,
+                exc_info=True,
+            )
+            queue_conversion(document)
+
+    return before_commit
 
 
 class ConversionPostponed(Exception):

@@ -13,7 +13,7 @@ from primaweb.services import audit_consultation, audit_record
 from .. import selectors
 from ..models import Document, DocumentEvent, DocumentType
 from ..validation import FileRefused, ValidatedFile, check_pdf, validate_upload
-from .converting import lease, queue_conversion
+from .converting import lease, queue_conversion, queue_upload_conversion
 from .history import event_record
 from .storage import files_removed_unless_committed, remove_after_commit, store
 from .upload_lock import lock_dossier_uploads
@@ -76,9 +76,10 @@ def document_upload(
         )
         _store_original(document, checked, data, name=f"original.{checked.extension}", written=written)
         document.save()
+        queued = None
         if document.status == Document.Status.PENDING:
             # Queued first: where a worker can wait for this commit, the conversion starts meanwhile.
-            queue_conversion(document, upload_lock=dossier.pk)
+            queued = queue_upload_conversion(document, upload_lock=dossier.pk)
         event_record(
             document=document,
             kind=DocumentEvent.Kind.UPLOADED,
@@ -89,6 +90,8 @@ def document_upload(
         if document.status == Document.Status.REGISTERED:
             _kept_as_is(document, checked)
         audit_record(action=AuditEvent.Action.CREATE, by=by, centre=centre, target=document, request=request)
+        if queued is not None:
+            queued()  # the message has left, or waits no longer: commit
     return document
 
 

@@ -63,7 +63,9 @@ def _visible_elsewhere(document_id: int) -> bool:
 @pytest.fixture
 def real_broker(monkeypatch):
     """Messages as a real broker takes them (not run in the upload's transaction): recorded with whether
-    another connection saw the row when each left; `on_message` runs then."""
+    another connection saw the row when each left; `on_message` runs then. The upload waits for each as
+    long as it takes (a slow machine is no stalled broker)."""
+    monkeypatch.setattr(converting, "MESSAGE_WAIT", 60)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.update(task_always_eager=False)
     sent, hooks = [], []
@@ -157,6 +159,8 @@ def test_a_message_whose_upload_does_not_commit_converts_nothing(
     with pytest.raises(RuntimeError):
         _upload(centre, worker, DossierFactory(centre=centre))
 
+    # The message left in a thread of its own: the upload that failed did not wait for it.
+    assert leases[1].wait(30)
     [(thread, outcome)] = started
     thread.join(60)
     assert outcome == {"value": None}
@@ -202,3 +206,50 @@ def test_the_wait_for_an_upload_is_bounded(centre):
     release.set()
     thread.join(30)
     assert dossier_uploads_ended(dossier.pk, using="default", timeout=0.2)
+
+
+def test_a_stalled_broker_holds_the_upload_no_longer_than_the_wait(
+    centre, worker, real_broker, monkeypatch, caplog
+):
+    # A broker that takes the connection and never answers: the upload commits all the same, after the
+    # wait, and so do the next uploads to the dossier; the row's lease brings the sweep.
+    _sent, hooks = real_broker
+    monkeypatch.setattr(converting, "MESSAGE_WAIT", 0.2)
+    release = threading.Event()
+    hooks.append(lambda *args: release.wait(20))
+    dossier = DossierFactory(centre=centre)
+    try:
+        start = time.monotonic()
+        first = _upload(centre, worker, dossier, "Première")
+        second = _upload(centre, worker, dossier, "Seconde")
+        took = time.monotonic() - start
+    finally:
+        release.set()
+    assert took < 10
+    for document in (first, second):
+        assert _visible_elsewhere(document.pk)
+        kept = Document._base_manager.get(pk=document.pk)
+        assert kept.status == Document.Status.PENDING and kept.lease_until is not None
+        assert default_storage.exists(kept.original.name)
+    assert "has not left after 0.2 s" in caplog.text
+
+
+def test_a_message_the_broker_refused_before_the_commit_is_sent_again_once_committed(
+    centre, worker, real_broker, caplog
+):
+    sent, hooks = real_broker
+
+    def refusing(*args):
+        if len(args) == 4:
+            raise ConnectionError("the broker refused the connection")
+
+    hooks.append(refusing)
+    dossier = DossierFactory(centre=centre)
+
+    document = _upload(centre, worker, dossier)
+
+    assert sent == [
+        ((document.pk, 1, document.original.name, dossier.pk), False),
+        ((document.pk, 1, document.original.name), True),
+    ]
+    assert "tried again once committed" in caplog.text
