@@ -1,5 +1,4 @@
-"""Conversion tasks. They take ids and are idempotent. They are queued once the upload has committed, or,
-where a worker can wait for that commit, as soon as the upload's row is inserted (`queue_conversion`).
+"""Conversion tasks. They take ids, are idempotent, and are queued once the upload has committed.
 
 The document's row is the queue's truth (its lease, see `selectors.conversions_due`); a message is only
 a wake-up. A worker killed mid-task gives its message back (acks late, rejected on a lost worker) and
@@ -30,13 +29,10 @@ MAX_RETRIES = 6
     soft_time_limit=settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + 60,
     time_limit=settings.CONVERSION_TIMEOUT + settings.CONVERTER_WAIT + 90,
 )
-def convert_document(
-    self, document_id: int, version: int, original: str = "", upload_of_dossier: int | None = None
-) -> str | None:
+def convert_document(self, document_id: int, version: int, original: str = "") -> str | None:
     """Converts one document version to PDF. A crash mid-way re-runs it: acknowledged only when done.
     `original`, the stored original's name (the upload's message; not the sweep's), lets the conversion
-    start while the lease is taken. `upload_of_dossier`: the message left before its upload committed,
-    whose dossier's upload lock says when it has (`services.document_convert`)."""
+    start while the lease is taken."""
     retries = self.request.retries or 0
     # Only a first delivery starts converting before the lease: a retry or a message given back by a
     # lost worker may find the document held, and would keep a second listener busy for nothing.
@@ -46,11 +42,7 @@ def convert_document(
     last = retries >= self.max_retries
     try:
         document = services.document_convert(
-            document_id=document_id,
-            version=version,
-            retry_in=0 if last else countdown,
-            original=original,
-            upload_of_dossier=upload_of_dossier,
+            document_id=document_id, version=version, retry_in=0 if last else countdown, original=original
         )
     except services.ConversionPostponed as postponed:
         if last:

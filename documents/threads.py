@@ -1,5 +1,5 @@
 """Work run in a thread of its own while the caller's thread goes on: a conversion while the lease is
-taken and renewed; an upload's conversion message while the upload writes its history."""
+taken and renewed."""
 
 import contextvars
 import threading

@@ -8,7 +8,6 @@ behind and loses nothing.
 
 import contextlib
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -19,13 +18,11 @@ from .. import conversion, failures, validation
 from ..failures import Failure
 from ..models import Document, DocumentEvent
 from ..selectors import documents_by_id
-from ..threads import InThread
 from ..validation import FileRefused
 from .conversion_run import Conversion, early_conversion
 from .conversion_statements import lease_taken, registered_with_event
 from .history import event_reason, event_record
 from .storage import STORAGE_ERRORS, StorageFailed, StorageFull, remove_after_commit, store
-from .upload_lock import dossier_uploads_ended, message_before_commit
 
 logger = logging.getLogger(__name__)
 
@@ -57,60 +54,6 @@ def queue_conversion(document: Document) -> None:
     transaction.on_commit(wake)
 
 
-# How long an upload's commit waits for its conversion message to leave: a broker that answers takes a
-# millisecond; a stalled one would otherwise hold the upload's transaction, and its dossier's uploads,
-# for as long as it stalls.
-MESSAGE_WAIT = 1.0
-
-
-def queue_upload_conversion(document: Document, *, upload_lock: int) -> Callable[[], None]:
-    """The upload's conversion message, sent now where a worker can wait for the upload's transaction
-    (`upload_lock.message_before_commit`), naming `upload_lock`, the dossier whose upload lock that
-    transaction holds: the conversion runs while the upload writes its history and commits. A worker that
-    finds no row yet waits for that lock and looks again; if the upload does not commit, it finds none and
-    converts nothing. Elsewhere, the message leaves once committed (`queue_conversion`).
-
-    Sent in a thread of its own; the caller calls the function returned just before it commits, which
-    waits at most MESSAGE_WAIT seconds for the message to leave. One the broker refused is sent again
-    once committed, as any upload's; one still stuck is left to the broker: should it never leave, the
-    row's lease brings the sweep. Either way the upload commits."""
-    if not message_before_commit():
-        queue_conversion(document)
-        return lambda: None
-    from ..tasks import convert_document
-
-    document_id = document.pk
-    sending = InThread(
-        convert_document.delay,
-        document_id,
-        document.version,
-        document.original.name,
-        upload_lock,
-        name=f"queue-{document_id}",
-    )
-
-    def before_commit() -> None:
-        if not sending.wait(MESSAGE_WAIT):
-            logger.warning(
-                "The conversion message of document %s has not left after %s s; the sweep queues it if it "
-                "never does",
-                document_id,
-                MESSAGE_WAIT,
-            )
-            return
-        try:
-            sending.result()
-        except Exception:  # noqa: BLE001 - any broker failure: tried again once committed
-            logger.warning(
-                "Could not queue the conversion of document %s before its commit; tried again once committed",
-                document_id,
-                exc_info=True,
-            )
-            queue_conversion(document)
-
-    return before_commit
-
-
 class ConversionPostponed(Exception):
     """The conversion will be tried again (the caller retries later); the document waits, with a note.
     `cause` is what happened, for the logs."""
@@ -121,12 +64,7 @@ class ConversionPostponed(Exception):
 
 
 def document_convert(
-    *,
-    document_id: int,
-    version: int,
-    retry_in: float = 0,
-    original: str = "",
-    upload_of_dossier: int | None = None,
+    *, document_id: int, version: int, retry_in: float = 0, original: str = ""
 ) -> Document | None:
     """Converts the document's original to PDF, if it still needs it; safe to run any number of times,
     at once too (a document held by a living worker's lease is left to it).
@@ -135,10 +73,6 @@ def document_convert(
     converter while the lease is taken, so that the conversion does not wait for that round trip. Its
     result is used only if the leased row names that same file; otherwise it is waited for and dropped
     (the row's own file is converted instead, or nothing when the lease was not taken).
-
-    `upload_of_dossier`: the message left before its upload committed (`queue_conversion`). When the row
-    is not there, or not yet as committed, the worker waits for that dossier's uploads to end, then takes
-    the lease on the row as committed.
 
     How each failure ends is decided here, once, from `conversion`'s classification: the file's fault
     leaves the document « Conversion échouée » with the reason; the converter's fault (down, restarting)
@@ -154,8 +88,6 @@ def document_convert(
     # conversion, and nobody may hold a living lease on it. Should it fail with an error, the early
     # conversion ends on its own and is forgotten.
     document = lease_taken(document_id=document_id, version=version, now=timezone.now(), until=lease())
-    if document is None and upload_of_dossier is not None and _upload_ended(upload_of_dossier):
-        document = lease_taken(document_id=document_id, version=version, now=timezone.now(), until=lease())
     if document is None:  # converted, failed, deleted, replaced, or another worker converts it now
         if running is not None:
             running.dropped()
@@ -192,13 +124,6 @@ def document_convert(
         logger.warning("Conversion of document %s cut by %r; tried again", document_id, exc)
         _postpone(document, None, retry_in)
         raise ConversionPostponed(exc) from exc
-
-
-def _upload_ended(dossier_id: int) -> bool:
-    """Waits for the uploads to the dossier to commit or roll back, no longer than a lease: past it, the
-    sweep takes the document (its upload gave it a lease)."""
-    timeout = settings.CONVERSION_LEASE_SECONDS
-    return dossier_uploads_ended(dossier_id, using=documents_by_id().db, timeout=timeout)
 
 
 def _renewing_lease(document: Document, running: Conversion) -> None:

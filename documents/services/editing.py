@@ -1,7 +1,7 @@
 """What a worker does to a document: upload, replace, retry its conversion, archive, delete; who opened
 it; whether its PDF may leave Primaweb."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -13,10 +13,9 @@ from primaweb.services import audit_consultation, audit_record
 from .. import selectors
 from ..models import Document, DocumentEvent, DocumentType
 from ..validation import FileRefused, ValidatedFile, check_pdf, validate_upload
-from .converting import lease, queue_conversion, queue_upload_conversion
+from .converting import lease, queue_conversion
 from .history import event_record
 from .storage import files_removed_unless_committed, remove_after_commit, store
-from .upload_lock import lock_dossier_uploads
 
 
 class DocumentLocked(Exception):
@@ -35,6 +34,17 @@ def read_upload(file, limit: int) -> bytes:
     """Reads at most `limit` + 1 bytes, so an over-size file is recognised without being read whole."""
     file.seek(0)
     return file.read(limit + 1)
+
+
+def _lock_dossier_uploads(dossier: Dossier) -> None:
+    """Serialises the uploads to one dossier until the transaction ends, so that the duplicate check and
+    the insert that follows it are one step: ten identical uploads at once make one document."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_UPLOAD_LOCK, dossier.pk])
+
+
+_UPLOAD_LOCK = 0x0D0C  # the advisory locks' namespace of the documents' uploads
 
 
 def document_upload(
@@ -62,7 +72,7 @@ def document_upload(
     checked = validate_upload(name=name, data=data)
     with files_removed_unless_committed() as (written, committed), transaction.atomic():
         transaction.on_commit(committed)
-        lock_dossier_uploads(dossier.pk)
+        _lock_dossier_uploads(dossier)
         if not allow_duplicate:
             existing = selectors.duplicate_in_dossier(dossier=dossier, sha256=checked.sha256)
             if existing is not None:
@@ -76,10 +86,6 @@ def document_upload(
         )
         _store_original(document, checked, data, name=f"original.{checked.extension}", written=written)
         document.save()
-        queued = None
-        if document.status == Document.Status.PENDING:
-            # Queued first: where a worker can wait for this commit, the conversion starts meanwhile.
-            queued = queue_upload_conversion(document, upload_lock=dossier.pk)
         event_record(
             document=document,
             kind=DocumentEvent.Kind.UPLOADED,
@@ -87,26 +93,23 @@ def document_upload(
             name=checked.name,
             size=checked.size,
         )
-        if document.status == Document.Status.REGISTERED:
-            _kept_as_is(document, checked)
+        _register_or_queue(document, checked)
         audit_record(action=AuditEvent.Action.CREATE, by=by, centre=centre, target=document, request=request)
-        if queued is not None:
-            queued()  # the message has left, or waits no longer: commit
     return document
 
 
 def _register_or_queue(document: Document, checked: ValidatedFile) -> None:
     """A PDF kept as is is registered now (its history says so); anything else goes to a worker."""
     if document.status == Document.Status.REGISTERED:
-        _kept_as_is(document, checked)
+        event_record(
+            document=document,
+            kind=DocumentEvent.Kind.CONVERTED,
+            by=None,
+            pages=checked.pages,
+            kept_as_is=True,
+        )
     else:
         queue_conversion(document)
-
-
-def _kept_as_is(document: Document, checked: ValidatedFile) -> None:
-    event_record(
-        document=document, kind=DocumentEvent.Kind.CONVERTED, by=None, pages=checked.pages, kept_as_is=True
-    )
 
 
 def _file_fields(checked: ValidatedFile) -> dict:
