@@ -51,7 +51,6 @@ def _made_for(kind: str, values: dict) -> tuple[str, list]:
 def test_each_lease_is_the_orms_for_its_values(centre, worker, monkeypatch, own_transaction):
     relaxed = own_transaction and connection.vendor == "postgresql"
     assert statements.relaxed_here() is relaxed
-    monkeypatch.setattr(statements, "_made", {})
     now = timezone.now()
     for document, at in (
         (_pending(centre, worker, monkeypatch), now),
@@ -78,7 +77,6 @@ def test_each_lease_is_the_orms_for_its_values(centre, worker, monkeypatch, own_
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_each_registration_is_the_orms_for_its_values(centre, worker, monkeypatch):
-    monkeypatch.setattr(statements, "_made", {})
     for pages in (2, 3):
         document = _pending(centre, worker, monkeypatch)
         statements.lease_taken(
@@ -118,7 +116,6 @@ def test_the_orm_makes_each_statement_once(centre, worker, monkeypatch, converte
     documents = [_pending(centre, worker, monkeypatch) for _ in range(3)]
     made = []
     update_sql = statements._update_sql
-    monkeypatch.setattr(statements, "_made", {})
     monkeypatch.setattr(statements, "_update_sql", lambda *args: made.append(args) or update_sql(*args))
     # Nor is a queryset built on each run: building one costs about what the statement does.
     built = []
